@@ -1,0 +1,3 @@
+//! pkgwarden: finds malicious packages by reading their archives without running them.
+
+pub mod ecosystem;
