@@ -1,3 +1,20 @@
 //! pkgwarden: finds malicious packages by reading their archives without running them.
+//!
+//! Data flows one way: inputs -> archive -> package -> lang (facts) -> detectors ->
+//! chains/verdict -> report. [`scan`] is the one entry point the CLI and tests use.
 
+pub mod analysis;
+pub mod archive;
+pub mod chains;
+pub mod cli;
+pub mod detectors;
 pub mod ecosystem;
+pub mod finding;
+pub mod input;
+pub mod lang;
+pub mod package;
+pub mod report;
+pub mod scan;
+pub mod verdict;
+
+pub use scan::{scan, Config, PackageReport, ScanReport};

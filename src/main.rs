@@ -1,1 +1,20 @@
-fn main() {}
+use clap::Parser;
+use pkgwarden::cli::{exit_code, Cli, Command, Format};
+use pkgwarden::report;
+
+fn main() {
+    // Usage errors exit with 2 (clap's own convention matches ours).
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Scan(args) => {
+            let result = pkgwarden::scan(&args.paths, &args.config());
+            let out = match args.format {
+                Format::Text => report::text::render(&result, args.verbose),
+                Format::Json => report::json::render(&result),
+            };
+            print!("{out}");
+            exit_code(&result, args.fail_on)
+        }
+    };
+    std::process::exit(code);
+}

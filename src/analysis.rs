@@ -1,0 +1,121 @@
+//! Runs the language frontends over a package's files and decides, call by call, when
+//! the code runs (install, import, runtime).
+
+use crate::archive::limits::Limits;
+use crate::finding::Phase;
+use crate::lang::facts::{self, CallFact, FileFacts};
+use crate::lang::{self, Lang};
+use crate::package::{manifest, Package};
+use std::collections::HashSet;
+
+/// setuptools commands whose override runs during `pip install` of an sdist.
+const INSTALL_COMMANDS: &[&str] = &[
+    "install", "develop", "egg_info", "build", "build_py", "build_ext", "bdist_wheel", "bdist_egg", "sdist",
+    "install_lib", "install_scripts", "easy_install",
+];
+
+/// One analysed source file.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path inside the package, as reported.
+    pub path: String,
+    pub lang: Lang,
+    /// When the file's top-level code runs.
+    pub phase: Phase,
+    pub text: String,
+    pub facts: FileFacts,
+    /// Class scopes registered as setuptools commands (`cmdclass`): they run at install.
+    pub install_scopes: HashSet<String>,
+    /// Set when the file was too large to parse.
+    pub skipped: Option<String>,
+}
+
+impl SourceFile {
+    /// When one call runs.
+    pub fn call_phase(&self, c: &CallFact) -> Phase {
+        if self.phase == Phase::Install
+            || self.install_scopes.iter().any(|s| c.scope == *s || c.scope.starts_with(&format!("{s}.")))
+        {
+            Phase::Install
+        } else if self.phase == Phase::Import && c.on_load {
+            Phase::Import
+        } else {
+            Phase::Runtime
+        }
+    }
+
+    /// The trimmed source line, shortened for reports.
+    pub fn snippet(&self, line: u32) -> String {
+        let text = self.text.lines().nth(line.saturating_sub(1) as usize).unwrap_or("").trim();
+        if text.chars().count() > 160 {
+            format!("{}…", text.chars().take(160).collect::<String>())
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// Analyses every source file of the package.
+pub fn analyse(pkg: &Package, limits: &Limits) -> Vec<SourceFile> {
+    let mut files = Vec::new();
+    for e in &pkg.entries {
+        let Some(lang) = Lang::of(&e.path) else { continue };
+        let text = lang::decode_source(&e.data);
+        let phase = pkg.phase_of(&e.path);
+        let (facts, skipped) = if e.data.len() > limits.max_source_bytes {
+            (FileFacts::default(), Some(format!("{} bytes, over the {}-byte parse limit", e.data.len(), limits.max_source_bytes)))
+        } else {
+            (lang::analyse(lang, &text, limits), None)
+        };
+        files.push(SourceFile { path: e.path.clone(), lang, phase, text, facts, install_scopes: HashSet::new(), skipped });
+    }
+    if let Some(npm) = &pkg.npm {
+        files.extend(npm_scripts(pkg, npm));
+    }
+    mark_cmdclass(&mut files);
+    files
+}
+
+/// npm lifecycle scripts that run at install, analysed as shell in a virtual file named
+/// after package.json, each command at its line there.
+fn npm_scripts(pkg: &Package, npm: &manifest::NpmManifest) -> Option<SourceFile> {
+    let path = format!("{}package.json", pkg.root);
+    let entry = pkg.entries.iter().find(|e| e.path == path)?;
+    let text = String::from_utf8_lossy(&entry.data).into_owned();
+    let mut facts = FileFacts::default();
+    for (name, cmd, line) in &npm.scripts {
+        if !manifest::INSTALL_SCRIPTS.contains(&name.as_str()) {
+            continue;
+        }
+        let at = CallFact {
+            callee: format!("npm.scripts.{name}"),
+            kinds: Default::default(),
+            args: vec![facts::Value { text: Some(cmd.clone()), ..Default::default() }],
+            kwargs: vec![],
+            receiver: None,
+            line: *line,
+            scope: String::new(),
+            on_load: true,
+            shell: None,
+        };
+        facts.calls.extend(facts::shell_calls(cmd, &at));
+        facts.calls.push(at);
+    }
+    Some(SourceFile { path, lang: Lang::Shell, phase: Phase::Install, text, facts, install_scopes: HashSet::new(), skipped: None })
+}
+
+/// Classes named in an install-time `cmdclass={...}` run at install wherever they live.
+fn mark_cmdclass(files: &mut [SourceFile]) {
+    let classes: HashSet<String> = files
+        .iter()
+        .filter(|f| f.phase == Phase::Install && f.lang == Lang::Python)
+        .flat_map(|f| f.facts.dict_entries.iter())
+        .filter(|(cmd, _)| INSTALL_COMMANDS.contains(&cmd.as_str()))
+        .map(|(_, class)| class.rsplit('.').next().unwrap_or(class).to_string())
+        .collect();
+    for f in files.iter_mut() {
+        let scopes: Vec<String> =
+            f.facts.defs.iter().filter(|d| classes.contains(&d.name)).map(|d| d.scope.clone()).collect();
+        f.install_scopes.extend(scopes);
+    }
+}

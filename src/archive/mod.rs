@@ -1,0 +1,284 @@
+//! Reads a package's files into memory: tar (plain, gzip, bzip2, xz), zip (sdists, wheels,
+//! eggs), gems (a tar of gzip members) and unpacked folders. Nothing is written to disk.
+//!
+//! Archives inside archives are read too, up to `Limits::max_nesting`, their entries
+//! named `outer!inner`. Every cap in `limits.rs` is enforced here; hostile structure
+//! (traversal names, links out of the package, bombs, floods) becomes an
+//! `archive-anomaly` finding and the rest of the package is still read.
+
+pub mod folder;
+pub mod limits;
+pub mod sniff;
+mod tar_reader;
+mod zip_reader;
+
+use crate::finding::{Category, Confidence, Finding, Phase, Severity};
+use limits::Limits;
+use sniff::Format;
+use std::collections::HashMap;
+use std::io::Read;
+use std::time::Instant;
+
+/// One file of a package.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Path inside the package; nested archives joined with `!`.
+    pub path: String,
+    /// The content, or its first `HEAD_BYTES` for large files that are not source.
+    pub data: Vec<u8>,
+    /// Size as read (may exceed `data.len()` for large binaries).
+    pub size: u64,
+    /// False when a limit cut the content short.
+    pub complete: bool,
+}
+
+/// What reading a package produced.
+#[derive(Debug, Default)]
+pub struct Contents {
+    pub entries: Vec<Entry>,
+    /// Hostile or broken structure, as findings.
+    pub anomalies: Vec<Finding>,
+    /// Reasons the package could not be read completely.
+    pub errors: Vec<String>,
+}
+
+/// Large files that are not source keep only their head: enough to sniff their format.
+const HEAD_BYTES: usize = 4096;
+/// Files up to this size are kept whole whatever their name.
+const KEEP_WHOLE: u64 = 1 << 20;
+
+/// Reads a package archive held in memory. `Err` means the bytes are no archive at all.
+pub fn read_archive(bytes: &[u8], limits: &Limits) -> Result<Contents, String> {
+    let format = sniff::sniff(bytes);
+    if !format.is_archive() {
+        return Err("not an archive (no tar, gzip, bzip2, xz or zip signature)".into());
+    }
+    let mut reader = Reader::new(limits, bytes.len() as u64);
+    reader.blob("", bytes, 0);
+    Ok(reader.finish())
+}
+
+/// The shared state of one package read: budgets, counters, what has been found.
+pub(crate) struct Reader<'l> {
+    limits: &'l Limits,
+    compressed: u64,
+    inflated: u64,
+    entries_seen: usize,
+    deadline: Instant,
+    stopped: bool,
+    seen: HashMap<String, u64>,
+    out: Contents,
+}
+
+impl<'l> Reader<'l> {
+    pub(crate) fn new(limits: &'l Limits, compressed: u64) -> Self {
+        Reader {
+            limits,
+            compressed: compressed.max(1),
+            inflated: 0,
+            entries_seen: 0,
+            deadline: Instant::now() + limits.package_timeout,
+            stopped: false,
+            seen: HashMap::new(),
+            out: Contents::default(),
+        }
+    }
+
+    pub(crate) fn finish(self) -> Contents {
+        self.out
+    }
+
+    /// True once a package-wide limit was hit: callers stop reading.
+    pub(crate) fn stopped(&mut self) -> bool {
+        if !self.stopped && Instant::now() > self.deadline {
+            self.error(format!("reading stopped at the time limit ({:?})", self.limits.package_timeout));
+            self.stopped = true;
+        }
+        self.stopped
+    }
+
+    pub(crate) fn error(&mut self, msg: String) {
+        self.out.errors.push(msg);
+    }
+
+    pub(crate) fn anomaly(&mut self, rule: &'static str, severity: Severity, entry: &str, message: String) {
+        self.out.anomalies.push(Finding {
+            rule,
+            category: Category::ArchiveAnomaly,
+            severity,
+            confidence: Confidence::High,
+            phase: Phase::Archive,
+            file: entry.to_string(),
+            line: 0,
+            message,
+            snippet: String::new(),
+        });
+    }
+
+    /// Reads one blob: an archive to descend into, or a plain file to keep.
+    fn blob(&mut self, prefix: &str, bytes: &[u8], depth: u32) {
+        match sniff::sniff(bytes) {
+            Format::Zip => zip_reader::read(self, prefix, bytes, depth),
+            Format::Tar => tar_reader::read(self, prefix, bytes, depth),
+            Format::Gzip => self.stream(prefix, flate2::read::GzDecoder::new(bytes), depth),
+            Format::Bzip2 => self.stream(prefix, bzip2::read::BzDecoder::new(bytes), depth),
+            // The memory cap keeps a hostile dictionary size from allocating gigabytes.
+            Format::Xz => self.stream(prefix, lzma_rust2::XzReader::new_mem_limit(bytes, true, 128 * 1024), depth),
+            Format::Other => {}
+        }
+    }
+
+    /// A compressed stream: a tar inside is read entry by entry as it inflates; anything
+    /// else is one file (gem `metadata.gz`), kept under the stream's own name.
+    fn stream<R: Read>(&mut self, prefix: &str, decoder: R, depth: u32) {
+        let mut decoder = std::io::BufReader::with_capacity(256 << 10, decoder);
+        let mut head = Vec::with_capacity(512);
+        if let Err(e) = (&mut decoder).take(512).read_to_end(&mut head) {
+            self.error(format!("{}: corrupt compressed stream: {e}", display(prefix)));
+            return;
+        }
+        let chained = std::io::Cursor::new(head.clone()).chain(decoder);
+        if sniff::is_tar_header(&head) {
+            tar_reader::read_stream(self, prefix, chained, depth);
+        } else {
+            let name = prefix.trim_end_matches('!');
+            let name = if name.is_empty() { "(stream)" } else { name };
+            if let Some(data) = self.read_entry(name, chained) {
+                self.keep(name.to_string(), data, depth);
+            }
+        }
+    }
+
+    /// Reads one entry's content within the per-entry, per-package and ratio budgets.
+    /// Returns what was read (possibly cut short), or None if nothing could be read.
+    pub(crate) fn read_entry<R: Read>(&mut self, name: &str, reader: R) -> Option<(Vec<u8>, bool)> {
+        let budget = self.limits.max_entry_bytes.min(self.limits.max_package_bytes.saturating_sub(self.inflated));
+        let mut data = Vec::new();
+        let result = reader.take(budget + 1).read_to_end(&mut data);
+        self.inflated += data.len() as u64;
+        let mut complete = true;
+        if let Err(e) = result {
+            self.error(format!("{name}: read failed ({e}); content is partial"));
+            complete = false;
+        }
+        if data.len() as u64 > budget {
+            data.truncate(budget as usize);
+            complete = false;
+            if budget < self.limits.max_entry_bytes {
+                self.anomaly(
+                    "oversized-package",
+                    Severity::Medium,
+                    name,
+                    format!("more than {} bytes uncompressed; reading stopped", self.limits.max_package_bytes),
+                );
+                self.stopped = true;
+            } else {
+                self.anomaly(
+                    "oversized-entry",
+                    Severity::Low,
+                    name,
+                    format!("entry larger than {} bytes; only its start was read", self.limits.max_entry_bytes),
+                );
+            }
+        }
+        if self.inflated > self.limits.ratio_floor_bytes && self.inflated / self.compressed > self.limits.max_ratio {
+            self.anomaly(
+                "decompression-bomb",
+                Severity::High,
+                name,
+                format!(
+                    "inflates more than {}x ({} bytes from {} compressed); reading stopped",
+                    self.limits.max_ratio, self.inflated, self.compressed
+                ),
+            );
+            self.stopped = true;
+        }
+        Some((data, complete))
+    }
+
+    /// Counts an entry against the entry cap; false once the cap is passed.
+    pub(crate) fn count_entry(&mut self, name: &str) -> bool {
+        self.entries_seen += 1;
+        if self.entries_seen > self.limits.max_entries {
+            self.anomaly(
+                "too-many-entries",
+                Severity::Medium,
+                name,
+                format!("more than {} entries; the rest were not read", self.limits.max_entries),
+            );
+            self.stopped = true;
+            return false;
+        }
+        true
+    }
+
+    /// Flags entry names that would escape the extraction folder.
+    pub(crate) fn check_name(&mut self, name: &str) {
+        let traversal = name.starts_with('/')
+            || name.starts_with('\\')
+            || name.get(1..3).is_some_and(|s| s == ":\\" || s == ":/")
+            || name.split(['/', '\\']).any(|c| c == "..");
+        if traversal {
+            self.anomaly(
+                "path-traversal",
+                Severity::High,
+                name,
+                "entry name escapes the package folder (absolute or `..`); an extracting installer would write outside it".into(),
+            );
+        }
+    }
+
+    /// Keeps a file, or descends into it if it is itself an archive.
+    pub(crate) fn keep(&mut self, path: String, (data, complete): (Vec<u8>, bool), depth: u32) {
+        let digest = fnv(&data);
+        if let Some(previous) = self.seen.insert(path.clone(), digest) {
+            if previous != digest {
+                self.anomaly(
+                    "duplicate-entry",
+                    Severity::Medium,
+                    &path,
+                    "the archive holds this path twice with different content; tools disagree on which copy wins".into(),
+                );
+            }
+        }
+        let format = sniff::sniff(&data);
+        if format.is_archive() && complete {
+            if depth + 1 > self.limits.max_nesting {
+                self.anomaly(
+                    "nesting-too-deep",
+                    Severity::Medium,
+                    &path,
+                    format!("archive nested more than {} levels deep; not opened", self.limits.max_nesting),
+                );
+            } else {
+                self.blob(&format!("{path}!"), &data, depth + 1);
+                return;
+            }
+        }
+        let size = data.len() as u64;
+        let data = if size > KEEP_WHOLE && !is_source_name(&path) { data[..HEAD_BYTES].to_vec() } else { data };
+        self.out.entries.push(Entry { path, data, size, complete });
+    }
+}
+
+fn display(prefix: &str) -> &str {
+    let p = prefix.trim_end_matches('!');
+    if p.is_empty() {
+        "archive"
+    } else {
+        p
+    }
+}
+
+/// Names whose content is analysed as code or metadata, so kept whole when large.
+fn is_source_name(path: &str) -> bool {
+    let name = path.rsplit(['/', '!']).next().unwrap_or(path).to_ascii_lowercase();
+    [".py", ".pyw", ".pth", ".js", ".mjs", ".cjs", ".rb", ".sh", ".json", ".gemspec", ".rake", ".ps1", ".bat"]
+        .iter()
+        .any(|e| name.ends_with(e))
+}
+
+/// A small content fingerprint (FNV-1a) for telling duplicate entries apart.
+fn fnv(data: &[u8]) -> u64 {
+    data.iter().fold(0xcbf29ce484222325u64, |h, b| (h ^ *b as u64).wrapping_mul(0x100000001b3))
+}

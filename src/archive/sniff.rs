@@ -1,0 +1,66 @@
+//! Recognises formats by their first bytes, never by file name.
+
+/// What a blob of bytes is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Gzip,
+    Bzip2,
+    Xz,
+    Zip,
+    Tar,
+    Other,
+}
+
+impl Format {
+    pub fn is_archive(self) -> bool {
+        self != Format::Other
+    }
+}
+
+/// The format of a blob, from its leading bytes.
+pub fn sniff(head: &[u8]) -> Format {
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Format::Gzip
+    } else if head.starts_with(b"BZh") && head.get(3).is_some_and(|b| (b'1'..=b'9').contains(b)) {
+        Format::Bzip2
+    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+        Format::Xz
+    } else if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        Format::Zip
+    } else if is_tar_header(head) {
+        Format::Tar
+    } else {
+        Format::Other
+    }
+}
+
+/// A tar header: `ustar` magic, or a pre-POSIX header whose checksum adds up.
+pub fn is_tar_header(head: &[u8]) -> bool {
+    if head.len() < 512 {
+        return false;
+    }
+    if &head[257..262] == b"ustar" {
+        return true;
+    }
+    let field = &head[148..156];
+    let digits: String = field.iter().take_while(|b| **b != 0 && **b != b' ').map(|b| *b as char).collect();
+    let Ok(stored) = u32::from_str_radix(digits.trim(), 8) else { return false };
+    let sum: u32 = head[..512].iter().enumerate().map(|(i, b)| if (148..156).contains(&i) { 32 } else { *b as u32 }).sum();
+    stored == sum && head[0] != 0
+}
+
+/// Executable formats by magic: ELF, PE (`MZ`), Mach-O (thin and fat).
+pub fn executable_kind(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"\x7fELF") {
+        Some("ELF")
+    } else if head.starts_with(b"MZ") && head.len() >= 64 {
+        Some("PE")
+    } else if [[0xfe, 0xed, 0xfa, 0xce], [0xfe, 0xed, 0xfa, 0xcf], [0xce, 0xfa, 0xed, 0xfe], [0xcf, 0xfa, 0xed, 0xfe]]
+        .iter()
+        .any(|m| head.starts_with(m))
+    {
+        Some("Mach-O")
+    } else {
+        None
+    }
+}

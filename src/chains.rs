@@ -1,0 +1,71 @@
+//! Correlates a package's findings into the stories a reviewer needs: the libpeshnx
+//! dropper chain (fetch, land in the home directory, come back), and a typosquatted name
+//! that also runs code at install. A chain is one finding that cites the others.
+
+use crate::detectors::runs_unasked;
+use crate::finding::{Category, Confidence, Finding, Severity};
+
+/// Adds chain findings to `findings`.
+pub fn correlate(findings: &mut Vec<Finding>) {
+    if let Some(chain) = dropper_chain(findings) {
+        findings.push(chain);
+    }
+    if let Some(chain) = typosquat_install(findings) {
+        findings.push(chain);
+    }
+}
+
+/// Download + write into home (or persistence) + a way back (persistence, a detached
+/// process, or running the download), all in code that runs unasked.
+fn dropper_chain(findings: &[Finding]) -> Option<Finding> {
+    let unasked = |cats: &[Category]| {
+        findings.iter().filter(|f| runs_unasked(f.phase) && cats.contains(&f.category)).min_by_key(|f| (f.file.clone(), f.line))
+    };
+    let fetch = unasked(&[Category::Download, Category::ExecDownloaded])?;
+    let lands = unasked(&[Category::WriteHome, Category::Persistence])?;
+    // How it comes back: each kind of return named once, persistence first.
+    let returns: Vec<&Finding> = [Category::Persistence, Category::BackgroundProcess, Category::ExecDownloaded]
+        .iter()
+        .filter_map(|c| unasked(&[*c]))
+        .filter(|f| !std::ptr::eq(*f, fetch) && !std::ptr::eq(*f, lands))
+        .collect();
+    let back = *returns.first().or((lands.category == Category::Persistence).then_some(&lands))?;
+    let step = |f: &Finding| format!("{} ({}:{})", f.message, short(&f.file), f.line);
+    let mut story = vec![step(fetch), step(lands)];
+    story.extend(returns.iter().map(|f| step(f)));
+    Some(Finding {
+        rule: "dropper-chain",
+        category: if back.category == Category::ExecDownloaded { Category::ExecDownloaded } else { Category::Persistence },
+        severity: Severity::Critical,
+        confidence: Confidence::High,
+        phase: fetch.phase,
+        file: fetch.file.clone(),
+        line: fetch.line,
+        message: format!("dropper chain: {}", story.join("; then ")),
+        snippet: fetch.snippet.clone(),
+    })
+}
+
+/// A name imitating a popular package whose code runs at install time.
+fn typosquat_install(findings: &[Finding]) -> Option<Finding> {
+    let squat = findings.iter().find(|f| f.category == Category::Typosquat)?;
+    let runs = findings
+        .iter()
+        .filter(|f| runs_unasked(f.phase) && f.category != Category::Typosquat && f.severity >= Severity::Medium)
+        .min_by_key(|f| (f.file.clone(), f.line))?;
+    Some(Finding {
+        rule: "typosquat-install",
+        category: Category::Typosquat,
+        severity: Severity::Critical,
+        confidence: Confidence::High,
+        phase: runs.phase,
+        file: runs.file.clone(),
+        line: runs.line,
+        message: format!("{} and runs code {}: {}", squat.message, crate::detectors::when(runs.phase), runs.message),
+        snippet: runs.snippet.clone(),
+    })
+}
+
+fn short(path: &str) -> &str {
+    path.rsplit(['/', '!']).next().unwrap_or(path)
+}

@@ -1,0 +1,95 @@
+//! The command line. Each flag's doc comment is its `--help` text.
+
+use crate::archive::limits::Limits;
+use crate::scan::{Config, ScanReport};
+use crate::verdict::Verdict;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "pkgwarden", version, about = "Finds malicious PyPI, npm and RubyGems packages without running them")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Scan package archives and folders (recursively) and report what they would do.
+    Scan(ScanArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FailOn {
+    Malicious,
+    Suspicious,
+}
+
+#[derive(clap::Args)]
+pub struct ScanArgs {
+    /// Files and folders to scan.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Exit with 1 when a package is at or above this verdict.
+    #[arg(long, value_enum, default_value = "malicious")]
+    pub fail_on: FailOn,
+    /// Worker threads (0: one per core). Output is the same whatever the number.
+    #[arg(long, short, default_value_t = 0)]
+    pub jobs: usize,
+    /// Show low-severity findings and analysis notes for every package.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Most uncompressed bytes read from one package.
+    #[arg(long, default_value_t = Limits::default().max_package_bytes)]
+    pub max_package_bytes: u64,
+    /// Most uncompressed bytes read from one archive entry.
+    #[arg(long, default_value_t = Limits::default().max_entry_bytes)]
+    pub max_entry_bytes: u64,
+    /// Most entries read from one package.
+    #[arg(long, default_value_t = Limits::default().max_entries)]
+    pub max_entries: usize,
+    /// Seconds allowed for one package.
+    #[arg(long, default_value_t = Limits::default().package_timeout.as_secs())]
+    pub timeout: u64,
+}
+
+impl ScanArgs {
+    pub fn config(&self) -> Config {
+        let limits = Limits {
+            max_package_bytes: self.max_package_bytes,
+            max_entry_bytes: self.max_entry_bytes,
+            max_entries: self.max_entries,
+            package_timeout: Duration::from_secs(self.timeout),
+            ..Limits::default()
+        };
+        Config { limits, jobs: self.jobs }
+    }
+}
+
+/// Exit status for CI: 1 if a package reached `fail_on`, else 2 if anything could not
+/// be scanned, else 0.
+pub fn exit_code(report: &ScanReport, fail_on: FailOn) -> i32 {
+    let threshold = match fail_on {
+        FailOn::Malicious => Verdict::Malicious,
+        FailOn::Suspicious => Verdict::Suspicious,
+    };
+    let failed = report.packages.iter().any(|p| p.verdict != Verdict::Error && p.verdict >= threshold);
+    let errors = !report.input_errors.is_empty() || report.packages.iter().any(|p| p.verdict == Verdict::Error);
+    if failed {
+        1
+    } else if errors {
+        2
+    } else {
+        0
+    }
+}

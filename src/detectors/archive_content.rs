@@ -1,0 +1,38 @@
+//! Executables disguised by their name, found by magic bytes. Compiled extension
+//! modules (`.so`, `.pyd`, `.node`) and tools named `.exe` are normal and not reported;
+//! an ELF named `.py` or a PE named `.png` is hiding.
+
+use super::{Ctx, Detector};
+use crate::archive::sniff::executable_kind;
+use crate::finding::{Category, Confidence, Finding, Phase, Severity};
+
+pub const DETECTOR: Detector = Detector { rules: &["embedded-executable"], run };
+
+/// Extensions under which native code is expected.
+const NATIVE: &[&str] = &["so", "pyd", "dll", "dylib", "node", "bundle", "o", "a", "lib", "exe", "bin", "elf", "wasm"];
+
+fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for e in &ctx.package.entries {
+        let Some(kind) = executable_kind(&e.data) else { continue };
+        let name = e.path.rsplit(['/', '!']).next().unwrap_or(&e.path);
+        let ext = name.rsplit_once('.').map(|(_, x)| x.to_ascii_lowercase());
+        let expected = match ext.as_deref() {
+            None => true,
+            Some(x) => NATIVE.contains(&x) || x.chars().all(|c| c.is_ascii_digit()), // libfoo.so.1
+        };
+        if expected {
+            continue;
+        }
+        out.push(Finding {
+            rule: "embedded-executable",
+            category: Category::EmbeddedBinary,
+            severity: Severity::High,
+            confidence: Confidence::High,
+            phase: Phase::Archive,
+            file: e.path.clone(),
+            line: 0,
+            message: format!("{kind} executable disguised as `{name}`: its name hides what it is"),
+            snippet: String::new(),
+        });
+    }
+}

@@ -1,0 +1,33 @@
+//! Running decoded content: `exec(base64.b64decode(...))`, `eval(Buffer.from(x,
+//! 'base64'))`, `echo ... | base64 -d | sh`. Hiding code from the reader and then running
+//! it has no honest use in a package.
+
+use super::{at_call, calls, runs_unasked, when, Ctx, Detector};
+use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::lang::catalog::Kinds;
+use crate::lang::facts::Labels;
+
+pub const DETECTOR: Detector = Detector { rules: &["exec-decoded"], run };
+
+fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for (f, c) in calls(ctx) {
+        let phase = f.call_phase(c);
+        let decoded_exec = c.kinds.has(Kinds::EXEC) && c.arg_labels().has(Labels::DECODED);
+        let decoded_pipe = c.callee == "sh.base64"
+            && c.shell.as_ref().and_then(|s| s.pipe_to.as_deref()).is_some_and(|p| matches!(p, "sh" | "bash" | "python" | "python3" | "perl"));
+        if !decoded_exec && !decoded_pipe {
+            continue;
+        }
+        let (severity, confidence) =
+            if runs_unasked(phase) { (Severity::Critical, Confidence::High) } else { (Severity::High, Confidence::High) };
+        out.push(at_call(
+            f,
+            c,
+            "exec-decoded",
+            Category::ExecDecoded,
+            severity,
+            confidence,
+            format!("runs decoded (hidden) code with `{}` {}", c.callee, when(phase)),
+        ));
+    }
+}

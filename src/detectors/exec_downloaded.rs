@@ -1,0 +1,85 @@
+//! Running what was just downloaded: `exec(urlopen(u).read())`, `curl ... | sh`, or a
+//! file fetched to disk and then started. Whatever the phase, fetching code and running
+//! it unseen is the core of a dropper.
+
+use super::{at_call, calls, runs_unasked, when, Ctx, Detector};
+use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::lang::catalog::Kinds;
+use crate::lang::facts::{CallFact, Labels};
+
+pub const DETECTOR: Detector = Detector { rules: &["exec-downloaded"], run };
+
+/// Programs that run code read from their standard input.
+const INTERPRETERS: &[&str] = &["sh", "bash", "zsh", "dash", "python", "python3", "node", "perl", "ruby", "iex", "powershell", "pwsh"];
+
+fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let dests = download_destinations(ctx);
+    for (f, c) in calls(ctx) {
+        let phase = f.call_phase(c);
+        let runs = c.kinds.has(Kinds::EXEC.or(Kinds::SPAWN));
+        let how = if runs && c.arg_labels().has(Labels::DOWNLOADED) {
+            Some(format!("runs content fetched from the network with `{}`", c.callee))
+        } else if c.kinds.has(Kinds::DOWNLOAD) && c.shell.as_ref().and_then(|s| s.pipe_to.as_deref()).is_some_and(|p| INTERPRETERS.contains(&p)) {
+            let into = c.shell.as_ref().and_then(|s| s.pipe_to.clone()).unwrap_or_default();
+            Some(format!("pipes a download straight into `{into}`"))
+        } else if runs {
+            started_file(c, &dests).map(|d| format!("starts `{d}`, a file it downloaded"))
+        } else {
+            None
+        };
+        if let Some(how) = how {
+            let (severity, confidence) =
+                if runs_unasked(phase) { (Severity::Critical, Confidence::High) } else { (Severity::High, Confidence::Medium) };
+            out.push(at_call(f, c, "exec-downloaded", Category::ExecDownloaded, severity, confidence, format!("{how} {}", when(phase))));
+        }
+    }
+}
+
+/// Where downloads land: `urlretrieve(u, dest)`, `curl -o dest`, `wget -O dest`.
+pub fn download_destinations(ctx: &Ctx) -> Vec<String> {
+    let mut dests = Vec::new();
+    for (_, c) in calls(ctx) {
+        if !c.kinds.has(Kinds::DOWNLOAD) {
+            continue;
+        }
+        if let Some(t) = c.write_target() {
+            dests.push(t.to_string());
+        }
+        if c.shell.is_some() {
+            let words: Vec<&str> = c.args.iter().filter_map(|a| a.text.as_deref()).collect();
+            for w in words.windows(2) {
+                if matches!(w[0], "-o" | "-O" | "--output" | "--output-document" | "-OutFile" | "-outfile") {
+                    dests.push(w[1].to_string());
+                }
+            }
+            for r in c.args.iter().filter_map(|a| a.text.as_deref()) {
+                if let Some(d) = r.strip_prefix("--output=").or_else(|| r.strip_prefix("--output-document=")) {
+                    dests.push(d.to_string());
+                }
+            }
+        }
+    }
+    // Files written from downloaded content (`open(p, "wb").write(resp.content)`).
+    for (_, c) in calls(ctx) {
+        if c.arg_labels().has(Labels::DOWNLOADED) {
+            if let Some(t) = c.write_target() {
+                dests.push(t.to_string());
+            }
+        }
+    }
+    dests.retain(|d| base(d).len() >= 3 && !d.contains("{?}"));
+    dests
+}
+
+/// The downloaded file a spawn starts, if its command line names one.
+fn started_file<'d>(c: &CallFact, dests: &'d [String]) -> Option<&'d str> {
+    let words: Vec<&str> = c.all_args().filter_map(|a| a.text.as_deref()).collect();
+    dests
+        .iter()
+        .find(|d| words.iter().any(|w| w.split_whitespace().any(|t| t == d.as_str() || base(t) == base(d))))
+        .map(String::as_str)
+}
+
+fn base(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}

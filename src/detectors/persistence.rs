@@ -1,0 +1,115 @@
+//! Persistence: making code come back after the installer is gone — shell rc files,
+//! cron, systemd and XDG autostart, launchd, Windows Run keys, Startup folder and
+//! scheduled tasks. The mechanisms are data (`rules/data/persistence.txt`).
+
+use super::{at_call, calls, runs_unasked, when, Ctx, Detector};
+use crate::finding::{Category, Confidence, Finding, Severity};
+use std::sync::OnceLock;
+
+pub const DETECTOR: Detector = Detector {
+    rules: &[
+        "shell-rc-write",
+        "cron-job",
+        "systemd-unit",
+        "autostart-entry",
+        "launchd-agent",
+        "startup-folder",
+        "windows-run-key",
+        "scheduled-task",
+    ],
+    run,
+};
+
+const DATA: &str = include_str!("../../rules/data/persistence.txt");
+
+/// One line of the data file.
+struct Mechanism {
+    kind: &'static str,
+    rule: &'static str,
+    pattern: String,
+    arg: Option<String>,
+}
+
+fn mechanisms() -> &'static [Mechanism] {
+    static CELL: OnceLock<Vec<Mechanism>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        DATA.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| {
+                let mut words = l.splitn(4, ' ');
+                let kind = words.next().expect("kind");
+                let rule = words.next().expect("rule id");
+                let rest: Vec<&'static str> = words.collect();
+                let (pattern, arg) = match kind {
+                    "command" => (rest[0].to_string(), rest.get(1).map(|a| a.to_ascii_lowercase())),
+                    _ => (rest.join(" ").to_ascii_lowercase(), None),
+                };
+                Mechanism { kind, rule, pattern, arg }
+            })
+            .collect()
+    })
+}
+
+/// The persistence rule a written path falls under, if any.
+pub fn mechanism(path: &str) -> Option<&'static str> {
+    let p = super::paths::normalize(path);
+    mechanisms().iter().find(|m| m.kind == "path" && p.contains(&m.pattern)).map(|m| m.rule)
+}
+
+fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for (f, c) in calls(ctx) {
+        let phase = f.call_phase(c);
+        let (severity, confidence) =
+            if runs_unasked(phase) { (Severity::High, Confidence::High) } else { (Severity::Medium, Confidence::Medium) };
+        let mut hit = |rule: &'static str, how: String| {
+            out.push(at_call(f, c, rule, Category::Persistence, severity, confidence, format!("{how} {}", when(phase))));
+        };
+        if let Some(target) = c.write_target() {
+            if let Some(rule) = mechanism(target) {
+                hit(rule, format!("writes `{target}` ({})", describe(rule)));
+                continue;
+            }
+        }
+        if c.shell.is_some() {
+            let program = c.callee.trim_start_matches("sh.");
+            let words: Vec<String> = c.args.iter().skip(1).filter_map(|a| a.text.as_deref()).map(str::to_ascii_lowercase).collect();
+            let has = |w: &str| words.iter().any(|x| x == w);
+            let found = mechanisms().iter().find(|m| {
+                m.kind == "command"
+                    && m.pattern.eq_ignore_ascii_case(program)
+                    && m.arg.as_ref().is_none_or(|a| match a.strip_prefix('!') {
+                        Some(not) => !has(not),
+                        None => has(a),
+                    })
+            });
+            let args = words.join(" ");
+            if let Some(m) = found {
+                hit(m.rule, format!("runs `{program} {args}` ({})", describe(m.rule)));
+                continue;
+            }
+        }
+        let texts: Vec<String> = c.all_args().filter_map(|a| a.text.as_deref()).map(super::paths::normalize).collect();
+        let by_string = mechanisms().iter().find(|m| {
+            m.kind == "string" && texts.iter().any(|t| t.contains(&m.pattern.replace('\\', "/")))
+        });
+        if let Some(m) = by_string {
+            hit(m.rule, format!("passes a {} path to `{}`", describe(m.rule), c.callee));
+        }
+    }
+}
+
+/// A short human name for a mechanism.
+pub fn describe(rule: &str) -> &'static str {
+    match rule {
+        "shell-rc-write" => "a shell start-up file: it runs in every new shell",
+        "cron-job" => "a cron job: it runs on a schedule",
+        "systemd-unit" => "a systemd unit: it starts with the session or system",
+        "autostart-entry" => "an XDG autostart entry: it starts with the desktop session",
+        "launchd-agent" => "a launchd agent: it starts at login",
+        "startup-folder" => "the Windows Startup folder: it starts at login",
+        "windows-run-key" => "a Windows Run key: it starts at login",
+        "scheduled-task" => "a scheduled task",
+        _ => "a persistence mechanism",
+    }
+}

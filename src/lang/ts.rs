@@ -1,0 +1,84 @@
+//! Shared tree-sitter plumbing: parsing under a deadline and reading node text.
+
+use std::ops::ControlFlow;
+use std::time::Instant;
+use tree_sitter::{Language, Node, ParseOptions, Parser, Tree};
+
+/// Parses `source`, giving up at `deadline`: error recovery on garbage is superlinear,
+/// and a hostile file must not hold a worker forever.
+pub fn parse(language: Language, source: &str, deadline: Instant) -> Result<Tree, String> {
+    let mut parser = Parser::new();
+    parser.set_language(&language).map_err(|e| format!("grammar: {e}"))?;
+    let bytes = source.as_bytes();
+    let mut input = |i: usize, _| if i < bytes.len() { &bytes[i..] } else { &[][..] };
+    let mut progress = |_: &tree_sitter::ParseState| {
+        if Instant::now() > deadline {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let options = ParseOptions::new().progress_callback(&mut progress);
+    parser
+        .parse_with_options(&mut input, None, Some(options))
+        .ok_or_else(|| "parsing stopped at the time limit".to_string())
+}
+
+/// The source text of a node.
+pub fn text<'s>(node: Node, source: &'s str) -> &'s str {
+    source.get(node.byte_range()).unwrap_or("")
+}
+
+/// The 1-based line a node starts on.
+pub fn line(node: Node) -> u32 {
+    node.start_position().row as u32 + 1
+}
+
+/// The named children of a node, collected (tree-sitter's iterator borrows a cursor).
+pub fn named_children(node: Node) -> Vec<Node> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).collect()
+}
+
+/// Decodes the backslash escapes shared by Python, JavaScript and Ruby string literals.
+pub fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('0') => out.push('\0'),
+            Some('x') => push_code(&mut out, &mut chars, 2),
+            Some('u') => {
+                if chars.peek() == Some(&'{') {
+                    chars.next();
+                    let hex: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                    if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        out.push(ch);
+                    }
+                } else {
+                    push_code(&mut out, &mut chars, 4);
+                }
+            }
+            Some('U') => push_code(&mut out, &mut chars, 8),
+            Some('\n') => {}
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+fn push_code(out: &mut String, chars: &mut std::iter::Peekable<std::str::Chars>, digits: usize) {
+    let hex: String = (0..digits).filter_map(|_| chars.next_if(|c| c.is_ascii_hexdigit())).collect();
+    match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+        Some(ch) => out.push(ch),
+        None => out.push_str(&hex),
+    }
+}

@@ -1,0 +1,130 @@
+//! Package manifests: PKG-INFO / METADATA (PyPI), package.json (npm), gem metadata YAML.
+
+use serde_json::Value as Json;
+
+/// Name and version from RFC 822-style metadata (PKG-INFO, METADATA).
+pub fn pkg_info(text: &str) -> (Option<String>, Option<String>) {
+    let mut name = None;
+    let mut version = None;
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            break; // the body (long description) follows the first blank line
+        }
+        if let Some(v) = line.strip_prefix("Name:") {
+            name.get_or_insert_with(|| v.trim().to_string());
+        } else if let Some(v) = line.strip_prefix("Version:") {
+            version.get_or_insert_with(|| v.trim().to_string());
+        }
+    }
+    (name, version)
+}
+
+/// What pkgwarden needs from a package.json.
+#[derive(Debug, Clone, Default)]
+pub struct NpmManifest {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    /// Lifecycle and other scripts: (name, command, line in package.json).
+    pub scripts: Vec<(String, String, u32)>,
+    pub main: Option<String>,
+}
+
+/// npm scripts that run when the package is installed.
+pub const INSTALL_SCRIPTS: &[&str] = &["preinstall", "install", "postinstall", "prepare", "preprepare", "postprepare"];
+
+pub fn package_json(text: &str) -> Result<NpmManifest, String> {
+    let json: Json = serde_json::from_str(text).map_err(|e| format!("package.json: {e}"))?;
+    let s = |k: &str| json.get(k).and_then(Json::as_str).map(str::to_string);
+    let mut scripts = Vec::new();
+    if let Some(map) = json.get("scripts").and_then(Json::as_object) {
+        for (k, v) in map {
+            if let Some(cmd) = v.as_str() {
+                scripts.push((k.clone(), cmd.to_string(), line_of_key(text, k)));
+            }
+        }
+    }
+    Ok(NpmManifest { name: s("name"), version: s("version"), scripts, main: s("main") })
+}
+
+/// The line of `"key":` in JSON text (1 when not found), for reporting scripts.
+fn line_of_key(text: &str, key: &str) -> u32 {
+    let needle = format!("\"{key}\"");
+    text.lines().position(|l| l.contains(&needle)).map(|i| i as u32 + 1).unwrap_or(1)
+}
+
+/// What pkgwarden needs from a gem's metadata (YAML, read line by line: the format
+/// RubyGems writes is regular enough, and a YAML library would load tagged objects).
+#[derive(Debug, Clone, Default)]
+pub struct GemSpec {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub extensions: Vec<String>,
+}
+
+pub fn gem_metadata(text: &str) -> GemSpec {
+    let mut spec = GemSpec::default();
+    let mut section = "";
+    for line in text.lines() {
+        if !line.starts_with(' ') && !line.starts_with('-') {
+            section = line.split(':').next().unwrap_or("");
+            if let Some(v) = line.strip_prefix("name:") {
+                spec.name = Some(unquote(v));
+            }
+            continue;
+        }
+        match section {
+            "version" => {
+                if let Some(v) = line.trim().strip_prefix("version:") {
+                    spec.version.get_or_insert_with(|| unquote(v));
+                }
+            }
+            "extensions" => {
+                if let Some(v) = line.trim().strip_prefix("- ") {
+                    spec.extensions.push(unquote(v));
+                }
+            }
+            _ => {}
+        }
+    }
+    spec
+}
+
+fn unquote(v: &str) -> String {
+    v.trim().trim_matches(|c| c == '"' || c == '\'').to_string()
+}
+
+/// Name and version guessed from an archive file name (`name-1.2.3.tar.gz`).
+pub fn from_file_name(file: &str) -> (String, Option<String>) {
+    let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    let stem = [".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".zip", ".whl", ".egg", ".gem", ".tar"]
+        .iter()
+        .find_map(|e| base.strip_suffix(e))
+        .unwrap_or(base);
+    // Wheels: name-version-pytag-abitag-platform.
+    let stem = if base.ends_with(".whl") { stem.splitn(3, '-').take(2).collect::<Vec<_>>().join("-") } else { stem.to_string() };
+    match stem.char_indices().filter(|(i, c)| *c == '-' && stem[i + 1..].starts_with(|d: char| d.is_ascii_digit())).last() {
+        Some((i, _)) => (stem[..i].to_string(), Some(stem[i + 1..].to_string())),
+        None => (stem, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names() {
+        assert_eq!(from_file_name("a/libpeshnx-0.1.tar.gz"), ("libpeshnx".into(), Some("0.1".into())));
+        assert_eq!(from_file_name("py-x-1.0-py3-none-any.whl"), ("py-x".into(), Some("1.0".into())));
+        assert_eq!(from_file_name("noversion.zip"), ("noversion".into(), None));
+    }
+
+    #[test]
+    fn gem_yaml() {
+        let y = "--- !ruby/object:Gem::Specification\nname: evil\nversion: !ruby/object:Gem::Version\n  version: 1.2.3\nextensions:\n- ext/evil/extconf.rb\nfiles: []\n";
+        let g = gem_metadata(y);
+        assert_eq!(g.name.as_deref(), Some("evil"));
+        assert_eq!(g.version.as_deref(), Some("1.2.3"));
+        assert_eq!(g.extensions, vec!["ext/evil/extconf.rb".to_string()]);
+    }
+}

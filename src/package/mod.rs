@@ -1,0 +1,177 @@
+//! The package model: ecosystem, name, version, and which files run when.
+
+pub mod manifest;
+
+use crate::archive::Entry;
+use crate::ecosystem::Ecosystem;
+use crate::finding::Phase;
+use manifest::{GemSpec, NpmManifest};
+
+/// A package as read from its archive or folder, before analysis.
+#[derive(Debug)]
+pub struct Package {
+    pub ecosystem: Ecosystem,
+    pub name: String,
+    pub version: Option<String>,
+    pub entries: Vec<Entry>,
+    /// The folder every path shares (`libpeshnx-0.1/`, `package/`, `data.tar.gz!`).
+    pub root: String,
+    pub npm: Option<NpmManifest>,
+    pub gem: Option<GemSpec>,
+    /// Manifest problems worth telling the user (unparsable package.json...).
+    pub errors: Vec<String>,
+}
+
+impl Package {
+    /// Builds the model from the entries, naming the package from its manifest or,
+    /// failing that, from `file_name`.
+    pub fn new(entries: Vec<Entry>, file_name: &str) -> Package {
+        let root = common_root(&entries);
+        let mut pkg = Package {
+            ecosystem: Ecosystem::Unknown,
+            name: String::new(),
+            version: None,
+            entries,
+            root,
+            npm: None,
+            gem: None,
+            errors: Vec::new(),
+        };
+        pkg.read_manifests();
+        if pkg.name.is_empty() {
+            let (name, version) = manifest::from_file_name(file_name);
+            pkg.name = name;
+            pkg.version = pkg.version.take().or(version);
+        }
+        pkg
+    }
+
+    /// A path relative to the package root (`libpeshnx-0.1/setup.py` -> `setup.py`).
+    pub fn rel<'p>(&self, path: &'p str) -> &'p str {
+        path.strip_prefix(self.root.as_str()).unwrap_or(path)
+    }
+
+    fn text(&self, rel: &str) -> Option<String> {
+        let e = self.entries.iter().find(|e| self.rel(&e.path) == rel)?;
+        Some(String::from_utf8_lossy(&e.data).into_owned())
+    }
+
+    fn read_manifests(&mut self) {
+        let rels: Vec<String> = self.entries.iter().map(|e| self.rel(&e.path).to_string()).collect();
+        let has = |f: &dyn Fn(&str) -> bool| rels.iter().any(|r| f(r));
+        if has(&|r| r == "metadata.gz") || has(&|r| r.ends_with(".gemspec") && !r.contains('/')) {
+            self.ecosystem = Ecosystem::Rubygems;
+            if let Some(text) = self.text("metadata.gz") {
+                let spec = manifest::gem_metadata(&text);
+                self.name = spec.name.clone().unwrap_or_default();
+                self.version = spec.version.clone();
+                self.gem = Some(spec);
+            } else {
+                self.gem = Some(GemSpec::default());
+            }
+        } else if let Some(text) = self.text("package.json") {
+            self.ecosystem = Ecosystem::Npm;
+            match manifest::package_json(&text) {
+                Ok(m) => {
+                    self.name = m.name.clone().unwrap_or_default();
+                    self.version = m.version.clone();
+                    self.npm = Some(m);
+                }
+                Err(e) => {
+                    self.errors.push(e);
+                    self.npm = Some(NpmManifest::default());
+                }
+            }
+        } else if let Some(meta) = rels.iter().find(|r| is_python_metadata(r)).cloned() {
+            self.ecosystem = Ecosystem::Pypi;
+            let (name, version) = manifest::pkg_info(&self.text(&meta).unwrap_or_default());
+            self.name = name.unwrap_or_default();
+            self.version = version;
+        } else if has(&|r| matches!(r, "setup.py" | "pyproject.toml" | "setup.cfg") || r.ends_with(".py")) {
+            self.ecosystem = Ecosystem::Pypi;
+        } else if has(&|r| r.ends_with(".js") || r.ends_with(".mjs") || r.ends_with(".cjs")) {
+            self.ecosystem = Ecosystem::Npm;
+        } else if has(&|r| r.ends_with(".rb")) {
+            self.ecosystem = Ecosystem::Rubygems;
+        }
+    }
+
+    /// When a file's top-level code runs on the machine that installs the package.
+    pub fn phase_of(&self, path: &str) -> Phase {
+        let rel = self.rel(path);
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        match self.ecosystem {
+            Ecosystem::Pypi | Ecosystem::Unknown => {
+                if rel == "setup.py" {
+                    Phase::Install
+                } else if name == "__init__.py" || name.ends_with(".pth") {
+                    Phase::Import
+                } else {
+                    Phase::Runtime
+                }
+            }
+            Ecosystem::Npm => {
+                let Some(npm) = &self.npm else { return Phase::Runtime };
+                let install = npm
+                    .scripts
+                    .iter()
+                    .filter(|(k, _, _)| manifest::INSTALL_SCRIPTS.contains(&k.as_str()))
+                    .any(|(_, cmd, _)| script_runs_file(cmd, rel));
+                if install {
+                    Phase::Install
+                } else if normalize(npm.main.as_deref().unwrap_or("index.js")) == normalize(rel) {
+                    Phase::Import
+                } else {
+                    Phase::Runtime
+                }
+            }
+            Ecosystem::Rubygems => {
+                let ext = self.gem.as_ref().is_some_and(|g| g.extensions.iter().any(|e| e == rel));
+                if ext || name == "rubygems_plugin.rb" {
+                    Phase::Install
+                } else if self.gem.as_ref().and_then(|g| g.name.as_ref()).is_some_and(|n| rel == format!("lib/{n}.rb")) {
+                    Phase::Import
+                } else {
+                    Phase::Runtime
+                }
+            }
+        }
+    }
+}
+
+fn is_python_metadata(rel: &str) -> bool {
+    rel == "PKG-INFO"
+        || rel == "EGG-INFO/PKG-INFO"
+        || (rel.ends_with(".dist-info/METADATA") && rel.matches('/').count() == 1)
+}
+
+/// True if an npm script command runs `rel` (`node scripts/x.js`, `sh ./x.sh`, `./x`).
+fn script_runs_file(cmd: &str, rel: &str) -> bool {
+    let target = normalize(rel);
+    crate::lang::shell::parse(cmd).iter().any(|c| {
+        std::iter::once(&c.program).chain(&c.args).any(|w| {
+            let w = normalize(w);
+            w == target || format!("{w}.js") == target || format!("{w}/index.js") == target
+        })
+    })
+}
+
+fn normalize(p: &str) -> String {
+    p.trim_start_matches("./").trim_end_matches('/').to_string()
+}
+
+/// The single top folder all entries share, with its slash; gem data is under `data.tar.gz!`.
+fn common_root(entries: &[Entry]) -> String {
+    if entries.iter().any(|e| e.path.starts_with("data.tar.gz!")) {
+        return "data.tar.gz!".to_string();
+    }
+    let first = match entries.first().and_then(|e| e.path.split_once('/')) {
+        Some((top, _)) => format!("{top}/"),
+        None => return String::new(),
+    };
+    if entries.iter().all(|e| e.path.starts_with(&first)) {
+        first
+    } else {
+        String::new()
+    }
+}

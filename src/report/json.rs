@@ -1,0 +1,111 @@
+//! The JSON report: a versioned contract (`schema_version`) that SARIF, dashboards and
+//! the benchmark harness rely on. These types are the contract; internal types may
+//! change without changing them.
+
+use crate::finding::{Category, Confidence, Phase, Severity};
+use crate::scan::ScanReport;
+use serde::Serialize;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+pub struct Report<'a> {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub packages: Vec<Package<'a>>,
+    pub summary: Summary,
+}
+
+#[derive(Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct Package<'a> {
+    pub path: &'a str,
+    pub ecosystem: &'static str,
+    pub name: &'a str,
+    pub version: Option<&'a str>,
+    pub verdict: &'static str,
+    pub findings: Vec<Finding<'a>>,
+    pub errors: &'a [String],
+    pub notes: &'a [String],
+}
+
+#[derive(Serialize)]
+pub struct Finding<'a> {
+    pub rule: &'a str,
+    pub category: Category,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub phase: Phase,
+    pub file: &'a str,
+    pub line: u32,
+    pub message: &'a str,
+    pub snippet: &'a str,
+}
+
+#[derive(Serialize, Default)]
+pub struct Summary {
+    pub packages: usize,
+    pub malicious: usize,
+    pub suspicious: usize,
+    pub clean: usize,
+    pub error: usize,
+    pub seconds: f64,
+}
+
+/// Counts verdicts.
+pub fn summary(report: &ScanReport) -> Summary {
+    let mut s = Summary { packages: report.packages.len(), seconds: report.seconds, ..Summary::default() };
+    for p in &report.packages {
+        match p.verdict.as_str() {
+            "malicious" => s.malicious += 1,
+            "suspicious" => s.suspicious += 1,
+            "clean" => s.clean += 1,
+            _ => s.error += 1,
+        }
+    }
+    s
+}
+
+/// The report as pretty-printed JSON.
+pub fn render(report: &ScanReport) -> String {
+    let packages = report
+        .packages
+        .iter()
+        .map(|p| Package {
+            path: &p.path,
+            ecosystem: p.ecosystem.as_str(),
+            name: &p.name,
+            version: p.version.as_deref(),
+            verdict: p.verdict.as_str(),
+            findings: p
+                .findings
+                .iter()
+                .map(|f| Finding {
+                    rule: f.rule,
+                    category: f.category,
+                    severity: f.severity,
+                    confidence: f.confidence,
+                    phase: f.phase,
+                    file: &f.file,
+                    line: f.line,
+                    message: &f.message,
+                    snippet: &f.snippet,
+                })
+                .collect(),
+            errors: &p.errors,
+            notes: &p.notes,
+        })
+        .collect();
+    let doc = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool { name: "pkgwarden", version: env!("CARGO_PKG_VERSION") },
+        packages,
+        summary: summary(report),
+    };
+    serde_json::to_string_pretty(&doc).expect("report serialises")
+}
