@@ -90,7 +90,13 @@ impl CallFact {
     /// The file a write-kind call writes to, as constant text if known.
     pub fn write_target(&self) -> Option<&str> {
         if self.kinds.has(Kinds::WRITE_DEST) {
-            return self.args.get(1).or_else(|| self.kwarg("filename")).or_else(|| self.kwarg("dst"))?.text.as_deref();
+            return self
+                .args
+                .get(1)
+                .or_else(|| self.kwarg("filename"))
+                .or_else(|| self.kwarg("dst"))?
+                .text
+                .as_deref();
         }
         if !self.kinds.has(Kinds::WRITE) {
             return None;
@@ -98,13 +104,25 @@ impl CallFact {
         if self.callee.starts_with("pathlib.Path.") {
             return self.receiver.as_ref()?.text.as_deref();
         }
-        if matches!(self.callee.as_str(), "open" | "io.open" | "codecs.open" | "File.open" | "pathlib.Path.open") {
-            let mode = self.args.get(1).or_else(|| self.kwarg("mode")).and_then(|m| m.text.as_deref()).unwrap_or("r");
+        if matches!(
+            self.callee.as_str(),
+            "open" | "io.open" | "codecs.open" | "File.open" | "pathlib.Path.open"
+        ) {
+            let mode = self
+                .args
+                .get(1)
+                .or_else(|| self.kwarg("mode"))
+                .and_then(|m| m.text.as_deref())
+                .unwrap_or("r");
             if !mode.contains(['w', 'a', 'x', '+']) {
                 return None;
             }
         }
-        self.args.first().or_else(|| self.kwarg("file"))?.text.as_deref()
+        self.args
+            .first()
+            .or_else(|| self.kwarg("file"))?
+            .text
+            .as_deref()
     }
 }
 
@@ -198,16 +216,26 @@ impl Env {
     fn bind(&mut self, body: &[Stmt]) {
         for s in body {
             match s {
-                Stmt::Import { module, alias: Some(a), .. } => {
+                Stmt::Import {
+                    module,
+                    alias: Some(a),
+                    ..
+                } => {
                     self.aliases.insert(a.clone(), module.clone());
                 }
-                Stmt::ImportFrom { module, name, alias, .. } if name != "*" => {
+                Stmt::ImportFrom {
+                    module,
+                    name,
+                    alias,
+                    ..
+                } if name != "*" => {
                     let full = if module.is_empty() || module.starts_with('.') {
                         name.clone()
                     } else {
                         format!("{module}.{name}")
                     };
-                    self.aliases.insert(alias.clone().unwrap_or_else(|| name.clone()), full);
+                    self.aliases
+                        .insert(alias.clone().unwrap_or_else(|| name.clone()), full);
                 }
                 Stmt::Assign { targets, value, .. } => {
                     let alias = self.value_alias(value);
@@ -216,14 +244,45 @@ impl Env {
                     for t in targets {
                         self.bind_target(t, alias.as_deref(), text.as_deref(), labels);
                     }
+                    self.bind_lambdas(value);
                 }
+                Stmt::Eval { value, .. } => self.bind_lambdas(value),
                 Stmt::Def { body, .. } => self.bind(body),
                 _ => {}
             }
         }
     }
 
-    fn bind_target(&mut self, target: &Expr, alias: Option<&str>, text: Option<&str>, labels: Labels) {
+    /// Binds inside function literals (callbacks hold most of the code in JavaScript).
+    fn bind_lambdas(&mut self, e: &Expr) {
+        match e {
+            Expr::Lambda(body) => self.bind(body),
+            Expr::Call(c) => {
+                self.bind_lambdas(&c.func);
+                for a in c.args.iter().chain(c.kwargs.iter().map(|(_, v)| v)) {
+                    self.bind_lambdas(a);
+                }
+            }
+            Expr::Attr(x, _) | Expr::Reversed(x) | Expr::Decoded(x) => self.bind_lambdas(x),
+            Expr::Index(a, b) | Expr::PathJoin(a, b) | Expr::Percent(a, b) => {
+                self.bind_lambdas(a);
+                self.bind_lambdas(b);
+            }
+            Expr::Concat(xs) | Expr::Template(xs) | Expr::Seq(xs) | Expr::Other(xs) => {
+                xs.iter().for_each(|x| self.bind_lambdas(x))
+            }
+            Expr::Dict(kv) => kv.iter().for_each(|(_, v)| self.bind_lambdas(v)),
+            Expr::Str(_) | Expr::Int(_) | Expr::Name(_) | Expr::ResultOf(_) => {}
+        }
+    }
+
+    fn bind_target(
+        &mut self,
+        target: &Expr,
+        alias: Option<&str>,
+        text: Option<&str>,
+        labels: Labels,
+    ) {
         match target {
             Expr::Name(_) | Expr::Attr(..) => {
                 let Some(key) = self.key(target) else { return };
@@ -268,7 +327,7 @@ impl Env {
     fn resolve(&self, e: &Expr) -> Option<String> {
         match e {
             Expr::Name(n) => Some(self.aliases.get(n).cloned().unwrap_or_else(|| n.clone())),
-            Expr::Attr(o, a) => Some(format!("{}.{a}", self.resolve_obj(o)?)),
+            Expr::Attr(o, a) => Some(member(self.resolve_obj(o)?, a)),
             _ => None,
         }
     }
@@ -281,9 +340,15 @@ impl Env {
             Expr::Call(c) => {
                 let callee = self.callee(&c.func);
                 match callee.as_str() {
-                    "__import__" | "importlib.import_module" | "require" | "process.mainModule.require" | "module.require" => {
-                        c.args.first().and_then(|a| self.fold(a)).map(|m| strip_node_prefix(&m))
-                    }
+                    "__import__"
+                    | "importlib.import_module"
+                    | "require"
+                    | "process.mainModule.require"
+                    | "module.require" => c
+                        .args
+                        .first()
+                        .and_then(|a| self.fold(a))
+                        .map(|m| strip_node_prefix(&m)),
                     "getattr" => {
                         let obj = self.resolve_obj(c.args.first()?)?;
                         Some(format!("{obj}.{}", self.fold(c.args.get(1)?)?))
@@ -296,7 +361,7 @@ impl Env {
             Expr::Index(o, k) => {
                 // `global['req'+'uire']` and `obj["exec"]` name members too.
                 let obj = self.resolve_obj(o)?;
-                Some(format!("{obj}.{}", self.fold(k)?))
+                Some(member(obj, &self.fold(k)?))
             }
             _ => Some("?".into()),
         }
@@ -326,6 +391,7 @@ impl Env {
             }
             Expr::Concat(parts) | Expr::Template(parts) => self.fold_parts(parts)?,
             Expr::Reversed(x) => self.fold(x)?.chars().rev().collect(),
+            Expr::Decoded(x) => self.fold(x)?,
             Expr::PathJoin(a, b) => join_path(&self.fold_or_hole(a), &self.fold_or_hole(b)),
             Expr::Percent(f, args) => {
                 let fmt = self.fold(f)?;
@@ -378,19 +444,37 @@ impl Env {
         };
         let method = callee.rsplit('.').next().unwrap_or("");
         match callee.as_str() {
-            "os.path.join" | "posixpath.join" | "ntpath.join" | "path.join" | "path.resolve" | "File.join"
-            | "pathlib.Path" | "pathlib.PurePath" | "pathlib.PosixPath" | "pathlib.WindowsPath" => {
+            "os.path.join"
+            | "posixpath.join"
+            | "ntpath.join"
+            | "path.join"
+            | "path.resolve"
+            | "File.join"
+            | "pathlib.Path"
+            | "pathlib.PurePath"
+            | "pathlib.PosixPath"
+            | "pathlib.WindowsPath" => {
                 let parts: Vec<String> = c.args.iter().map(|a| self.fold_or_hole(a)).collect();
                 if parts.iter().all(|p| p == "{?}") {
                     return None;
                 }
-                Some(parts.iter().skip(1).fold(parts.first()?.clone(), |acc, p| join_path(&acc, p)))
+                Some(
+                    parts
+                        .iter()
+                        .skip(1)
+                        .fold(parts.first()?.clone(), |acc, p| join_path(&acc, p)),
+                )
             }
-            "os.path.expanduser" | "os.path.expandvars" | "os.path.abspath" | "os.path.normpath"
-            | "os.path.realpath" | "File.expand_path" | "str" | "String" | "bytes" | "os.fsencode" => arg(0),
-            "pathlib.Path.home" | "os.homedir" | "Dir.home" | "os.path.expanduser.home" => Some("~".into()),
+            "os.path.expanduser" | "os.path.expandvars" | "os.path.abspath"
+            | "os.path.normpath" | "os.path.realpath" | "File.expand_path" | "str" | "String"
+            | "bytes" | "os.fsencode" => arg(0),
+            "pathlib.Path.home" | "os.homedir" | "Dir.home" | "os.path.expanduser.home" => {
+                Some("~".into())
+            }
             "tempfile.gettempdir" | "os.tmpdir" | "Dir.tmpdir" => Some("/tmp".into()),
-            "os.getenv" | "os.environ.get" | "ENV.fetch" => env_var_text(&format!("os.environ.{}", arg(0)?)),
+            "os.getenv" | "os.environ.get" | "ENV.fetch" => {
+                env_var_text(&format!("os.environ.{}", arg(0)?))
+            }
             "chr" | "String.fromCharCode" => {
                 let chars: Option<String> = c
                     .args
@@ -402,7 +486,11 @@ impl Env {
                     .collect();
                 chars
             }
-            "base64.b64decode" | "base64.decodebytes" | "base64.decodestring" | "atob" | "Base64.decode64"
+            "base64.b64decode"
+            | "base64.decodebytes"
+            | "base64.decodestring"
+            | "atob"
+            | "Base64.decode64"
             | "Base64.strict_decode64" => decode_base64(&arg(0)?),
             "bytes.fromhex" | "binascii.unhexlify" | "binascii.a2b_hex" => decode_hex(&arg(0)?),
             "Buffer.from" => match arg(1).as_deref() {
@@ -410,13 +498,17 @@ impl Env {
                 Some("hex") => decode_hex(&arg(0)?),
                 _ => arg(0),
             },
-            "codecs.decode" if arg(1).as_deref().is_some_and(|e| e.starts_with("rot")) => Some(rot13(&arg(0)?)),
+            "codecs.decode" if arg(1).as_deref().is_some_and(|e| e.starts_with("rot")) => {
+                Some(rot13(&arg(0)?))
+            }
             _ => match method {
-                "join" if matches!(c.func, Expr::Attr(ref o, _) if matches!(**o, Expr::Str(_) | Expr::Name(_))) => {
+                "join" if matches!(c.func, Expr::Attr(ref o, _) if matches!(**o, Expr::Str(_) | Expr::Name(_))) =>
+                {
                     let sep = receiver()?;
                     match c.args.first()? {
                         Expr::Seq(items) => {
-                            let parts: Vec<String> = items.iter().map(|i| self.fold_or_hole(i)).collect();
+                            let parts: Vec<String> =
+                                items.iter().map(|i| self.fold_or_hole(i)).collect();
                             Some(parts.join(&sep))
                         }
                         _ => None,
@@ -427,7 +519,8 @@ impl Env {
                     let vals: Vec<String> = c.args.iter().map(|a| self.fold_or_hole(a)).collect();
                     Some(brace_format(&fmt, &vals))
                 }
-                "decode" | "encode" | "strip" | "lstrip" | "rstrip" | "trim" | "toString" | "lower" | "to_s" => receiver(),
+                "decode" | "encode" | "strip" | "lstrip" | "rstrip" | "trim" | "toString"
+                | "lower" | "to_s" => receiver(),
                 "replace" | "replaceAll" | "gsub" => {
                     let (r, from, to) = (receiver()?, arg(0)?, arg(1).unwrap_or_default());
                     if from.is_empty() {
@@ -466,22 +559,16 @@ impl Env {
                 }
             }
             Expr::Call(c) => {
-                let k = catalog::kinds(&self.callee(&c.func));
-                for (kind, label) in [
-                    (Kinds::DOWNLOAD, Labels::DOWNLOADED),
-                    (Kinds::DECODE, Labels::DECODED),
-                    (Kinds::HOSTINFO, Labels::HOSTINFO),
-                    (Kinds::ENVALL, Labels::ENV),
-                ] {
-                    if k.has(kind) {
-                        l.add(label);
-                    }
-                }
+                l.add(self.result_labels(&c.func));
                 // Spawning a command captures its output, which carries what the command did.
-                l.add(self.labels_of(&c.func));
                 for a in c.args.iter().chain(c.kwargs.iter().map(|(_, v)| v)) {
                     l.add(self.labels_of(a));
                 }
+            }
+            Expr::ResultOf(func) => l.add(self.result_labels(func)),
+            Expr::Decoded(x) => {
+                l.add(self.labels_of(x));
+                l.add(Labels::DECODED);
             }
             Expr::Index(o, k) => {
                 l.add(self.labels_of(o));
@@ -511,6 +598,24 @@ impl Env {
         l
     }
 
+    /// Labels of what calling `func` returns: from what the callee does, and from the
+    /// object it is called on (`resp.read()` carries what `resp` carries).
+    fn result_labels(&self, func: &Expr) -> Labels {
+        let mut l = self.labels_of(func);
+        let k = catalog::kinds(&self.callee(func));
+        for (kind, label) in [
+            (Kinds::DOWNLOAD, Labels::DOWNLOADED),
+            (Kinds::DECODE, Labels::DECODED),
+            (Kinds::HOSTINFO, Labels::HOSTINFO),
+            (Kinds::ENVALL, Labels::ENV),
+        ] {
+            if k.has(kind) {
+                l.add(label);
+            }
+        }
+        l
+    }
+
     fn value(&self, e: &Expr) -> Value {
         let name = match e {
             Expr::Name(_) | Expr::Attr(..) => self.resolve(e),
@@ -518,7 +623,12 @@ impl Env {
         };
         let mut names = Vec::new();
         self.names_in(e, &mut names);
-        Value { text: self.fold(e), name, names, labels: self.labels_of(e) }
+        Value {
+            text: self.fold(e),
+            name,
+            names,
+            labels: self.labels_of(e),
+        }
     }
 
     /// Collects the resolved names an expression mentions (at most 16).
@@ -540,13 +650,26 @@ impl Env {
     }
 
     /// Walks statements, recording every call, definition and import.
-    fn collect(&self, body: &[Stmt], scope: &str, facts: &mut FileFacts, classes: &mut HashSet<String>) {
+    fn collect(
+        &self,
+        body: &[Stmt],
+        scope: &str,
+        facts: &mut FileFacts,
+        classes: &mut HashSet<String>,
+    ) {
         for s in body {
             match s {
                 Stmt::Import { module, line, .. } => facts.imports.push((module.clone(), *line)),
-                Stmt::ImportFrom { module, name, line, .. } => {
-                    facts.imports.push((if module.is_empty() { name.clone() } else { module.clone() }, *line))
-                }
+                Stmt::ImportFrom {
+                    module, name, line, ..
+                } => facts.imports.push((
+                    if module.is_empty() {
+                        name.clone()
+                    } else {
+                        module.clone()
+                    },
+                    *line,
+                )),
                 Stmt::Assign { targets, value, .. } => {
                     for t in targets {
                         self.calls_in(t, scope, facts, classes);
@@ -554,8 +677,18 @@ impl Env {
                     self.calls_in(value, scope, facts, classes);
                 }
                 Stmt::Eval { value, .. } => self.calls_in(value, scope, facts, classes),
-                Stmt::Def { name, kind, bases, body, line } => {
-                    let inner = if scope.is_empty() { name.clone() } else { format!("{scope}.{name}") };
+                Stmt::Def {
+                    name,
+                    kind,
+                    bases,
+                    body,
+                    line,
+                } => {
+                    let inner = if scope.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{scope}.{name}")
+                    };
                     if *kind == DefKind::Class {
                         classes.insert(inner.clone());
                     }
@@ -575,7 +708,13 @@ impl Env {
         }
     }
 
-    fn calls_in(&self, e: &Expr, scope: &str, facts: &mut FileFacts, classes: &mut HashSet<String>) {
+    fn calls_in(
+        &self,
+        e: &Expr,
+        scope: &str,
+        facts: &mut FileFacts,
+        classes: &mut HashSet<String>,
+    ) {
         match e {
             Expr::Call(c) => {
                 self.record_call(c, scope, facts);
@@ -604,7 +743,8 @@ impl Env {
                 }
             }
             Expr::Lambda(body) => self.collect(body, scope, facts, classes),
-            Expr::Str(_) | Expr::Int(_) | Expr::Name(_) => {}
+            Expr::Decoded(x) => self.calls_in(x, scope, facts, classes),
+            Expr::Str(_) | Expr::Int(_) | Expr::Name(_) | Expr::ResultOf(_) => {}
         }
     }
 
@@ -619,7 +759,11 @@ impl Env {
             callee,
             kinds,
             args: c.args.iter().map(|a| self.value(a)).collect(),
-            kwargs: c.kwargs.iter().map(|(k, v)| (k.clone(), self.value(v))).collect(),
+            kwargs: c
+                .kwargs
+                .iter()
+                .map(|(k, v)| (k.clone(), self.value(v)))
+                .collect(),
             receiver,
             line: c.line,
             scope: scope.to_string(),
@@ -636,7 +780,12 @@ impl Env {
 
     /// The command line a spawn call runs: a string, or an argument list joined by spaces.
     fn command_line(&self, c: &Call) -> Option<String> {
-        let first = c.args.first().or_else(|| c.kwargs.iter().find(|(k, _)| k == "args" || k == "cmd").map(|(_, v)| v))?;
+        let first = c.args.first().or_else(|| {
+            c.kwargs
+                .iter()
+                .find(|(k, _)| k == "args" || k == "cmd")
+                .map(|(_, v)| v)
+        })?;
         let mut words = match first {
             Expr::Seq(items) => items.iter().map(|i| self.fold_or_hole(i)).collect(),
             other => vec![self.fold(other)?],
@@ -653,8 +802,14 @@ impl Env {
 pub fn shell_calls(line: &str, spawner: &CallFact) -> Vec<CallFact> {
     let mut out = Vec::new();
     for cmd in shell::parse(line) {
-        let info = ShellInfo { background: cmd.background, pipe_to: cmd.pipe_to.clone() };
-        let text = |s: &str| Value { text: Some(s.to_string()), ..Value::default() };
+        let info = ShellInfo {
+            background: cmd.background,
+            pipe_to: cmd.pipe_to.clone(),
+        };
+        let text = |s: &str| Value {
+            text: Some(s.to_string()),
+            ..Value::default()
+        };
         for (op, target) in &cmd.redirects {
             let callee = format!("sh.{op}");
             out.push(CallFact {
@@ -692,6 +847,16 @@ fn cap(mut s: String) -> String {
     s
 }
 
+/// `obj.name`, except that members of the global object are plain names
+/// (`global.require`, `globalThis['ev'+'al']`, `window.atob`).
+fn member(obj: String, name: &str) -> String {
+    if matches!(obj.as_str(), "global" | "globalThis" | "window") {
+        name.to_string()
+    } else {
+        format!("{obj}.{name}")
+    }
+}
+
 fn strip_node_prefix(module: &str) -> String {
     module.strip_prefix("node:").unwrap_or(module).to_string()
 }
@@ -702,10 +867,14 @@ fn is_env_object(name: &str) -> bool {
 
 /// `os.environ.HOME` style names as the path text detectors understand (`~`, `%APPDATA%`).
 fn env_var_text(name: &str) -> Option<String> {
-    let var = ["os.environ.", "process.env.", "ENV."].iter().find_map(|p| name.strip_prefix(p))?;
+    let var = ["os.environ.", "process.env.", "ENV."]
+        .iter()
+        .find_map(|p| name.strip_prefix(p))?;
     Some(match var.to_ascii_uppercase().as_str() {
         "HOME" | "USERPROFILE" => "~".to_string(),
-        "APPDATA" | "LOCALAPPDATA" | "TEMP" | "TMP" | "PROGRAMDATA" => format!("%{}%", var.to_ascii_uppercase()),
+        "APPDATA" | "LOCALAPPDATA" | "TEMP" | "TMP" | "PROGRAMDATA" => {
+            format!("%{}%", var.to_ascii_uppercase())
+        }
         _ => format!("${var}"),
     })
 }
@@ -792,7 +961,11 @@ fn decode_hex(s: &str) -> Option<String> {
     }
     let bytes: Option<Vec<u8>> = clean
         .chunks(2)
-        .map(|p| std::str::from_utf8(p).ok().and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .map(|p| {
+            std::str::from_utf8(p)
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
         .collect();
     Some(String::from_utf8_lossy(&bytes?).into_owned())
 }

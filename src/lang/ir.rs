@@ -37,6 +37,12 @@ pub enum Expr {
     Dict(Vec<(Expr, Expr)>),
     /// A function literal (lambda, arrow function, block): its body is analysed in place.
     Lambda(Vec<Stmt>),
+    /// What a call of this callee returns, as a callback parameter receives it
+    /// (`https.get(u, res => ...)`: `res`), so labels flow into callbacks.
+    ResultOf(Box<Expr>),
+    /// A literal spelled in escapes that hide readable text (`"\x65\x76\x61\x6c"`):
+    /// its value, carrying the `decoded` label.
+    Decoded(Box<Expr>),
     /// Any other expression; its children are kept so calls inside are still seen.
     Other(Vec<Expr>),
 }
@@ -61,15 +67,34 @@ pub enum DefKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stmt {
     /// `import a.b as c` (alias `c`), `import a.b` (binds `a`), `require("a")` bound to a name.
-    Import { module: String, alias: Option<String>, line: u32 },
+    Import {
+        module: String,
+        alias: Option<String>,
+        line: u32,
+    },
     /// `from module import name as alias`; `name == "*"` for star imports.
-    ImportFrom { module: String, name: String, alias: Option<String>, line: u32 },
+    ImportFrom {
+        module: String,
+        name: String,
+        alias: Option<String>,
+        line: u32,
+    },
     /// `targets = value`.
-    Assign { targets: Vec<Expr>, value: Expr, line: u32 },
+    Assign {
+        targets: Vec<Expr>,
+        value: Expr,
+        line: u32,
+    },
     /// An expression evaluated for its effect (or a condition, a return value...).
     Eval { value: Expr, line: u32 },
     /// A function or class definition with its body.
-    Def { name: String, kind: DefKind, bases: Vec<Expr>, body: Vec<Stmt>, line: u32 },
+    Def {
+        name: String,
+        kind: DefKind,
+        bases: Vec<Expr>,
+        body: Vec<Stmt>,
+        line: u32,
+    },
 }
 
 /// The result of lowering one source file.

@@ -4,8 +4,10 @@
 pub mod catalog;
 pub mod facts;
 pub mod ir;
+pub mod javascript;
 pub mod python;
 pub mod python_ts;
+pub mod ruby;
 pub mod shell;
 pub mod ts;
 
@@ -19,6 +21,8 @@ pub enum Lang {
     /// A `.pth` file: lines starting with `import` run at interpreter start.
     Pth,
     Shell,
+    JavaScript,
+    Ruby,
 }
 
 impl Lang {
@@ -30,6 +34,28 @@ impl Lang {
             Some("py" | "pyw" | "pyi") => Some(Lang::Python),
             Some("pth") => Some(Lang::Pth),
             Some("sh" | "bash") => Some(Lang::Shell),
+            Some("js" | "mjs" | "cjs") => Some(Lang::JavaScript),
+            Some("rb" | "rake" | "gemspec") => Some(Lang::Ruby),
+            // Gemfiles are read by Bundler on the developer's machine, not at gem install.
+            _ if name == "Rakefile" => Some(Lang::Ruby),
+            _ => None,
+        }
+    }
+
+    /// The language a `#!` line names (`#!/usr/bin/env node`), for scripts without an
+    /// extension such as npm `bin` entries.
+    pub fn of_shebang(source: &[u8]) -> Option<Lang> {
+        let first = source.strip_prefix(b"#!")?.split(|b| *b == b'\n').next()?;
+        let first = String::from_utf8_lossy(first);
+        let program = first
+            .split_whitespace()
+            .filter(|w| !w.starts_with('-'))
+            .find(|w| !w.ends_with("/env"))?;
+        match program.rsplit('/').next()? {
+            "node" | "nodejs" => Some(Lang::JavaScript),
+            "ruby" => Some(Lang::Ruby),
+            p if p.starts_with("python") => Some(Lang::Python),
+            "sh" | "bash" | "dash" | "zsh" => Some(Lang::Shell),
             _ => None,
         }
     }
@@ -58,11 +84,19 @@ pub fn analyse(lang: Lang, source: &str, limits: &Limits) -> FileFacts {
             // site.py executes lines that start with `import`; everything else is a path.
             let code: String = source
                 .lines()
-                .map(|l| if l.starts_with("import ") || l.starts_with("import\t") { l } else { "" })
+                .map(|l| {
+                    if l.starts_with("import ") || l.starts_with("import\t") {
+                        l
+                    } else {
+                        ""
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("\n");
             facts::extract(python::lower(&code, limits))
         }
+        Lang::JavaScript => facts::extract(javascript::lower(source, limits)),
+        Lang::Ruby => facts::extract(ruby::lower(source, limits)),
         Lang::Shell => {
             let spawner = facts::CallFact {
                 callee: "sh".into(),
@@ -77,7 +111,10 @@ pub fn analyse(lang: Lang, source: &str, limits: &Limits) -> FileFacts {
             };
             let mut out = FileFacts::default();
             for (i, line) in source.lines().enumerate() {
-                let at = facts::CallFact { line: i as u32 + 1, ..spawner.clone() };
+                let at = facts::CallFact {
+                    line: i as u32 + 1,
+                    ..spawner.clone()
+                };
                 out.calls.extend(facts::shell_calls(line, &at));
             }
             out
