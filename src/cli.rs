@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Parser)]
-#[command(name = "pkgwarden", version, about = "Finds malicious PyPI, npm and RubyGems packages without running them")]
+#[command(
+    name = "pkgwarden",
+    version,
+    about = "Finds malicious PyPI, npm and RubyGems packages without running them"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -72,7 +76,10 @@ impl ScanArgs {
             package_timeout: Duration::from_secs(self.timeout),
             ..Limits::default()
         };
-        Config { limits, jobs: self.jobs }
+        Config {
+            limits,
+            jobs: self.jobs,
+        }
     }
 }
 
@@ -83,8 +90,12 @@ pub fn exit_code(report: &ScanReport, fail_on: FailOn) -> i32 {
         FailOn::Malicious => Verdict::Malicious,
         FailOn::Suspicious => Verdict::Suspicious,
     };
-    let failed = report.packages.iter().any(|p| p.verdict != Verdict::Error && p.verdict >= threshold);
-    let errors = !report.input_errors.is_empty() || report.packages.iter().any(|p| p.verdict == Verdict::Error);
+    let failed = report
+        .packages
+        .iter()
+        .any(|p| p.verdict != Verdict::Error && p.verdict >= threshold);
+    let errors = !report.input_errors.is_empty()
+        || report.packages.iter().any(|p| p.verdict == Verdict::Error);
     if failed {
         1
     } else if errors {

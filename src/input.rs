@@ -24,7 +24,13 @@ impl Target {
 }
 
 /// Files whose presence at a folder's top makes the folder one package.
-const MANIFESTS: &[&str] = &["setup.py", "pyproject.toml", "PKG-INFO", "package.json", "setup.cfg"];
+const MANIFESTS: &[&str] = &[
+    "setup.py",
+    "pyproject.toml",
+    "PKG-INFO",
+    "package.json",
+    "setup.cfg",
+];
 
 /// Expands inputs into targets. Folders that are not packages are walked; inside them
 /// only archives count (loose files are parts of something else). Missing paths are
@@ -77,13 +83,18 @@ fn walk(dir: &Path, targets: &mut Vec<Target>, errors: &mut Vec<String>) {
 fn is_package_folder(dir: &Path) -> bool {
     MANIFESTS.iter().any(|m| dir.join(m).is_file())
         || fs::read_dir(dir)
-            .map(|rd| rd.filter_map(Result::ok).any(|e| e.file_name().to_string_lossy().ends_with(".gemspec")))
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .any(|e| e.file_name().to_string_lossy().ends_with(".gemspec"))
+            })
             .unwrap_or(false)
 }
 
 fn is_archive_file(path: &Path) -> bool {
     let mut head = [0u8; 512];
-    let n = fs::File::open(path).and_then(|mut f| read_up_to(&mut f, &mut head)).unwrap_or(0);
+    let n = fs::File::open(path)
+        .and_then(|mut f| read_up_to(&mut f, &mut head))
+        .unwrap_or(0);
     sniff::sniff(&head[..n]).is_archive()
 }
 

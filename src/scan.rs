@@ -63,10 +63,17 @@ pub fn scan(inputs: &[PathBuf], config: &Config) -> ScanReport {
         .expect("thread pool");
     let mut packages: Vec<PackageReport> = pool.install(|| {
         use rayon::prelude::*;
-        targets.par_iter().map(|t| scan_isolated(t, &config.limits)).collect()
+        targets
+            .par_iter()
+            .map(|t| scan_isolated(t, &config.limits))
+            .collect()
     });
     packages.sort_by(|a, b| a.path.cmp(&b.path));
-    ScanReport { packages, input_errors, seconds: start.elapsed().as_secs_f64() }
+    ScanReport {
+        packages,
+        input_errors,
+        seconds: start.elapsed().as_secs_f64(),
+    }
 }
 
 /// Scans one package; a panic inside becomes the package's error.
@@ -114,7 +121,10 @@ fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
         Target::File(p) => {
             let size = std::fs::metadata(p).map_err(|e| e.to_string())?.len();
             if size > limits.max_package_bytes {
-                return Err(format!("file is {size} bytes, over the {}-byte package limit", limits.max_package_bytes));
+                return Err(format!(
+                    "file is {size} bytes, over the {}-byte package limit",
+                    limits.max_package_bytes
+                ));
             }
             let bytes = std::fs::read(p).map_err(|e| format!("cannot read: {e}"))?;
             if bytes.is_empty() {
@@ -125,8 +135,19 @@ fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
                 Err(e) if crate::lang::Lang::of(&p.to_string_lossy()).is_some() => {
                     // A single source file given by name is scanned as a one-file package.
                     let _ = e;
-                    let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                    Ok(Contents { entries: vec![Entry { path: name, size: bytes.len() as u64, data: bytes, complete: true }], ..Contents::default() })
+                    let name = p
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    Ok(Contents {
+                        entries: vec![Entry {
+                            path: name,
+                            size: bytes.len() as u64,
+                            data: bytes,
+                            complete: true,
+                        }],
+                        ..Contents::default()
+                    })
                 }
                 Err(e) => Err(e),
             }
@@ -134,13 +155,28 @@ fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
     }
 }
 
+/// Scans one package held in memory (`path` is how it is named in the report).
+pub fn scan_bytes(path: &str, bytes: &[u8], limits: &Limits) -> PackageReport {
+    match archive::read_archive(bytes, limits) {
+        Ok(contents) => scan_contents(path.to_string(), contents, limits),
+        Err(e) => error_report(path.to_string(), e),
+    }
+}
+
 /// Analyses what was read from one package.
 pub fn scan_contents(path: String, contents: Contents, limits: &Limits) -> PackageReport {
     let file_name = path.rsplit(['/', '\\']).next().unwrap_or(&path).to_string();
-    let Contents { entries, anomalies, mut errors } = contents;
+    let Contents {
+        entries,
+        anomalies,
+        mut errors,
+    } = contents;
     let package = Package::new(entries, &file_name);
     let files = analysis::analyse(&package, limits);
-    let mut findings = detectors::run_all(&Ctx { package: &package, files: &files });
+    let mut findings = detectors::run_all(&Ctx {
+        package: &package,
+        files: &files,
+    });
     findings.extend(anomalies);
     chains::correlate(&mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -151,7 +187,10 @@ pub fn scan_contents(path: String, contents: Contents, limits: &Limits) -> Packa
             notes.push(format!("{}: {e}", f.path));
         }
         if f.facts.truncated {
-            notes.push(format!("{}: nesting deeper than {} levels was not analysed", f.path, limits.max_ast_depth));
+            notes.push(format!(
+                "{}: nesting deeper than {} levels was not analysed",
+                f.path, limits.max_ast_depth
+            ));
         }
         if let Some(s) = &f.skipped {
             notes.push(format!("{}: not analysed ({s})", f.path));

@@ -91,7 +91,10 @@ impl<'l> Reader<'l> {
     /// True once a package-wide limit was hit: callers stop reading.
     pub(crate) fn stopped(&mut self) -> bool {
         if !self.stopped && Instant::now() > self.deadline {
-            self.error(format!("reading stopped at the time limit ({:?})", self.limits.package_timeout));
+            self.error(format!(
+                "reading stopped at the time limit ({:?})",
+                self.limits.package_timeout
+            ));
             self.stopped = true;
         }
         self.stopped
@@ -101,7 +104,13 @@ impl<'l> Reader<'l> {
         self.out.errors.push(msg);
     }
 
-    pub(crate) fn anomaly(&mut self, rule: &'static str, severity: Severity, entry: &str, message: String) {
+    pub(crate) fn anomaly(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        entry: &str,
+        message: String,
+    ) {
         self.out.anomalies.push(Finding {
             rule,
             category: Category::ArchiveAnomaly,
@@ -123,7 +132,11 @@ impl<'l> Reader<'l> {
             Format::Gzip => self.stream(prefix, flate2::read::GzDecoder::new(bytes), depth),
             Format::Bzip2 => self.stream(prefix, bzip2::read::BzDecoder::new(bytes), depth),
             // The memory cap keeps a hostile dictionary size from allocating gigabytes.
-            Format::Xz => self.stream(prefix, lzma_rust2::XzReader::new_mem_limit(bytes, true, 128 * 1024), depth),
+            Format::Xz => self.stream(
+                prefix,
+                lzma_rust2::XzReader::new_mem_limit(bytes, true, 128 * 1024),
+                depth,
+            ),
             Format::Other => {}
         }
     }
@@ -134,7 +147,10 @@ impl<'l> Reader<'l> {
         let mut decoder = std::io::BufReader::with_capacity(256 << 10, decoder);
         let mut head = Vec::with_capacity(512);
         if let Err(e) = (&mut decoder).take(512).read_to_end(&mut head) {
-            self.error(format!("{}: corrupt compressed stream: {e}", display(prefix)));
+            self.error(format!(
+                "{}: corrupt compressed stream: {e}",
+                display(prefix)
+            ));
             return;
         }
         let chained = std::io::Cursor::new(head.clone()).chain(decoder);
@@ -152,7 +168,10 @@ impl<'l> Reader<'l> {
     /// Reads one entry's content within the per-entry, per-package and ratio budgets.
     /// Returns what was read (possibly cut short), or None if nothing could be read.
     pub(crate) fn read_entry<R: Read>(&mut self, name: &str, reader: R) -> Option<(Vec<u8>, bool)> {
-        let budget = self.limits.max_entry_bytes.min(self.limits.max_package_bytes.saturating_sub(self.inflated));
+        let budget = self
+            .limits
+            .max_entry_bytes
+            .min(self.limits.max_package_bytes.saturating_sub(self.inflated));
         let mut data = Vec::new();
         let result = reader.take(budget + 1).read_to_end(&mut data);
         self.inflated += data.len() as u64;
@@ -169,7 +188,10 @@ impl<'l> Reader<'l> {
                     "oversized-package",
                     Severity::Medium,
                     name,
-                    format!("more than {} bytes uncompressed; reading stopped", self.limits.max_package_bytes),
+                    format!(
+                        "more than {} bytes uncompressed; reading stopped",
+                        self.limits.max_package_bytes
+                    ),
                 );
                 self.stopped = true;
             } else {
@@ -177,11 +199,16 @@ impl<'l> Reader<'l> {
                     "oversized-entry",
                     Severity::Low,
                     name,
-                    format!("entry larger than {} bytes; only its start was read", self.limits.max_entry_bytes),
+                    format!(
+                        "entry larger than {} bytes; only its start was read",
+                        self.limits.max_entry_bytes
+                    ),
                 );
             }
         }
-        if self.inflated > self.limits.ratio_floor_bytes && self.inflated / self.compressed > self.limits.max_ratio {
+        if self.inflated > self.limits.ratio_floor_bytes
+            && self.inflated / self.compressed > self.limits.max_ratio
+        {
             self.anomaly(
                 "decompression-bomb",
                 Severity::High,
@@ -204,7 +231,10 @@ impl<'l> Reader<'l> {
                 "too-many-entries",
                 Severity::Medium,
                 name,
-                format!("more than {} entries; the rest were not read", self.limits.max_entries),
+                format!(
+                    "more than {} entries; the rest were not read",
+                    self.limits.max_entries
+                ),
             );
             self.stopped = true;
             return false;
@@ -248,7 +278,10 @@ impl<'l> Reader<'l> {
                     "nesting-too-deep",
                     Severity::Medium,
                     &path,
-                    format!("archive nested more than {} levels deep; not opened", self.limits.max_nesting),
+                    format!(
+                        "archive nested more than {} levels deep; not opened",
+                        self.limits.max_nesting
+                    ),
                 );
             } else {
                 self.blob(&format!("{path}!"), &data, depth + 1);
@@ -256,8 +289,17 @@ impl<'l> Reader<'l> {
             }
         }
         let size = data.len() as u64;
-        let data = if size > KEEP_WHOLE && !is_source_name(&path) { data[..HEAD_BYTES].to_vec() } else { data };
-        self.out.entries.push(Entry { path, data, size, complete });
+        let data = if size > KEEP_WHOLE && !is_source_name(&path) {
+            data[..HEAD_BYTES].to_vec()
+        } else {
+            data
+        };
+        self.out.entries.push(Entry {
+            path,
+            data,
+            size,
+            complete,
+        });
     }
 }
 
@@ -272,13 +314,22 @@ fn display(prefix: &str) -> &str {
 
 /// Names whose content is analysed as code or metadata, so kept whole when large.
 fn is_source_name(path: &str) -> bool {
-    let name = path.rsplit(['/', '!']).next().unwrap_or(path).to_ascii_lowercase();
-    [".py", ".pyw", ".pth", ".js", ".mjs", ".cjs", ".rb", ".sh", ".json", ".gemspec", ".rake", ".ps1", ".bat"]
-        .iter()
-        .any(|e| name.ends_with(e))
+    let name = path
+        .rsplit(['/', '!'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    [
+        ".py", ".pyw", ".pth", ".js", ".mjs", ".cjs", ".rb", ".sh", ".json", ".gemspec", ".rake",
+        ".ps1", ".bat",
+    ]
+    .iter()
+    .any(|e| name.ends_with(e))
 }
 
 /// A small content fingerprint (FNV-1a) for telling duplicate entries apart.
 fn fnv(data: &[u8]) -> u64 {
-    data.iter().fold(0xcbf29ce484222325u64, |h, b| (h ^ *b as u64).wrapping_mul(0x100000001b3))
+    data.iter().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ *b as u64).wrapping_mul(0x100000001b3)
+    })
 }

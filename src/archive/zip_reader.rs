@@ -10,7 +10,10 @@ pub(super) fn read(r: &mut Reader, prefix: &str, bytes: &[u8], depth: u32) {
         Ok(a) => a,
         Err(e) => {
             let at = prefix.trim_end_matches('!');
-            return r.error(format!("{}: corrupt zip ({e})", if at.is_empty() { "archive" } else { at }));
+            return r.error(format!(
+                "{}: corrupt zip ({e})",
+                if at.is_empty() { "archive" } else { at }
+            ));
         }
     };
     for i in 0..archive.len() {
@@ -25,8 +28,16 @@ pub(super) fn read(r: &mut Reader, prefix: &str, bytes: &[u8], depth: u32) {
         let path = format!("{prefix}{name}");
         let mut file = match archive.by_index(i) {
             Ok(f) => f,
-            Err(e) if e.to_string().to_ascii_lowercase().contains("password") || e.to_string().contains("encrypt") => {
-                r.anomaly("encrypted-entry", Severity::Medium, &path, "encrypted entry; its content cannot be inspected".into());
+            Err(e)
+                if e.to_string().to_ascii_lowercase().contains("password")
+                    || e.to_string().contains("encrypt") =>
+            {
+                r.anomaly(
+                    "encrypted-entry",
+                    Severity::Medium,
+                    &path,
+                    "encrypted entry; its content cannot be inspected".into(),
+                );
                 continue;
             }
             Err(e) => {
@@ -42,7 +53,12 @@ pub(super) fn read(r: &mut Reader, prefix: &str, bytes: &[u8], depth: u32) {
             continue;
         }
         if file.encrypted() {
-            r.anomaly("encrypted-entry", Severity::Medium, &path, "encrypted entry; its content cannot be inspected".into());
+            r.anomaly(
+                "encrypted-entry",
+                Severity::Medium,
+                &path,
+                "encrypted entry; its content cannot be inspected".into(),
+            );
             continue;
         }
         let mode = file.unix_mode().unwrap_or(0);
@@ -53,7 +69,12 @@ pub(super) fn read(r: &mut Reader, prefix: &str, bytes: &[u8], depth: u32) {
             continue;
         }
         if mode & 0o6000 != 0 {
-            r.anomaly("setuid-entry", Severity::Medium, &path, format!("file mode {mode:o} sets setuid/setgid"));
+            r.anomaly(
+                "setuid-entry",
+                Severity::Medium,
+                &path,
+                format!("file mode {mode:o} sets setuid/setgid"),
+            );
         }
         if let Some(data) = r.read_entry(&path, &mut file) {
             r.keep(path, data, depth);

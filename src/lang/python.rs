@@ -25,7 +25,12 @@ pub fn lower(source: &str, limits: &Limits) -> Module {
                 truncated: false,
             };
             let body = lowerer.stmts(&m.body, 0);
-            Module { body, strings: lowerer.strings, parse_error: None, truncated: lowerer.truncated }
+            Module {
+                body,
+                strings: lowerer.strings,
+                parse_error: None,
+                truncated: lowerer.truncated,
+            }
         }
         Ok(_) => fallback(source, limits, "not a module".to_string()),
         Err(e) => fallback(source, limits, format!("rustpython-parser: {}", e.error)),
@@ -65,8 +70,12 @@ fn too_deep_for_rustpython(source: &str, limits: &Limits) -> Option<String> {
             _ => {}
         }
     }
-    (max_depth > limits.max_ast_depth)
-        .then(|| format!("brackets nested {max_depth} deep (limit {})", limits.max_ast_depth))
+    (max_depth > limits.max_ast_depth).then(|| {
+        format!(
+            "brackets nested {max_depth} deep (limit {})",
+            limits.max_ast_depth
+        )
+    })
 }
 
 struct Lowerer {
@@ -110,18 +119,36 @@ impl Lowerer {
                     self.eval(dec, d, &mut body);
                 }
                 body.extend(self.stmts(&f.body, d));
-                out.push(Stmt::Def { name: f.name.to_string(), kind: DefKind::Function, bases: vec![], body, line });
+                out.push(Stmt::Def {
+                    name: f.name.to_string(),
+                    kind: DefKind::Function,
+                    bases: vec![],
+                    body,
+                    line,
+                });
             }
             S::AsyncFunctionDef(f) => {
                 let mut body = self.arguments(&f.args, d);
                 body.extend(self.stmts(&f.body, d));
-                out.push(Stmt::Def { name: f.name.to_string(), kind: DefKind::Function, bases: vec![], body, line });
+                out.push(Stmt::Def {
+                    name: f.name.to_string(),
+                    kind: DefKind::Function,
+                    bases: vec![],
+                    body,
+                    line,
+                });
             }
             S::ClassDef(c) => {
                 let mut bases: Vec<Expr> = c.bases.iter().map(|b| self.expr(b, d)).collect();
                 bases.extend(c.keywords.iter().map(|k| self.expr(&k.value, d)));
                 let body = self.stmts(&c.body, d);
-                out.push(Stmt::Def { name: c.name.to_string(), kind: DefKind::Class, bases, body, line });
+                out.push(Stmt::Def {
+                    name: c.name.to_string(),
+                    kind: DefKind::Class,
+                    bases,
+                    body,
+                    line,
+                });
             }
             S::Return(r) => {
                 if let Some(v) = &r.value {
@@ -132,20 +159,37 @@ impl Lowerer {
             S::Assign(a) => {
                 let targets = a.targets.iter().map(|t| self.expr(t, d)).collect();
                 let value = self.expr(&a.value, d);
-                out.push(Stmt::Assign { targets, value, line });
+                out.push(Stmt::Assign {
+                    targets,
+                    value,
+                    line,
+                });
             }
-            S::TypeAlias(_) | S::Pass(_) | S::Break(_) | S::Continue(_) | S::Global(_) | S::Nonlocal(_) => {}
+            S::TypeAlias(_)
+            | S::Pass(_)
+            | S::Break(_)
+            | S::Continue(_)
+            | S::Global(_)
+            | S::Nonlocal(_) => {}
             S::AugAssign(a) => {
                 // `x += y` keeps x's meaning and adds y's: model as `x = x + y`.
                 let target = self.expr(&a.target, d);
                 let value = Expr::Concat(vec![target.clone(), self.expr(&a.value, d)]);
-                out.push(Stmt::Assign { targets: vec![target], value, line });
+                out.push(Stmt::Assign {
+                    targets: vec![target],
+                    value,
+                    line,
+                });
             }
             S::AnnAssign(a) => {
                 if let Some(v) = &a.value {
                     let target = self.expr(&a.target, d);
                     let value = self.expr(v, d);
-                    out.push(Stmt::Assign { targets: vec![target], value, line });
+                    out.push(Stmt::Assign {
+                        targets: vec![target],
+                        value,
+                        line,
+                    });
                 }
             }
             S::For(f) => self.for_loop(&f.target, &f.iter, &f.body, &f.orelse, line, d, out),
@@ -187,7 +231,11 @@ impl Lowerer {
             S::Import(i) => {
                 for alias in &i.names {
                     let module = alias.name.to_string();
-                    out.push(Stmt::Import { module, alias: alias.asname.as_ref().map(|a| a.to_string()), line });
+                    out.push(Stmt::Import {
+                        module,
+                        alias: alias.asname.as_ref().map(|a| a.to_string()),
+                        line,
+                    });
                 }
             }
             S::ImportFrom(i) => {
@@ -219,7 +267,11 @@ impl Lowerer {
         // The loop variable carries whatever the iterable carries (data flow only).
         let targets = vec![self.expr(target, d)];
         let value = self.expr(iter, d);
-        out.push(Stmt::Assign { targets, value, line });
+        out.push(Stmt::Assign {
+            targets,
+            value,
+            line,
+        });
         out.extend(self.stmts(body, d));
         out.extend(self.stmts(orelse, d));
     }
@@ -231,7 +283,11 @@ impl Lowerer {
             match &item.optional_vars {
                 Some(v) => {
                     let targets = vec![self.expr(v, d)];
-                    out.push(Stmt::Assign { targets, value, line });
+                    out.push(Stmt::Assign {
+                        targets,
+                        value,
+                        line,
+                    });
                 }
                 None => out.push(Stmt::Eval { value, line }),
             }
@@ -262,7 +318,12 @@ impl Lowerer {
     /// Default values run when the function is defined: keep them as statements.
     fn arguments(&mut self, args: &ast::Arguments, d: usize) -> Vec<Stmt> {
         let mut out = Vec::new();
-        for a in args.posonlyargs.iter().chain(&args.args).chain(&args.kwonlyargs) {
+        for a in args
+            .posonlyargs
+            .iter()
+            .chain(&args.args)
+            .chain(&args.kwonlyargs)
+        {
             if let Some(default) = &a.default {
                 self.eval(default, d, &mut out);
             }
@@ -288,7 +349,8 @@ impl Lowerer {
             E::Subscript(s) => {
                 let value = self.expr(&s.value, d);
                 if let E::Slice(sl) = s.slice.as_ref() {
-                    if is_minus_one(sl.step.as_deref()) && sl.lower.is_none() && sl.upper.is_none() {
+                    if is_minus_one(sl.step.as_deref()) && sl.lower.is_none() && sl.upper.is_none()
+                    {
                         return Expr::Reversed(Box::new(value));
                     }
                 }
@@ -300,14 +362,33 @@ impl Lowerer {
                 let kwargs = c
                     .keywords
                     .iter()
-                    .map(|k| (k.arg.as_ref().map(|a| a.to_string()).unwrap_or_else(|| "**".into()), self.expr(&k.value, d)))
+                    .map(|k| {
+                        (
+                            k.arg
+                                .as_ref()
+                                .map(|a| a.to_string())
+                                .unwrap_or_else(|| "**".into()),
+                            self.expr(&k.value, d),
+                        )
+                    })
                     .collect();
-                Expr::Call(Box::new(Call { func, args, kwargs, line: self.line(e) }))
+                Expr::Call(Box::new(Call {
+                    func,
+                    args,
+                    kwargs,
+                    line: self.line(e),
+                }))
             }
             E::BinOp(b) => match b.op {
                 ast::Operator::Add => self.concat_chain(e, d),
-                ast::Operator::Div => Expr::PathJoin(Box::new(self.expr(&b.left, d)), Box::new(self.expr(&b.right, d))),
-                ast::Operator::Mod => Expr::Percent(Box::new(self.expr(&b.left, d)), Box::new(self.expr(&b.right, d))),
+                ast::Operator::Div => Expr::PathJoin(
+                    Box::new(self.expr(&b.left, d)),
+                    Box::new(self.expr(&b.right, d)),
+                ),
+                ast::Operator::Mod => Expr::Percent(
+                    Box::new(self.expr(&b.left, d)),
+                    Box::new(self.expr(&b.right, d)),
+                ),
                 _ => Expr::Other(vec![self.expr(&b.left, d), self.expr(&b.right, d)]),
             },
             E::JoinedStr(j) => Expr::Template(self.exprs(&j.values, d)),
@@ -319,17 +400,31 @@ impl Lowerer {
                 x.keys
                     .iter()
                     .zip(&x.values)
-                    .map(|(k, v)| (k.as_ref().map(|k| self.expr(k, d)).unwrap_or(Expr::Other(vec![])), self.expr(v, d)))
+                    .map(|(k, v)| {
+                        (
+                            k.as_ref()
+                                .map(|k| self.expr(k, d))
+                                .unwrap_or(Expr::Other(vec![])),
+                            self.expr(v, d),
+                        )
+                    })
                     .collect(),
             ),
             E::Lambda(l) => {
                 let line = self.line(e);
-                Expr::Lambda(vec![Stmt::Eval { value: self.expr(&l.body, d), line }])
+                Expr::Lambda(vec![Stmt::Eval {
+                    value: self.expr(&l.body, d),
+                    line,
+                }])
             }
             E::BoolOp(b) => Expr::Other(self.exprs(&b.values, d)),
             E::NamedExpr(n) => self.expr(&n.value, d),
             E::UnaryOp(u) => Expr::Other(vec![self.expr(&u.operand, d)]),
-            E::IfExp(i) => Expr::Other(vec![self.expr(&i.test, d), self.expr(&i.body, d), self.expr(&i.orelse, d)]),
+            E::IfExp(i) => Expr::Other(vec![
+                self.expr(&i.test, d),
+                self.expr(&i.body, d),
+                self.expr(&i.orelse, d),
+            ]),
             E::ListComp(c) => self.comprehension(&[&c.elt], &c.generators, d),
             E::SetComp(c) => self.comprehension(&[&c.elt], &c.generators, d),
             E::GeneratorExp(c) => self.comprehension(&[&c.elt], &c.generators, d),
@@ -344,7 +439,11 @@ impl Lowerer {
             }
             E::Starred(s) => self.expr(&s.value, d),
             E::Slice(s) => Expr::Other(
-                [&s.lower, &s.upper, &s.step].into_iter().flatten().map(|x| self.expr(x, d)).collect(),
+                [&s.lower, &s.upper, &s.step]
+                    .into_iter()
+                    .flatten()
+                    .map(|x| self.expr(x, d))
+                    .collect(),
             ),
         }
     }
@@ -368,7 +467,12 @@ impl Lowerer {
 
     /// A comprehension's element sees its iterables: `[chr(c) for c in data]` is a call
     /// over `data`, so the element and the iterables are kept side by side.
-    fn comprehension(&mut self, elts: &[&ast::Expr], gens: &[ast::Comprehension], d: usize) -> Expr {
+    fn comprehension(
+        &mut self,
+        elts: &[&ast::Expr],
+        gens: &[ast::Comprehension],
+        d: usize,
+    ) -> Expr {
         let mut kids: Vec<Expr> = elts.iter().map(|e| self.expr(e, d)).collect();
         for g in gens {
             kids.push(self.expr(&g.iter, d));
@@ -390,7 +494,9 @@ impl Lowerer {
             }
             Constant::Int(i) => i.try_into().map(Expr::Int).unwrap_or(Expr::Other(vec![])),
             Constant::Bool(b) => Expr::Int(*b as i64),
-            Constant::Tuple(items) => Expr::Seq(items.iter().map(|c| self.constant(c, line)).collect()),
+            Constant::Tuple(items) => {
+                Expr::Seq(items.iter().map(|c| self.constant(c, line)).collect())
+            }
             _ => Expr::Other(vec![]),
         }
     }

@@ -57,7 +57,11 @@ impl Package {
     }
 
     fn read_manifests(&mut self) {
-        let rels: Vec<String> = self.entries.iter().map(|e| self.rel(&e.path).to_string()).collect();
+        let rels: Vec<String> = self
+            .entries
+            .iter()
+            .map(|e| self.rel(&e.path).to_string())
+            .collect();
         let has = |f: &dyn Fn(&str) -> bool| rels.iter().any(|r| f(r));
         if has(&|r| r == "metadata.gz") || has(&|r| r.ends_with(".gemspec") && !r.contains('/')) {
             self.ecosystem = Ecosystem::Rubygems;
@@ -87,7 +91,9 @@ impl Package {
             let (name, version) = manifest::pkg_info(&self.text(&meta).unwrap_or_default());
             self.name = name.unwrap_or_default();
             self.version = version;
-        } else if has(&|r| matches!(r, "setup.py" | "pyproject.toml" | "setup.cfg") || r.ends_with(".py")) {
+        } else if has(&|r| {
+            matches!(r, "setup.py" | "pyproject.toml" | "setup.cfg") || r.ends_with(".py")
+        }) {
             self.ecosystem = Ecosystem::Pypi;
         } else if has(&|r| r.ends_with(".js") || r.ends_with(".mjs") || r.ends_with(".cjs")) {
             self.ecosystem = Ecosystem::Npm;
@@ -98,7 +104,7 @@ impl Package {
 
     /// When a file's top-level code runs on the machine that installs the package.
     pub fn phase_of(&self, path: &str) -> Phase {
-        let rel = self.rel(path);
+        let rel = nested_rel(self.rel(path));
         let name = rel.rsplit('/').next().unwrap_or(rel);
         match self.ecosystem {
             Ecosystem::Pypi | Ecosystem::Unknown => {
@@ -111,7 +117,9 @@ impl Package {
                 }
             }
             Ecosystem::Npm => {
-                let Some(npm) = &self.npm else { return Phase::Runtime };
+                let Some(npm) = &self.npm else {
+                    return Phase::Runtime;
+                };
                 let install = npm
                     .scripts
                     .iter()
@@ -126,16 +134,37 @@ impl Package {
                 }
             }
             Ecosystem::Rubygems => {
-                let ext = self.gem.as_ref().is_some_and(|g| g.extensions.iter().any(|e| e == rel));
+                let ext = self
+                    .gem
+                    .as_ref()
+                    .is_some_and(|g| g.extensions.iter().any(|e| e == rel));
                 if ext || name == "rubygems_plugin.rb" {
                     Phase::Install
-                } else if self.gem.as_ref().and_then(|g| g.name.as_ref()).is_some_and(|n| rel == format!("lib/{n}.rb")) {
+                } else if self
+                    .gem
+                    .as_ref()
+                    .and_then(|g| g.name.as_ref())
+                    .is_some_and(|n| rel == format!("lib/{n}.rb"))
+                {
                     Phase::Import
                 } else {
                     Phase::Runtime
                 }
             }
         }
+    }
+}
+
+/// Inside a nested archive, the path relative to that archive's own top folder:
+/// `vendor/x-1.0.tar.gz!x-1.0/setup.py` is that sdist's `setup.py`.
+fn nested_rel(rel: &str) -> &str {
+    match rel.rsplit_once('!') {
+        Some((_, inner)) => inner
+            .split_once('/')
+            .map(|(_, rest)| rest)
+            .filter(|r| !r.is_empty())
+            .unwrap_or(inner),
+        None => rel,
     }
 }
 
