@@ -18,3 +18,4 @@ pub mod scan;
 pub mod verdict;
 
 pub use scan::{scan, scan_bytes, Config, PackageReport, ScanReport};
+pub mod typosquat;
