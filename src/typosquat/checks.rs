@@ -237,7 +237,8 @@ mod tests {
         assert_eq!(edit("urlib3", "urllib3"), Some(Check::DroppedLetter));
         assert_eq!(edit("djangoo", "django"), Some(Check::DoubledLetter));
         assert_eq!(edit("djjango", "django"), Some(Check::DoubledLetter));
-        assert_eq!(edit("ddjango", "django"), None);
+        assert_eq!(edit("ddjango", "django"), Some(Check::DoubledLetter));
+        assert_eq!(edit("xdjango", "django"), None);
         assert_eq!(edit("jdango", "django"), Some(Check::AdjacentSwap));
         assert_eq!(edit("djangox", "django"), Some(Check::OneEdit));
         assert_eq!(edit("jeilyfish", "jellyfish"), Some(Check::OneEdit));

@@ -104,7 +104,7 @@ mod tests {
         assert_eq!(skeleton("reqúests", Ecosystem::Pypi), "reqúests");
         assert_eq!(skeleton("rеquеsts", Ecosystem::Pypi), "requests");
         assert_eq!(skeleton("urIlib3", Ecosystem::Pypi), "urllib3");
-        assert_eq!(skeleton("rnatplotlib", Ecosystem::Pypi), "matplotllb");
+        assert_eq!(skeleton("rnatplotlib", Ecosystem::Pypi), "matplotlib");
         assert_eq!(skeleton("b0t0-3", Ecosystem::Pypi), "boto3");
     }
 
