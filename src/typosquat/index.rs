@@ -50,6 +50,9 @@ pub(crate) struct Index {
     by_key: HashMap<(KeyKind, String), Vec<u32>>,
 }
 
+/// About how many keys a popular name is stored under (its deletions dominate), to size the map.
+const KEYS_PER_NAME: usize = 16;
+
 /// The string of `chars` and every string one deletion away from it.
 fn deletion_neighbourhood(chars: &[char]) -> Vec<String> {
     let mut keys: Vec<String> = (0..chars.len())
@@ -108,8 +111,8 @@ impl Index {
             eco,
             ranked: list.ranked,
             entries: Vec::with_capacity(list.names.len()),
-            by_canonical: HashMap::new(),
-            by_key: HashMap::new(),
+            by_canonical: HashMap::with_capacity(list.names.len()),
+            by_key: HashMap::with_capacity(list.names.len() * KEYS_PER_NAME),
         };
         for (id, listed) in list.names.into_iter().enumerate() {
             let id = id as u32;
