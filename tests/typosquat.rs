@@ -11,7 +11,11 @@ use pkgwarden::typosquat::{canonical, check_name, check_name_rank_blind, Check};
 
 fn assert_imitates(name: &str, eco: Ecosystem, target: &str, check: Check) {
     let squat = check_name(name, eco).unwrap_or_else(|| panic!("{name} is not flagged"));
-    assert_eq!((squat.target.as_str(), squat.check), (target, check), "{name}");
+    assert_eq!(
+        (squat.target.as_str(), squat.check),
+        (target, check),
+        "{name}"
+    );
 }
 
 #[test]
@@ -30,7 +34,12 @@ fn each_check_has_an_example() {
     let (pypi, npm) = (Ecosystem::Pypi, Ecosystem::Npm);
     assert_imitates("pythondateutil", pypi, "python-dateutil", Check::Separator);
     assert_imitates("python_dateutils", pypi, "python-dateutil", Check::OneEdit);
-    assert_imitates("dateutil-python", pypi, "python-dateutil", Check::ReorderedWords);
+    assert_imitates(
+        "dateutil-python",
+        pypi,
+        "python-dateutil",
+        Check::ReorderedWords,
+    );
     assert_imitates("requests2", pypi, "requests", Check::VersionSuffix);
     assert_imitates("pyrequests", pypi, "requests", Check::Affix);
     assert_imitates("requestss", pypi, "requests", Check::DoubledLetter);
@@ -52,7 +61,12 @@ fn real_typosquats_are_flagged() {
     assert_imitates("discordpy-self", pypi, "discord-py-self", Check::Separator);
     assert_imitates("colurama", pypi, "colorama", Check::OneEdit);
     assert_imitates("customtkniter", pypi, "customtkinter", Check::AdjacentSwap);
-    assert_imitates("toolbelt-requests", pypi, "requests-toolbelt", Check::ReorderedWords);
+    assert_imitates(
+        "toolbelt-requests",
+        pypi,
+        "requests-toolbelt",
+        Check::ReorderedWords,
+    );
     assert_imitates("crossenv", npm, "cross-env", Check::Separator);
     assert_imitates("electorn", npm, "electron", Check::AdjacentSwap);
     assert_imitates("loadsh", npm, "lodash", Check::AdjacentSwap);
@@ -64,10 +78,25 @@ fn real_typosquats_are_flagged() {
 fn npm_scope_confusion_and_cyrillic_look_alikes() {
     let npm = Ecosystem::Npm;
     let scope = Check::ScopeConfusion;
-    assert_imitates("@typescript_eslint/parser", npm, "@typescript-eslint/parser", scope);
-    assert_imitates("@typescrípt-eslint/parser", npm, "@typescript-eslint/parser", scope);
+    assert_imitates(
+        "@typescript_eslint/parser",
+        npm,
+        "@typescript-eslint/parser",
+        scope,
+    );
+    assert_imitates(
+        "@typescrípt-eslint/parser",
+        npm,
+        "@typescript-eslint/parser",
+        scope,
+    );
     assert_imitates("core-tracing", npm, "@azure/core-tracing", scope);
-    assert_imitates("typescript-eslint-parser", npm, "@typescript-eslint/parser", scope);
+    assert_imitates(
+        "typescript-eslint-parser",
+        npm,
+        "@typescript-eslint/parser",
+        scope,
+    );
     // Cyrillic е (U+0435) and о (U+043E).
     assert_imitates("rеquests", Ecosystem::Pypi, "requests", Check::Homoglyph);
     assert_imitates("lоdash", npm, "lodash", Check::Homoglyph);
@@ -75,10 +104,25 @@ fn npm_scope_confusion_and_cyrillic_look_alikes() {
 
 #[test]
 fn popular_names_and_their_extensions_are_not_flagged() {
-    for name in ["django", "django-filter", "Django", "requests", "numpy", "boto3", "urllib3"] {
+    for name in [
+        "django",
+        "django-filter",
+        "Django",
+        "requests",
+        "numpy",
+        "boto3",
+        "urllib3",
+    ] {
         assert_eq!(check_name(name, Ecosystem::Pypi), None, "{name}");
     }
-    for name in ["lodash", "react", "express", "@types/lodash", "@babel/core", "cross-env"] {
+    for name in [
+        "lodash",
+        "react",
+        "express",
+        "@types/lodash",
+        "@babel/core",
+        "cross-env",
+    ] {
         assert_eq!(check_name(name, Ecosystem::Npm), None, "{name}");
     }
     assert_eq!(check_name("rails", Ecosystem::Rubygems), None);
@@ -89,15 +133,27 @@ fn popular_names_and_their_extensions_are_not_flagged() {
 fn short_names_and_family_names_are_not_flagged() {
     let pypi = Ecosystem::Pypi;
     // One edit from `six`, `attrs`' neighbour `attr`, a CUDA variant, a service family.
-    for name in ["sux", "atts", "nvidia-nccl-cu14", "mypy-boto3-ssx", "xdjango"] {
+    for name in [
+        "sux",
+        "atts",
+        "nvidia-nccl-cu14",
+        "mypy-boto3-ssx",
+        "xdjango",
+    ] {
         assert_eq!(check_name(name, pypi), None, "{name}");
     }
 }
 
 #[test]
 fn canonical_forms() {
-    assert_eq!(canonical("Python_Dateutil", Ecosystem::Pypi), "python-dateutil");
-    assert_eq!(canonical("@Scope/Name.js", Ecosystem::Npm), "@scope/name.js");
+    assert_eq!(
+        canonical("Python_Dateutil", Ecosystem::Pypi),
+        "python-dateutil"
+    );
+    assert_eq!(
+        canonical("@Scope/Name.js", Ecosystem::Npm),
+        "@scope/name.js"
+    );
     assert_eq!(canonical("Rails", Ecosystem::Rubygems), "rails");
 }
 
@@ -119,11 +175,19 @@ fn listed_names(eco: Ecosystem) -> Vec<&'static str> {
         Ecosystem::Rubygems => include_str!("../rules/data/popular/rubygems.txt"),
         Ecosystem::Unknown => "",
     };
-    text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+    text.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
 }
 
-fn flagged(eco: Ecosystem, check: fn(&str, Ecosystem) -> Option<pkgwarden::typosquat::Squat>) -> usize {
-    listed_names(eco).iter().filter(|name| check(name, eco).is_some()).count()
+fn flagged(
+    eco: Ecosystem,
+    check: fn(&str, Ecosystem) -> Option<pkgwarden::typosquat::Squat>,
+) -> usize {
+    listed_names(eco)
+        .iter()
+        .filter(|name| check(name, eco).is_some())
+        .count()
 }
 
 /// Each listed name against the names ranked above it, with the rank rule: a listed name is
@@ -139,10 +203,17 @@ fn popular_names_are_not_flagged_against_each_other() {
 /// face. Measured: 341 of 14,856 (PyPI), 100 of 5,247 (npm), 6 of 974 (RubyGems).
 #[test]
 fn rank_blind_noise_does_not_grow() {
-    let measured = [(Ecosystem::Pypi, 341), (Ecosystem::Npm, 100), (Ecosystem::Rubygems, 6)];
+    let measured = [
+        (Ecosystem::Pypi, 341),
+        (Ecosystem::Npm, 100),
+        (Ecosystem::Rubygems, 6),
+    ];
     for (eco, limit) in measured {
         let count = flagged(eco, check_name_rank_blind);
-        assert!(count <= limit, "{eco:?}: {count} rank-blind hits, measured {limit}");
+        assert!(
+            count <= limit,
+            "{eco:?}: {count} rank-blind hits, measured {limit}"
+        );
     }
 }
 
@@ -171,7 +242,8 @@ fn parse(argv: &[&str]) -> Result<CheckNameArgs, clap::Error> {
 
 /// A fresh directory for this test's files.
 fn scratch_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pkgwarden-typosquat-{}-{test}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("pkgwarden-typosquat-{}-{test}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -182,7 +254,10 @@ fn check_name_exit_codes() {
     assert_eq!(run(&parse(&["requests", "reqeusts"]).unwrap()), 1);
     assert_eq!(run(&parse(&["--ecosystem", "npm", "loadsh"]).unwrap()), 1);
     assert_eq!(run(&parse(&[]).unwrap()), 2);
-    assert_eq!(run(&parse(&["--from", "/nonexistent/requirements.txt"]).unwrap()), 2);
+    assert_eq!(
+        run(&parse(&["--from", "/nonexistent/requirements.txt"]).unwrap()),
+        2
+    );
     assert!(parse(&["--ecosystem", "cargo", "serde"]).is_err());
     assert!(parse(&["--format", "xml", "serde"]).is_err());
 }
@@ -218,9 +293,18 @@ fn check_name_text_lines() {
 fn check_name_reads_dependency_files_with_their_ecosystem() {
     let dir = scratch_dir("files");
     let files = [
-        ("requirements.txt", "requests==2.31\nreqeusts>=1 # typo\n-r other.txt\n"),
-        ("pyproject.toml", "[project]\ndependencies = [\n  \"djnago>=4\",\n]\n"),
-        ("package.json", r#"{"dependencies": {"loadsh": "^4"}, "devDependencies": {"react": "*"}}"#),
+        (
+            "requirements.txt",
+            "requests==2.31\nreqeusts>=1 # typo\n-r other.txt\n",
+        ),
+        (
+            "pyproject.toml",
+            "[project]\ndependencies = [\n  \"djnago>=4\",\n]\n",
+        ),
+        (
+            "package.json",
+            r#"{"dependencies": {"loadsh": "^4"}, "devDependencies": {"react": "*"}}"#,
+        ),
         ("Gemfile", "source 'https://rubygems.org'\ngem 'rails'\n"),
     ];
     let mut argv = vec!["--ecosystem".to_string(), "npm".to_string()];
@@ -230,8 +314,10 @@ fn check_name_reads_dependency_files_with_their_ecosystem() {
     }
     let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
     let results = evaluate(&parse(&argv).unwrap()).unwrap();
-    let seen: Vec<(&str, Ecosystem, bool)> =
-        results.iter().map(|r| (r.name.as_str(), r.ecosystem, r.flagged)).collect();
+    let seen: Vec<(&str, Ecosystem, bool)> = results
+        .iter()
+        .map(|r| (r.name.as_str(), r.ecosystem, r.flagged))
+        .collect();
     assert_eq!(
         seen,
         [
@@ -244,7 +330,10 @@ fn check_name_reads_dependency_files_with_their_ecosystem() {
         ]
     );
     std::fs::write(dir.join("package.json"), "{ not json").unwrap();
-    let broken = ["--from".to_string(), dir.join("package.json").display().to_string()];
+    let broken = [
+        "--from".to_string(),
+        dir.join("package.json").display().to_string(),
+    ];
     let broken: Vec<&str> = broken.iter().map(String::as_str).collect();
     assert!(evaluate(&parse(&broken).unwrap()).is_err());
     std::fs::remove_dir_all(dir).unwrap();
