@@ -155,6 +155,14 @@ fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
     }
 }
 
+/// Scans one package held in memory (`path` is how it is named in the report).
+pub fn scan_bytes(path: &str, bytes: &[u8], limits: &Limits) -> PackageReport {
+    match archive::read_archive(bytes, limits) {
+        Ok(contents) => scan_contents(path.to_string(), contents, limits),
+        Err(e) => error_report(path.to_string(), e),
+    }
+}
+
 /// Analyses what was read from one package.
 pub fn scan_contents(path: String, contents: Contents, limits: &Limits) -> PackageReport {
     let file_name = path.rsplit(['/', '\\']).next().unwrap_or(&path).to_string();

@@ -8,6 +8,7 @@ pub mod javascript;
 pub mod python;
 pub mod python_ts;
 pub mod ruby;
+pub mod sensitive;
 pub mod shell;
 pub mod ts;
 
