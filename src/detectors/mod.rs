@@ -5,6 +5,7 @@
 mod archive_content;
 mod background_process;
 mod credential_read;
+mod dependency_url;
 mod download;
 mod endpoint;
 mod exec_decoded;
@@ -49,6 +50,7 @@ pub const DETECTORS: &[Detector] = &[
     endpoint::DETECTOR,
     obfuscation::DETECTOR,
     reverse_shell::DETECTOR,
+    dependency_url::DETECTOR,
 ];
 
 /// Runs every detector over a package.

@@ -858,8 +858,14 @@ pub fn shell_calls(line: &str, spawner: &CallFact) -> Vec<CallFact> {
         let mut args = vec![text(&cmd.program)];
         args.extend(cmd.args.iter().map(|a| text(a)));
         let callee = format!("sh.{}", cmd.name());
+        // A program started by its path (`./x`, `~/.x`) is a process the package placed.
+        let by_path = if cmd.program.contains(['/', '\\']) {
+            Kinds::SPAWN
+        } else {
+            Kinds::default()
+        };
         out.push(CallFact {
-            kinds: catalog::kinds(&callee),
+            kinds: catalog::kinds(&callee).or(by_path),
             callee,
             args,
             kwargs: vec![],
@@ -966,6 +972,11 @@ fn brace_format(fmt: &str, vals: &[String]) -> String {
 
 /// Decodes base64 (standard or URL-safe, padding optional) to text, lossily.
 pub fn decode_base64(s: &str) -> Option<String> {
+    decode_base64_bytes(s).map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// Decodes base64 (standard or URL-safe, padding optional) to bytes.
+pub fn decode_base64_bytes(s: &str) -> Option<Vec<u8>> {
     let mut bits = 0u32;
     let mut nbits = 0;
     let mut out = Vec::with_capacity(s.len() * 3 / 4);
@@ -986,7 +997,7 @@ pub fn decode_base64(s: &str) -> Option<String> {
             out.push((bits >> nbits) as u8);
         }
     }
-    Some(String::from_utf8_lossy(&out).into_owned())
+    Some(out)
 }
 
 fn decode_hex(s: &str) -> Option<String> {

@@ -192,10 +192,21 @@ impl<'s> Lowerer<'s> {
                 self.push(out, s);
             }
             "comment" => {}
-            _ => {
-                let value = self.expr(n, d);
-                self.push(out, Stmt::Eval { value, line: ln });
-            }
+            _ => match self.required_module(n) {
+                // `require('./payload');` runs that file.
+                Some(module) => self.push(
+                    out,
+                    Stmt::Import {
+                        module,
+                        alias: None,
+                        line: ln,
+                    },
+                ),
+                None => {
+                    let value = self.expr(n, d);
+                    self.push(out, Stmt::Eval { value, line: ln });
+                }
+            },
         }
     }
 

@@ -138,7 +138,11 @@ impl Package {
                     .gem
                     .as_ref()
                     .is_some_and(|g| g.extensions.iter().any(|e| e == rel));
-                if ext || name == "rubygems_plugin.rb" {
+                // extconf.rb only ever runs to build an extension; a gemspec is Ruby
+                // that Bundler evaluates when it installs from a git or path source.
+                let build = (rel.starts_with("ext/") && name == "extconf.rb")
+                    || (name.ends_with(".gemspec") && !rel.contains('/'));
+                if ext || build || name == "rubygems_plugin.rb" {
                     Phase::Install
                 } else if self
                     .gem
