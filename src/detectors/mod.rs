@@ -15,6 +15,7 @@ mod obfuscation;
 pub mod paths;
 mod persistence;
 mod reverse_shell;
+mod typosquat_name;
 mod write_home;
 
 use crate::analysis::SourceFile;
@@ -49,6 +50,7 @@ pub const DETECTORS: &[Detector] = &[
     endpoint::DETECTOR,
     obfuscation::DETECTOR,
     reverse_shell::DETECTOR,
+    typosquat_name::DETECTOR,
 ];
 
 /// Runs every detector over a package.
