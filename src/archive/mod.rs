@@ -258,19 +258,23 @@ impl<'l> Reader<'l> {
         }
     }
 
-    /// Keeps a file, or descends into it if it is itself an archive.
-    pub(crate) fn keep(&mut self, path: String, (data, complete): (Vec<u8>, bool), depth: u32) {
-        let digest = fnv(&data);
-        if let Some(previous) = self.seen.insert(path.clone(), digest) {
+    /// Flags an archive member whose path an earlier member already used with other content.
+    pub(crate) fn check_duplicate(&mut self, path: &str, data: &[u8]) {
+        let digest = fnv(data);
+        if let Some(previous) = self.seen.insert(path.to_string(), digest) {
             if previous != digest {
                 self.anomaly(
                     "duplicate-entry",
                     Severity::Medium,
-                    &path,
+                    path,
                     "the archive holds this path twice with different content; tools disagree on which copy wins".into(),
                 );
             }
         }
+    }
+
+    /// Keeps a file, or descends into it if it is itself an archive.
+    pub(crate) fn keep(&mut self, path: String, (data, complete): (Vec<u8>, bool), depth: u32) {
         let format = sniff::sniff(&data);
         if format.is_archive() && complete {
             if depth + 1 > self.limits.max_nesting {

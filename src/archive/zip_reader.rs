@@ -77,6 +77,7 @@ pub(super) fn read(r: &mut Reader, prefix: &str, bytes: &[u8], depth: u32) {
             );
         }
         if let Some(data) = r.read_entry(&path, &mut file) {
+            r.check_duplicate(&path, &data.0);
             r.keep(path, data, depth);
         }
     }

@@ -33,6 +33,16 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                 format!("downloads with `{}` from a computed address", c.callee),
             ),
         };
+        // At import, a client module calling a server its user configures is normal; a
+        // fixed address, or any fetch at install time, is not.
+        let computed = url
+            .as_deref()
+            .is_none_or(|u| paths::host(u).contains("{?}"));
+        let severity = if computed && phase == crate::finding::Phase::Import {
+            Severity::Low
+        } else {
+            severity
+        };
         out.push(at_call(
             f,
             c,

@@ -27,7 +27,12 @@ fn endpoints() -> &'static [String] {
 /// Why a URL is suspicious, if it is.
 pub fn classify(url: &str) -> Option<String> {
     let lower = url.to_ascii_lowercase();
-    if let Some(e) = endpoints().iter().find(|e| lower.contains(e.as_str())) {
+    let at_boundary = |e: &str| {
+        lower
+            .match_indices(e)
+            .any(|(i, _)| i == 0 || matches!(lower.as_bytes()[i - 1], b'/' | b'.' | b'@'))
+    };
+    if let Some(e) = endpoints().iter().find(|e| at_boundary(e)) {
         return Some(format!("`{e}`"));
     }
     let host = paths::host(&lower);

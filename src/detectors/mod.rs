@@ -16,6 +16,7 @@ mod obfuscation;
 pub mod paths;
 mod persistence;
 mod reverse_shell;
+mod typosquat_name;
 mod write_home;
 
 use crate::analysis::SourceFile;
@@ -51,6 +52,7 @@ pub const DETECTORS: &[Detector] = &[
     obfuscation::DETECTOR,
     reverse_shell::DETECTOR,
     dependency_url::DETECTOR,
+    typosquat_name::DETECTOR,
 ];
 
 /// Runs every detector over a package.
@@ -72,12 +74,19 @@ pub fn at_call(
     confidence: Confidence,
     message: String,
 ) -> Finding {
+    let phase = file.call_phase(call);
+    // Tests exercise dangerous APIs on purpose and only run when a developer runs them.
+    let (severity, confidence) = if phase == Phase::Runtime && paths::is_test_file(&file.path) {
+        (severity.min(Severity::Low), Confidence::Low)
+    } else {
+        (severity, confidence)
+    };
     Finding {
         rule,
         category,
         severity,
         confidence,
-        phase: file.call_phase(call),
+        phase,
         file: file.path.clone(),
         line: call.line,
         message,

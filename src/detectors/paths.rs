@@ -37,6 +37,22 @@ pub fn is_cache(path: &str) -> bool {
         || p.contains("/appdata/local/temp/")
 }
 
+/// Test code: `tests/` folders, `test_*.py`, `*_test.py`, `conftest.py`, `*.test.js`, `*.spec.js`.
+pub fn is_test_file(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    let name = p.rsplit(['/', '!']).next().unwrap_or(&p);
+    p.contains("/tests/")
+        || p.contains("/test/")
+        || p.contains("/__tests__/")
+        || p.starts_with("tests/")
+        || p.starts_with("test/")
+        || name.starts_with("test_")
+        || name.ends_with("_test.py")
+        || name == "conftest.py"
+        || name.ends_with(".test.js")
+        || name.ends_with(".spec.js")
+}
+
 /// The first http(s)/ftp URL in a text.
 pub fn find_url(text: &str) -> Option<String> {
     let start = ["http://", "https://", "ftp://"]
