@@ -16,7 +16,13 @@ pub const DETECTOR: Detector = Detector {
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
         let phase = f.call_phase(c);
-        let decoded_exec = c.kinds.has(Kinds::EXEC) && c.arg_labels().has(Labels::DECODED);
+        // A spawned command line that was decoded: `execSync(Buffer.from([...]))`.
+        let decoded_command = c.kinds.has(Kinds::SPAWN)
+            && c.args
+                .first()
+                .is_some_and(|a| a.labels.has(Labels::DECODED));
+        let decoded_exec =
+            (c.kinds.has(Kinds::EXEC) && c.arg_labels().has(Labels::DECODED)) || decoded_command;
         let decoded_pipe = c.callee == "sh.base64"
             && c.shell
                 .as_ref()

@@ -164,7 +164,7 @@ pub fn extract(module: Module) -> FileFacts {
     let mut env = Env::default();
     // Two binding passes so functions see module constants defined after them.
     for _ in 0..2 {
-        env.bind(&module.body);
+        env.bind(&module.body, None);
     }
     let mut facts = FileFacts {
         strings: module.strings,
@@ -216,7 +216,8 @@ struct Env {
 }
 
 impl Env {
-    fn bind(&mut self, body: &[Stmt]) {
+    /// Binds names, constants and labels; `def` is the function whose body this is.
+    fn bind(&mut self, body: &[Stmt], def: Option<&str>) {
         for s in body {
             match s {
                 Stmt::Import {
@@ -250,7 +251,14 @@ impl Env {
                     self.bind_lambdas(value);
                 }
                 Stmt::Eval { value, .. } => self.bind_lambdas(value),
-                Stmt::Def { body, .. } => self.bind(body),
+                Stmt::Return { value, .. } => {
+                    self.bind_lambdas(value);
+                    if let Some(def) = def {
+                        let labels = self.labels_of(value);
+                        self.labels.entry(result_key(def)).or_default().add(labels);
+                    }
+                }
+                Stmt::Def { name, body, .. } => self.bind(body, Some(name)),
                 _ => {}
             }
         }
@@ -259,7 +267,7 @@ impl Env {
     /// Binds inside function literals (callbacks hold most of the code in JavaScript).
     fn bind_lambdas(&mut self, e: &Expr) {
         match e {
-            Expr::Lambda(body) => self.bind(body),
+            Expr::Lambda(body) => self.bind(body, None),
             Expr::Call(c) => {
                 self.bind_lambdas(&c.func);
                 for a in c.args.iter().chain(c.kwargs.iter().map(|(_, v)| v)) {
@@ -612,7 +620,11 @@ impl Env {
     /// object it is called on (`resp.read()` carries what `resp` carries).
     fn result_labels(&self, func: &Expr) -> Labels {
         let mut l = self.labels_of(func);
-        let k = catalog::kinds(&self.callee(func));
+        let callee = self.callee(func);
+        if let Some(returned) = self.labels.get(&result_key(&callee)) {
+            l.add(*returned);
+        }
+        let k = catalog::kinds(&callee);
         for (kind, label) in [
             (Kinds::DOWNLOAD, Labels::DOWNLOADED),
             (Kinds::DECODE, Labels::DECODED),
@@ -711,7 +723,9 @@ impl Env {
                     }
                     self.calls_in(value, scope, facts, classes);
                 }
-                Stmt::Eval { value, .. } => self.calls_in(value, scope, facts, classes),
+                Stmt::Eval { value, .. } | Stmt::Return { value, .. } => {
+                    self.calls_in(value, scope, facts, classes)
+                }
                 Stmt::Def {
                     name,
                     kind,
@@ -886,6 +900,11 @@ fn cap(mut s: String) -> String {
         s.truncate(end);
     }
     s
+}
+
+/// The key under which a local function's result labels are kept (`f()`).
+fn result_key(function: &str) -> String {
+    format!("{function}()")
 }
 
 /// `obj.name`, except that members of the global object are plain names

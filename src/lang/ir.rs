@@ -85,8 +85,11 @@ pub enum Stmt {
         value: Expr,
         line: u32,
     },
-    /// An expression evaluated for its effect (or a condition, a return value...).
+    /// An expression evaluated for its effect (or a condition...).
     Eval { value: Expr, line: u32 },
+    /// A function's result: calls of the function carry its labels. Frontends may lower
+    /// `return x` as `Eval` instead, losing only that flow.
+    Return { value: Expr, line: u32 },
     /// A function or class definition with its body.
     Def {
         name: String,

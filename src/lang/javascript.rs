@@ -77,7 +77,6 @@ fn is_statement_container(kind: &str) -> bool {
             | "switch_case"
             | "switch_default"
             | "labeled_statement"
-            | "return_statement"
             | "throw_statement"
             | "with_statement"
             | "class_static_block"
@@ -107,11 +106,11 @@ impl<'s> Lowerer<'s> {
                 self.stmt(c, depth + 1, &mut out);
             }
         } else {
-            // An arrow function's expression body.
+            // An arrow function's expression body is its result.
             let value = self.expr(n, depth + 1);
             self.push(
                 &mut out,
-                Stmt::Eval {
+                Stmt::Return {
                     value,
                     line: line(n),
                 },
@@ -157,6 +156,23 @@ impl<'s> Lowerer<'s> {
                 self.push(out, class);
             }
             "import_statement" => self.import(n, out),
+            "return_statement" => {
+                let kids: Vec<Node> = named_children(n)
+                    .into_iter()
+                    .filter(|c| c.kind() != "comment")
+                    .collect();
+                let value = match kids.as_slice() {
+                    [one] => self.expr(*one, d),
+                    _ => Expr::Other(kids.into_iter().map(|c| self.expr(c, d)).collect()),
+                };
+                self.push(
+                    out,
+                    Stmt::Return {
+                        value,
+                        line: line(n),
+                    },
+                );
+            }
             "export_statement" => {
                 for c in named_children(n) {
                     if !matches!(c.kind(), "export_clause" | "string" | "comment") {
@@ -573,7 +589,7 @@ impl<'s> Lowerer<'s> {
             "identifier"
             | "property_identifier"
             | "shorthand_property_identifier"
-            | "private_property_identifier" => Expr::Name(text(n, self.src).to_string()),
+            | "private_property_identifier" => Expr::Name(identifier(text(n, self.src))),
             "this" | "super" => Expr::Name(n.kind().to_string()),
             "number" => number(text(n, self.src))
                 .map(Expr::Int)
@@ -584,7 +600,7 @@ impl<'s> Lowerer<'s> {
             "template_string" => self.template(n, d),
             "member_expression" => Expr::Attr(
                 Box::new(self.field_expr(n, "object", d)),
-                self.field_text(n, "property"),
+                identifier(&self.field_text(n, "property")),
             ),
             "subscript_expression" => Expr::Index(
                 Box::new(self.field_expr(n, "object", d)),
@@ -848,6 +864,15 @@ fn unquote(s: &str) -> String {
         ts::unescape(&s[1..s.len() - 1])
     } else {
         s.to_string()
+    }
+}
+
+/// An identifier's name: JavaScript lets names be spelled in escapes (`\u0065val` is `eval`).
+fn identifier(raw: &str) -> String {
+    if raw.contains('\\') {
+        ts::unescape(raw)
+    } else {
+        raw.to_string()
     }
 }
 

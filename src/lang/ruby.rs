@@ -82,7 +82,6 @@ fn is_statement_container(kind: &str) -> bool {
             | "while_modifier"
             | "until_modifier"
             | "rescue_modifier"
-            | "return"
             | "parenthesized_statements"
             | "ERROR"
     )
@@ -168,6 +167,19 @@ impl<'s> Lowerer<'s> {
                     value,
                     line: ln,
                 });
+            }
+            "return" => {
+                let mut values: Vec<Expr> = named_children(n)
+                    .into_iter()
+                    .flat_map(named_children)
+                    .map(|c| self.expr(c, d))
+                    .collect();
+                let value = if values.len() == 1 {
+                    values.remove(0)
+                } else {
+                    Expr::Other(values)
+                };
+                out.push(Stmt::Return { value, line: ln });
             }
             "call" if n.child_by_field_name("receiver").is_none() && self.required(n).is_some() => {
                 let module = self.required(n).unwrap_or_default();
