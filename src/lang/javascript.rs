@@ -271,18 +271,18 @@ impl<'s> Lowerer<'s> {
         let module = self.required_module(value);
         match name.kind() {
             "identifier" if is_function(value.kind()) => {
-                let def = self.def(text(name, self.src).to_string(), value, d);
+                let def = self.def(identifier(text(name, self.src)), value, d);
                 self.push(out, def);
             }
             "identifier" => {
                 let stmt = match module {
                     Some(module) => Stmt::Import {
                         module,
-                        alias: Some(text(name, self.src).to_string()),
+                        alias: Some(identifier(text(name, self.src))),
                         line: ln,
                     },
                     None => Stmt::Assign {
-                        targets: vec![Expr::Name(text(name, self.src).to_string())],
+                        targets: vec![Expr::Name(identifier(text(name, self.src)))],
                         value: self.expr(value, d),
                         line: ln,
                     },
