@@ -213,6 +213,11 @@ struct Env {
     aliases: HashMap<String, String>,
     consts: HashMap<String, String>,
     labels: HashMap<String, Labels>,
+    /// Functions the file defines: a call of one is local, whatever the catalogue says
+    /// about a builtin of the same name (a JavaScript `compile` is not Python's).
+    local_defs: HashSet<String>,
+    /// Local functions that return what a decoder returns (`d = s => atob(s)`).
+    decoders: HashSet<String>,
 }
 
 impl Env {
@@ -256,9 +261,19 @@ impl Env {
                     if let Some(def) = def {
                         let labels = self.labels_of(value);
                         self.labels.entry(result_key(def)).or_default().add(labels);
+                        if self.calls_decoder(value) {
+                            self.decoders.insert(def.to_string());
+                        }
                     }
                 }
-                Stmt::Def { name, body, .. } => self.bind(body, Some(name)),
+                Stmt::Def {
+                    name, kind, body, ..
+                } => {
+                    if *kind == DefKind::Function {
+                        self.local_defs.insert(name.clone());
+                    }
+                    self.bind(body, Some(name))
+                }
                 _ => {}
             }
         }
@@ -570,7 +585,7 @@ impl Env {
                 }
             }
             Expr::Call(c) => {
-                l.add(self.result_labels(&c.func));
+                l.add(self.result_labels(&c.func, c.args.first()));
 
                 if self.reads_secret(c) {
                     l.add(Labels::SECRET);
@@ -580,7 +595,7 @@ impl Env {
                     l.add(self.labels_of(a));
                 }
             }
-            Expr::ResultOf(func) => l.add(self.result_labels(func)),
+            Expr::ResultOf(func) => l.add(self.result_labels(func, None)),
             Expr::Decoded(x) => {
                 l.add(self.labels_of(x));
                 l.add(Labels::DECODED);
@@ -617,17 +632,18 @@ impl Env {
     }
 
     /// Labels of what calling `func` returns: from what the callee does, and from the
-    /// object it is called on (`resp.read()` carries what `resp` carries).
-    fn result_labels(&self, func: &Expr) -> Labels {
+    /// object it is called on (`resp.read()` carries what `resp` carries). Decoding is
+    /// hiding only when what is decoded was shipped as a constant: decoding runtime data
+    /// (a source map, a network reply, characters a parser read) is ordinary.
+    fn result_labels(&self, func: &Expr, first_arg: Option<&Expr>) -> Labels {
         let mut l = self.labels_of(func);
         let callee = self.callee(func);
         if let Some(returned) = self.labels.get(&result_key(&callee)) {
             l.add(*returned);
         }
-        let k = catalog::kinds(&callee);
+        let k = self.kinds_of(&callee);
         for (kind, label) in [
             (Kinds::DOWNLOAD, Labels::DOWNLOADED),
-            (Kinds::DECODE, Labels::DECODED),
             (Kinds::HOSTINFO, Labels::HOSTINFO),
             (Kinds::ENVALL, Labels::ENV),
         ] {
@@ -635,7 +651,47 @@ impl Env {
                 l.add(label);
             }
         }
+        let decodes = k.has(Kinds::DECODE) || self.decoders.contains(&callee);
+        if decodes && first_arg.is_some_and(|a| self.is_constant(a)) {
+            l.add(Labels::DECODED);
+        }
         l
+    }
+
+    /// What a call named `callee` can do; nothing for a function the file defines.
+    fn kinds_of(&self, callee: &str) -> Kinds {
+        if !callee.contains('.') && self.local_defs.contains(callee) {
+            return Kinds::default();
+        }
+        catalog::kinds(callee)
+    }
+
+    /// True for a value fully known from the source: a folded text with no unknown part,
+    /// or a list of such values (`Buffer.from([101, 118, 97, 108])`).
+    fn is_constant(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Seq(items) => !items.is_empty() && items.iter().all(|i| self.is_constant(i)),
+            Expr::Decoded(_) => true,
+            _ => self.fold(e).is_some_and(|t| !t.contains("{?}")),
+        }
+    }
+
+    /// True when an expression calls a decoder (catalogued, or a local wrapper of one).
+    fn calls_decoder(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Call(c) => {
+                let callee = self.callee(&c.func);
+                self.kinds_of(&callee).has(Kinds::DECODE)
+                    || self.decoders.contains(&callee)
+                    || self.calls_decoder(&c.func)
+                    || c.args.iter().any(|a| self.calls_decoder(a))
+            }
+            Expr::Attr(x, _) | Expr::Reversed(x) => self.calls_decoder(x),
+            Expr::Concat(xs) | Expr::Template(xs) | Expr::Other(xs) => {
+                xs.iter().any(|x| self.calls_decoder(x))
+            }
+            _ => false,
+        }
     }
 
     /// A call that opens a credential file or reads a secret environment variable.
@@ -799,7 +855,7 @@ impl Env {
 
     fn record_call(&self, c: &Call, scope: &str, facts: &mut FileFacts) {
         let callee = self.callee(&c.func);
-        let kinds = catalog::kinds(&callee);
+        let kinds = self.kinds_of(&callee);
         let receiver = match &c.func {
             Expr::Attr(o, _) => Some(self.value(o)),
             _ => None,
