@@ -7,11 +7,22 @@ use crate::lang::facts::{self, CallFact, FileFacts};
 use crate::lang::{self, Lang};
 use crate::package::{manifest, Package};
 use std::collections::HashSet;
+use std::time::Instant;
 
 /// setuptools commands whose override runs during `pip install` of an sdist.
 const INSTALL_COMMANDS: &[&str] = &[
-    "install", "develop", "egg_info", "build", "build_py", "build_ext", "bdist_wheel", "bdist_egg", "sdist",
-    "install_lib", "install_scripts", "easy_install",
+    "install",
+    "develop",
+    "egg_info",
+    "build",
+    "build_py",
+    "build_ext",
+    "bdist_wheel",
+    "bdist_egg",
+    "sdist",
+    "install_lib",
+    "install_scripts",
+    "easy_install",
 ];
 
 /// One analysed source file.
@@ -34,7 +45,10 @@ impl SourceFile {
     /// When one call runs.
     pub fn call_phase(&self, c: &CallFact) -> Phase {
         if self.phase == Phase::Install
-            || self.install_scopes.iter().any(|s| c.scope == *s || c.scope.starts_with(&format!("{s}.")))
+            || self
+                .install_scopes
+                .iter()
+                .any(|s| c.scope == *s || c.scope.starts_with(&format!("{s}.")))
         {
             Phase::Install
         } else if self.phase == Phase::Import && c.on_load {
@@ -46,7 +60,12 @@ impl SourceFile {
 
     /// The trimmed source line, shortened for reports.
     pub fn snippet(&self, line: u32) -> String {
-        let text = self.text.lines().nth(line.saturating_sub(1) as usize).unwrap_or("").trim();
+        let text = self
+            .text
+            .lines()
+            .nth(line.saturating_sub(1) as usize)
+            .unwrap_or("")
+            .trim();
         if text.chars().count() > 160 {
             format!("{}…", text.chars().take(160).collect::<String>())
         } else {
@@ -55,25 +74,60 @@ impl SourceFile {
     }
 }
 
-/// Analyses every source file of the package.
-pub fn analyse(pkg: &Package, limits: &Limits) -> Vec<SourceFile> {
+/// Analyses every source file of the package, until `deadline` (the package's time
+/// limit, checked between files). Returns the files and, if the deadline cut the
+/// analysis short, the error saying how many files were left out.
+pub fn analyse(
+    pkg: &Package,
+    limits: &Limits,
+    deadline: Instant,
+) -> (Vec<SourceFile>, Option<String>) {
     let mut files = Vec::new();
-    for e in &pkg.entries {
-        let Some(lang) = Lang::of(&e.path) else { continue };
+    let sources: Vec<_> = pkg
+        .entries
+        .iter()
+        .filter_map(|e| Some((e, Lang::of(&e.path)?)))
+        .collect();
+    let mut timeout = None;
+    for (i, &(e, lang)) in sources.iter().enumerate() {
+        if Instant::now() > deadline {
+            timeout = Some(format!(
+                "analysis stopped at the time limit ({:?}): {} of {} source files not analysed",
+                limits.package_timeout,
+                sources.len() - i,
+                sources.len()
+            ));
+            break;
+        }
         let text = lang::decode_source(&e.data);
         let phase = pkg.phase_of(&e.path);
         let (facts, skipped) = if e.data.len() > limits.max_source_bytes {
-            (FileFacts::default(), Some(format!("{} bytes, over the {}-byte parse limit", e.data.len(), limits.max_source_bytes)))
+            (
+                FileFacts::default(),
+                Some(format!(
+                    "{} bytes, over the {}-byte parse limit",
+                    e.data.len(),
+                    limits.max_source_bytes
+                )),
+            )
         } else {
             (lang::analyse(lang, &text, limits), None)
         };
-        files.push(SourceFile { path: e.path.clone(), lang, phase, text, facts, install_scopes: HashSet::new(), skipped });
+        files.push(SourceFile {
+            path: e.path.clone(),
+            lang,
+            phase,
+            text,
+            facts,
+            install_scopes: HashSet::new(),
+            skipped,
+        });
     }
     if let Some(npm) = &pkg.npm {
         files.extend(npm_scripts(pkg, npm));
     }
     mark_cmdclass(&mut files);
-    files
+    (files, timeout)
 }
 
 /// npm lifecycle scripts that run at install, analysed as shell in a virtual file named
@@ -90,7 +144,10 @@ fn npm_scripts(pkg: &Package, npm: &manifest::NpmManifest) -> Option<SourceFile>
         let at = CallFact {
             callee: format!("npm.scripts.{name}"),
             kinds: Default::default(),
-            args: vec![facts::Value { text: Some(cmd.clone()), ..Default::default() }],
+            args: vec![facts::Value {
+                text: Some(cmd.clone()),
+                ..Default::default()
+            }],
             kwargs: vec![],
             receiver: None,
             line: *line,
@@ -101,7 +158,15 @@ fn npm_scripts(pkg: &Package, npm: &manifest::NpmManifest) -> Option<SourceFile>
         facts.calls.extend(facts::shell_calls(cmd, &at));
         facts.calls.push(at);
     }
-    Some(SourceFile { path, lang: Lang::Shell, phase: Phase::Install, text, facts, install_scopes: HashSet::new(), skipped: None })
+    Some(SourceFile {
+        path,
+        lang: Lang::Shell,
+        phase: Phase::Install,
+        text,
+        facts,
+        install_scopes: HashSet::new(),
+        skipped: None,
+    })
 }
 
 /// Classes named in an install-time `cmdclass={...}` run at install wherever they live.
@@ -114,8 +179,13 @@ fn mark_cmdclass(files: &mut [SourceFile]) {
         .map(|(_, class)| class.rsplit('.').next().unwrap_or(class).to_string())
         .collect();
     for f in files.iter_mut() {
-        let scopes: Vec<String> =
-            f.facts.defs.iter().filter(|d| classes.contains(&d.name)).map(|d| d.scope.clone()).collect();
+        let scopes: Vec<String> = f
+            .facts
+            .defs
+            .iter()
+            .filter(|d| classes.contains(&d.name))
+            .map(|d| d.scope.clone())
+            .collect();
         f.install_scopes.extend(scopes);
     }
 }

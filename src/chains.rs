@@ -19,23 +19,36 @@ pub fn correlate(findings: &mut Vec<Finding>) {
 /// process, or running the download), all in code that runs unasked.
 fn dropper_chain(findings: &[Finding]) -> Option<Finding> {
     let unasked = |cats: &[Category]| {
-        findings.iter().filter(|f| runs_unasked(f.phase) && cats.contains(&f.category)).min_by_key(|f| (f.file.clone(), f.line))
+        findings
+            .iter()
+            .filter(|f| runs_unasked(f.phase) && cats.contains(&f.category))
+            .min_by_key(|f| (f.file.clone(), f.line))
     };
     let fetch = unasked(&[Category::Download, Category::ExecDownloaded])?;
     let lands = unasked(&[Category::WriteHome, Category::Persistence])?;
     // How it comes back: each kind of return named once, persistence first.
-    let returns: Vec<&Finding> = [Category::Persistence, Category::BackgroundProcess, Category::ExecDownloaded]
-        .iter()
-        .filter_map(|c| unasked(&[*c]))
-        .filter(|f| !std::ptr::eq(*f, fetch) && !std::ptr::eq(*f, lands))
-        .collect();
-    let back = *returns.first().or((lands.category == Category::Persistence).then_some(&lands))?;
+    let returns: Vec<&Finding> = [
+        Category::Persistence,
+        Category::BackgroundProcess,
+        Category::ExecDownloaded,
+    ]
+    .iter()
+    .filter_map(|c| unasked(&[*c]))
+    .filter(|f| !std::ptr::eq(*f, fetch) && !std::ptr::eq(*f, lands))
+    .collect();
+    let back = *returns
+        .first()
+        .or((lands.category == Category::Persistence).then_some(&lands))?;
     let step = |f: &Finding| format!("{} ({}:{})", f.message, short(&f.file), f.line);
     let mut story = vec![step(fetch), step(lands)];
     story.extend(returns.iter().map(|f| step(f)));
     Some(Finding {
         rule: "dropper-chain",
-        category: if back.category == Category::ExecDownloaded { Category::ExecDownloaded } else { Category::Persistence },
+        category: if back.category == Category::ExecDownloaded {
+            Category::ExecDownloaded
+        } else {
+            Category::Persistence
+        },
         severity: Severity::Critical,
         confidence: Confidence::High,
         phase: fetch.phase,
@@ -48,10 +61,16 @@ fn dropper_chain(findings: &[Finding]) -> Option<Finding> {
 
 /// A name imitating a popular package whose code runs at install time.
 fn typosquat_install(findings: &[Finding]) -> Option<Finding> {
-    let squat = findings.iter().find(|f| f.category == Category::Typosquat)?;
+    let squat = findings
+        .iter()
+        .find(|f| f.category == Category::Typosquat)?;
     let runs = findings
         .iter()
-        .filter(|f| runs_unasked(f.phase) && f.category != Category::Typosquat && f.severity >= Severity::Medium)
+        .filter(|f| {
+            runs_unasked(f.phase)
+                && f.category != Category::Typosquat
+                && f.severity >= Severity::Medium
+        })
         .min_by_key(|f| (f.file.clone(), f.line))?;
     Some(Finding {
         rule: "typosquat-install",
@@ -61,7 +80,12 @@ fn typosquat_install(findings: &[Finding]) -> Option<Finding> {
         phase: runs.phase,
         file: runs.file.clone(),
         line: runs.line,
-        message: format!("{} and runs code {}: {}", squat.message, crate::detectors::when(runs.phase), runs.message),
+        message: format!(
+            "{} and runs code {}: {}",
+            squat.message,
+            crate::detectors::when(runs.phase),
+            runs.message
+        ),
         snippet: runs.snippet.clone(),
     })
 }

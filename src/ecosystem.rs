@@ -31,7 +31,9 @@ impl std::str::FromStr for Ecosystem {
             "pypi" | "python" | "pip" => Ok(Ecosystem::Pypi),
             "npm" | "node" | "javascript" => Ok(Ecosystem::Npm),
             "rubygems" | "gem" | "ruby" => Ok(Ecosystem::Rubygems),
-            other => Err(format!("unknown ecosystem `{other}` (expected pypi, npm or rubygems)")),
+            other => Err(format!(
+                "unknown ecosystem `{other}` (expected pypi, npm or rubygems)"
+            )),
         }
     }
 }

@@ -24,7 +24,13 @@ impl Target {
 }
 
 /// Files whose presence at a folder's top makes the folder one package.
-const MANIFESTS: &[&str] = &["setup.py", "pyproject.toml", "PKG-INFO", "package.json", "setup.cfg"];
+const MANIFESTS: &[&str] = &[
+    "setup.py",
+    "pyproject.toml",
+    "PKG-INFO",
+    "package.json",
+    "setup.cfg",
+];
 
 /// Expands inputs into targets. Folders that are not packages are walked; inside them
 /// only archives count (loose files are parts of something else). Missing paths are
@@ -77,15 +83,34 @@ fn walk(dir: &Path, targets: &mut Vec<Target>, errors: &mut Vec<String>) {
 fn is_package_folder(dir: &Path) -> bool {
     MANIFESTS.iter().any(|m| dir.join(m).is_file())
         || fs::read_dir(dir)
-            .map(|rd| rd.filter_map(Result::ok).any(|e| e.file_name().to_string_lossy().ends_with(".gemspec")))
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .any(|e| e.file_name().to_string_lossy().ends_with(".gemspec"))
+            })
             .unwrap_or(false)
 }
 
+/// An archive by content, or by a package-archive name: a corrupt `.tar.gz` or an empty
+/// `.whl` is still a package, reported as one that cannot be read rather than skipped.
 fn is_archive_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if ARCHIVE_NAMES.iter().any(|ext| name.ends_with(ext)) {
+        return true;
+    }
     let mut head = [0u8; 512];
-    let n = fs::File::open(path).and_then(|mut f| read_up_to(&mut f, &mut head)).unwrap_or(0);
+    let n = fs::File::open(path)
+        .and_then(|mut f| read_up_to(&mut f, &mut head))
+        .unwrap_or(0);
     sniff::sniff(&head[..n]).is_archive()
 }
+
+/// File name endings of package archives.
+const ARCHIVE_NAMES: &[&str] = &[
+    ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".zip", ".whl", ".egg", ".gem",
+];
 
 fn read_up_to(f: &mut fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;

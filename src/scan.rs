@@ -63,26 +63,36 @@ pub fn scan(inputs: &[PathBuf], config: &Config) -> ScanReport {
         .expect("thread pool");
     let mut packages: Vec<PackageReport> = pool.install(|| {
         use rayon::prelude::*;
-        targets.par_iter().map(|t| scan_isolated(t, &config.limits)).collect()
+        targets
+            .par_iter()
+            .map(|t| scan_isolated(t, &config.limits))
+            .collect()
     });
     packages.sort_by(|a, b| a.path.cmp(&b.path));
-    ScanReport { packages, input_errors, seconds: start.elapsed().as_secs_f64() }
+    ScanReport {
+        packages,
+        input_errors,
+        seconds: start.elapsed().as_secs_f64(),
+    }
 }
 
 /// Scans one package; a panic inside becomes the package's error.
 pub fn scan_isolated(target: &Target, limits: &Limits) -> PackageReport {
     let path = target.path().display().to_string();
-    match catch_unwind(AssertUnwindSafe(|| scan_target(target, limits))) {
-        Ok(report) => report,
-        Err(panic) => {
-            let msg = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown panic".into());
-            error_report(path, format!("internal error while scanning: {msg}"))
-        }
-    }
+    isolate(|| scan_target(target, limits))
+        .unwrap_or_else(|msg| error_report(path, format!("internal error while scanning: {msg}")))
+}
+
+/// Runs `job`, turning a panic into `Err` with the panic's message. The job's state is
+/// dropped with the panic and never looked at again, so unwind safety holds.
+pub fn isolate<T>(job: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(job)).map_err(|panic| {
+        panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown panic".into())
+    })
 }
 
 fn error_report(path: String, error: String) -> PackageReport {
@@ -101,11 +111,12 @@ fn error_report(path: String, error: String) -> PackageReport {
 
 fn scan_target(target: &Target, limits: &Limits) -> PackageReport {
     let path = target.path().display().to_string();
+    let deadline = Instant::now() + limits.package_timeout;
     let contents = match read_target(target, limits) {
         Ok(c) => c,
         Err(e) => return error_report(path, e),
     };
-    scan_contents(path, contents, limits)
+    scan_contents(path, contents, limits, deadline)
 }
 
 fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
@@ -114,7 +125,10 @@ fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
         Target::File(p) => {
             let size = std::fs::metadata(p).map_err(|e| e.to_string())?.len();
             if size > limits.max_package_bytes {
-                return Err(format!("file is {size} bytes, over the {}-byte package limit", limits.max_package_bytes));
+                return Err(format!(
+                    "file is {size} bytes, over the {}-byte package limit",
+                    limits.max_package_bytes
+                ));
             }
             let bytes = std::fs::read(p).map_err(|e| format!("cannot read: {e}"))?;
             if bytes.is_empty() {
@@ -125,8 +139,19 @@ fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
                 Err(e) if crate::lang::Lang::of(&p.to_string_lossy()).is_some() => {
                     // A single source file given by name is scanned as a one-file package.
                     let _ = e;
-                    let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                    Ok(Contents { entries: vec![Entry { path: name, size: bytes.len() as u64, data: bytes, complete: true }], ..Contents::default() })
+                    let name = p
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    Ok(Contents {
+                        entries: vec![Entry {
+                            path: name,
+                            size: bytes.len() as u64,
+                            data: bytes,
+                            complete: true,
+                        }],
+                        ..Contents::default()
+                    })
                 }
                 Err(e) => Err(e),
             }
@@ -134,13 +159,26 @@ fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
     }
 }
 
-/// Analyses what was read from one package.
-pub fn scan_contents(path: String, contents: Contents, limits: &Limits) -> PackageReport {
+/// Analyses what was read from one package, stopping at `deadline` (the package's time limit).
+pub fn scan_contents(
+    path: String,
+    contents: Contents,
+    limits: &Limits,
+    deadline: Instant,
+) -> PackageReport {
     let file_name = path.rsplit(['/', '\\']).next().unwrap_or(&path).to_string();
-    let Contents { entries, anomalies, mut errors } = contents;
+    let Contents {
+        entries,
+        anomalies,
+        mut errors,
+    } = contents;
     let package = Package::new(entries, &file_name);
-    let files = analysis::analyse(&package, limits);
-    let mut findings = detectors::run_all(&Ctx { package: &package, files: &files });
+    let (files, timeout) = analysis::analyse(&package, limits, deadline);
+    errors.extend(timeout);
+    let mut findings = detectors::run_all(&Ctx {
+        package: &package,
+        files: &files,
+    });
     findings.extend(anomalies);
     chains::correlate(&mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -151,7 +189,10 @@ pub fn scan_contents(path: String, contents: Contents, limits: &Limits) -> Packa
             notes.push(format!("{}: {e}", f.path));
         }
         if f.facts.truncated {
-            notes.push(format!("{}: nesting deeper than {} levels was not analysed", f.path, limits.max_ast_depth));
+            notes.push(format!(
+                "{}: nesting deeper than {} levels was not analysed",
+                f.path, limits.max_ast_depth
+            ));
         }
         if let Some(s) = &f.skipped {
             notes.push(format!("{}: not analysed ({s})", f.path));

@@ -34,14 +34,17 @@ impl Verdict {
 pub fn decide(findings: &[Finding]) -> Verdict {
     let malicious = findings.iter().any(|f| {
         (f.severity == Severity::Critical && f.confidence >= Confidence::Medium)
-            || (f.severity == Severity::High && f.confidence == Confidence::High && runs_unasked(f.phase))
+            || (f.severity == Severity::High
+                && f.confidence == Confidence::High
+                && runs_unasked(f.phase))
     });
     if malicious {
         return Verdict::Malicious;
     }
-    let suspicious = findings
-        .iter()
-        .any(|f| f.severity >= Severity::High || (f.severity == Severity::Medium && f.confidence >= Confidence::Medium));
+    let suspicious = findings.iter().any(|f| {
+        f.severity >= Severity::High
+            || (f.severity == Severity::Medium && f.confidence >= Confidence::Medium)
+    });
     if suspicious {
         Verdict::Suspicious
     } else {

@@ -26,10 +26,18 @@ pub fn read_folder(root: &Path, limits: &Limits) -> Contents {
                 return reader.finish();
             }
             let path = child.path();
-            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            let Ok(meta) = fs::symlink_metadata(&path) else { continue };
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let Ok(meta) = fs::symlink_metadata(&path) else {
+                continue;
+            };
             if meta.file_type().is_symlink() {
-                let target = fs::read_link(&path).map(|t| t.to_string_lossy().into_owned()).unwrap_or_default();
+                let target = fs::read_link(&path)
+                    .map(|t| t.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 super::tar_reader::check_link(&mut reader, &rel, &rel, &target, false);
             } else if meta.is_dir() {
                 stack.push(path);

@@ -7,16 +7,21 @@
 //! `archive-anomaly` finding and the rest of the package is still read.
 
 pub mod folder;
+mod guard;
 pub mod limits;
+mod record;
 pub mod sniff;
 mod tar_reader;
 mod zip_reader;
 
 use crate::finding::{Category, Confidence, Finding, Phase, Severity};
+use guard::{Counted, Guard, Trip};
 use limits::Limits;
 use sniff::Format;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::io::Read;
+use std::rc::Rc;
 use std::time::Instant;
 
 /// One file of a package.
@@ -67,6 +72,8 @@ pub(crate) struct Reader<'l> {
     deadline: Instant,
     stopped: bool,
     seen: HashMap<String, u64>,
+    /// Set by a decompression [`Guard`] that stopped its stream, read by [`Reader::stream`].
+    trip: Rc<Cell<Option<Trip>>>,
     out: Contents,
 }
 
@@ -80,6 +87,7 @@ impl<'l> Reader<'l> {
             deadline: Instant::now() + limits.package_timeout,
             stopped: false,
             seen: HashMap::new(),
+            trip: Rc::new(Cell::new(None)),
             out: Contents::default(),
         }
     }
@@ -91,17 +99,37 @@ impl<'l> Reader<'l> {
     /// True once a package-wide limit was hit: callers stop reading.
     pub(crate) fn stopped(&mut self) -> bool {
         if !self.stopped && Instant::now() > self.deadline {
-            self.error(format!("reading stopped at the time limit ({:?})", self.limits.package_timeout));
-            self.stopped = true;
+            self.time_up();
         }
         self.stopped
+    }
+
+    fn time_up(&mut self) {
+        if !self.stopped {
+            self.error(format!(
+                "reading stopped at the time limit ({:?})",
+                self.limits.package_timeout
+            ));
+            self.stopped = true;
+        }
+    }
+
+    /// True while a guard's stop is pending: the read errors it causes are not news.
+    pub(crate) fn tripped(&self) -> bool {
+        self.trip.get().is_some()
     }
 
     pub(crate) fn error(&mut self, msg: String) {
         self.out.errors.push(msg);
     }
 
-    pub(crate) fn anomaly(&mut self, rule: &'static str, severity: Severity, entry: &str, message: String) {
+    pub(crate) fn anomaly(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        entry: &str,
+        message: String,
+    ) {
         self.out.anomalies.push(Finding {
             rule,
             category: Category::ArchiveAnomaly,
@@ -120,21 +148,54 @@ impl<'l> Reader<'l> {
         match sniff::sniff(bytes) {
             Format::Zip => zip_reader::read(self, prefix, bytes, depth),
             Format::Tar => tar_reader::read(self, prefix, bytes, depth),
-            Format::Gzip => self.stream(prefix, flate2::read::GzDecoder::new(bytes), depth),
-            Format::Bzip2 => self.stream(prefix, bzip2::read::BzDecoder::new(bytes), depth),
+            // Every member: gzip, Python's tarfile and pip read concatenated members as one
+            // stream, so a payload in a second member must not be invisible here.
+            Format::Gzip => self.stream(prefix, bytes, depth, flate2::read::MultiGzDecoder::new),
+            Format::Bzip2 => self.stream(prefix, bytes, depth, bzip2::read::MultiBzDecoder::new),
             // The memory cap keeps a hostile dictionary size from allocating gigabytes.
-            Format::Xz => self.stream(prefix, lzma_rust2::XzReader::new_mem_limit(bytes, true, 128 * 1024), depth),
+            Format::Xz => self.stream(prefix, bytes, depth, |i| {
+                lzma_rust2::XzReader::new_mem_limit(i, true, 128 * 1024)
+            }),
             Format::Other => {}
         }
     }
 
     /// A compressed stream: a tar inside is read entry by entry as it inflates; anything
-    /// else is one file (gem `metadata.gz`), kept under the stream's own name.
-    fn stream<R: Read>(&mut self, prefix: &str, decoder: R, depth: u32) {
-        let mut decoder = std::io::BufReader::with_capacity(256 << 10, decoder);
+    /// else is one file (gem `metadata.gz`), kept under the stream's own name. The
+    /// decoder runs behind a [`Guard`], so a bomb stops mid-read, skipped tar content included.
+    fn stream<'b, D: Read>(
+        &mut self,
+        prefix: &str,
+        bytes: &'b [u8],
+        depth: u32,
+        decoder: impl FnOnce(Counted<&'b [u8]>) -> D,
+    ) {
+        let consumed = Rc::new(Cell::new(0));
+        let decoder = decoder(Counted::new(bytes, consumed.clone()));
+        let guard = Guard::new(
+            decoder,
+            consumed,
+            self.limits,
+            self.deadline,
+            self.trip.clone(),
+        );
+        self.stream_contents(
+            prefix,
+            std::io::BufReader::with_capacity(256 << 10, guard),
+            depth,
+        );
+        self.report_trip(prefix);
+    }
+
+    fn stream_contents<R: Read>(&mut self, prefix: &str, mut decoder: R, depth: u32) {
         let mut head = Vec::with_capacity(512);
         if let Err(e) = (&mut decoder).take(512).read_to_end(&mut head) {
-            self.error(format!("{}: corrupt compressed stream: {e}", display(prefix)));
+            if !self.tripped() {
+                self.error(format!(
+                    "{}: corrupt compressed stream: {e}",
+                    display(prefix)
+                ));
+            }
             return;
         }
         let chained = std::io::Cursor::new(head.clone()).chain(decoder);
@@ -149,16 +210,54 @@ impl<'l> Reader<'l> {
         }
     }
 
+    /// Turns a guard's stop into the finding or error it stands for, and stops reading.
+    fn report_trip(&mut self, prefix: &str) {
+        let name = display(prefix).to_string();
+        match self.trip.take() {
+            None => {}
+            Some(Trip::Ratio { out, consumed }) => {
+                self.anomaly(
+                    "decompression-bomb",
+                    Severity::High,
+                    &name,
+                    format!(
+                        "compressed stream inflates more than {}x ({out} bytes from {consumed} compressed); reading stopped",
+                        self.limits.max_ratio
+                    ),
+                );
+                self.stopped = true;
+            }
+            Some(Trip::Size { out }) => {
+                self.anomaly(
+                    "oversized-package",
+                    Severity::Medium,
+                    &name,
+                    format!(
+                        "compressed stream holds more than {} bytes ({out} read); reading stopped",
+                        self.limits.max_package_bytes
+                    ),
+                );
+                self.stopped = true;
+            }
+            Some(Trip::Time) => self.time_up(),
+        }
+    }
+
     /// Reads one entry's content within the per-entry, per-package and ratio budgets.
     /// Returns what was read (possibly cut short), or None if nothing could be read.
     pub(crate) fn read_entry<R: Read>(&mut self, name: &str, reader: R) -> Option<(Vec<u8>, bool)> {
-        let budget = self.limits.max_entry_bytes.min(self.limits.max_package_bytes.saturating_sub(self.inflated));
+        let budget = self
+            .limits
+            .max_entry_bytes
+            .min(self.limits.max_package_bytes.saturating_sub(self.inflated));
         let mut data = Vec::new();
         let result = reader.take(budget + 1).read_to_end(&mut data);
         self.inflated += data.len() as u64;
         let mut complete = true;
         if let Err(e) = result {
-            self.error(format!("{name}: read failed ({e}); content is partial"));
+            if !self.tripped() {
+                self.error(format!("{name}: read failed ({e}); content is partial"));
+            }
             complete = false;
         }
         if data.len() as u64 > budget {
@@ -169,7 +268,10 @@ impl<'l> Reader<'l> {
                     "oversized-package",
                     Severity::Medium,
                     name,
-                    format!("more than {} bytes uncompressed; reading stopped", self.limits.max_package_bytes),
+                    format!(
+                        "more than {} bytes uncompressed; reading stopped",
+                        self.limits.max_package_bytes
+                    ),
                 );
                 self.stopped = true;
             } else {
@@ -177,11 +279,16 @@ impl<'l> Reader<'l> {
                     "oversized-entry",
                     Severity::Low,
                     name,
-                    format!("entry larger than {} bytes; only its start was read", self.limits.max_entry_bytes),
+                    format!(
+                        "entry larger than {} bytes; only its start was read",
+                        self.limits.max_entry_bytes
+                    ),
                 );
             }
         }
-        if self.inflated > self.limits.ratio_floor_bytes && self.inflated / self.compressed > self.limits.max_ratio {
+        if self.inflated > self.limits.ratio_floor_bytes
+            && self.inflated / self.compressed > self.limits.max_ratio
+        {
             self.anomaly(
                 "decompression-bomb",
                 Severity::High,
@@ -204,7 +311,10 @@ impl<'l> Reader<'l> {
                 "too-many-entries",
                 Severity::Medium,
                 name,
-                format!("more than {} entries; the rest were not read", self.limits.max_entries),
+                format!(
+                    "more than {} entries; the rest were not read",
+                    self.limits.max_entries
+                ),
             );
             self.stopped = true;
             return false;
@@ -248,7 +358,10 @@ impl<'l> Reader<'l> {
                     "nesting-too-deep",
                     Severity::Medium,
                     &path,
-                    format!("archive nested more than {} levels deep; not opened", self.limits.max_nesting),
+                    format!(
+                        "archive nested more than {} levels deep; not opened",
+                        self.limits.max_nesting
+                    ),
                 );
             } else {
                 self.blob(&format!("{path}!"), &data, depth + 1);
@@ -256,8 +369,17 @@ impl<'l> Reader<'l> {
             }
         }
         let size = data.len() as u64;
-        let data = if size > KEEP_WHOLE && !is_source_name(&path) { data[..HEAD_BYTES].to_vec() } else { data };
-        self.out.entries.push(Entry { path, data, size, complete });
+        let data = if size > KEEP_WHOLE && !is_source_name(&path) {
+            data[..HEAD_BYTES].to_vec()
+        } else {
+            data
+        };
+        self.out.entries.push(Entry {
+            path,
+            data,
+            size,
+            complete,
+        });
     }
 }
 
@@ -272,13 +394,22 @@ fn display(prefix: &str) -> &str {
 
 /// Names whose content is analysed as code or metadata, so kept whole when large.
 fn is_source_name(path: &str) -> bool {
-    let name = path.rsplit(['/', '!']).next().unwrap_or(path).to_ascii_lowercase();
-    [".py", ".pyw", ".pth", ".js", ".mjs", ".cjs", ".rb", ".sh", ".json", ".gemspec", ".rake", ".ps1", ".bat"]
-        .iter()
-        .any(|e| name.ends_with(e))
+    let name = path
+        .rsplit(['/', '!'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    [
+        ".py", ".pyw", ".pth", ".js", ".mjs", ".cjs", ".rb", ".sh", ".json", ".gemspec", ".rake",
+        ".ps1", ".bat",
+    ]
+    .iter()
+    .any(|e| name.ends_with(e))
 }
 
 /// A small content fingerprint (FNV-1a) for telling duplicate entries apart.
 fn fnv(data: &[u8]) -> u64 {
-    data.iter().fold(0xcbf29ce484222325u64, |h, b| (h ^ *b as u64).wrapping_mul(0x100000001b3))
+    data.iter().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ *b as u64).wrapping_mul(0x100000001b3)
+    })
 }

@@ -43,9 +43,25 @@ pub fn is_tar_header(head: &[u8]) -> bool {
         return true;
     }
     let field = &head[148..156];
-    let digits: String = field.iter().take_while(|b| **b != 0 && **b != b' ').map(|b| *b as char).collect();
-    let Ok(stored) = u32::from_str_radix(digits.trim(), 8) else { return false };
-    let sum: u32 = head[..512].iter().enumerate().map(|(i, b)| if (148..156).contains(&i) { 32 } else { *b as u32 }).sum();
+    let digits: String = field
+        .iter()
+        .take_while(|b| **b != 0 && **b != b' ')
+        .map(|b| *b as char)
+        .collect();
+    let Ok(stored) = u32::from_str_radix(digits.trim(), 8) else {
+        return false;
+    };
+    let sum: u32 = head[..512]
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                *b as u32
+            }
+        })
+        .sum();
     stored == sum && head[0] != 0
 }
 
@@ -55,9 +71,14 @@ pub fn executable_kind(head: &[u8]) -> Option<&'static str> {
         Some("ELF")
     } else if head.starts_with(b"MZ") && head.len() >= 64 {
         Some("PE")
-    } else if [[0xfe, 0xed, 0xfa, 0xce], [0xfe, 0xed, 0xfa, 0xcf], [0xce, 0xfa, 0xed, 0xfe], [0xcf, 0xfa, 0xed, 0xfe]]
-        .iter()
-        .any(|m| head.starts_with(m))
+    } else if [
+        [0xfe, 0xed, 0xfa, 0xce],
+        [0xfe, 0xed, 0xfa, 0xcf],
+        [0xce, 0xfa, 0xed, 0xfe],
+        [0xcf, 0xfa, 0xed, 0xfe],
+    ]
+    .iter()
+    .any(|m| head.starts_with(m))
     {
         Some("Mach-O")
     } else {

@@ -24,7 +24,12 @@ pub(super) fn read_stream<R: Read>(r: &mut Reader, prefix: &str, input: R, depth
         let mut entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                r.error(format!("{}: truncated or corrupt tar ({e}); later entries are missing", label(prefix)));
+                if !r.tripped() {
+                    r.error(format!(
+                        "{}: truncated or corrupt tar ({e}); later entries are missing",
+                        label(prefix)
+                    ));
+                }
                 return;
             }
         };
@@ -37,7 +42,12 @@ pub(super) fn read_stream<R: Read>(r: &mut Reader, prefix: &str, input: R, depth
         let header = entry.header();
         let mode = header.mode().unwrap_or(0);
         if mode & 0o6000 != 0 && header.entry_type().is_file() {
-            r.anomaly("setuid-entry", Severity::Medium, &path, format!("file mode {mode:o} sets setuid/setgid"));
+            r.anomaly(
+                "setuid-entry",
+                Severity::Medium,
+                &path,
+                format!("file mode {mode:o} sets setuid/setgid"),
+            );
         }
         match header.entry_type() {
             EntryType::Regular | EntryType::Continuous | EntryType::GNUSparse => {
@@ -46,11 +56,25 @@ pub(super) fn read_stream<R: Read>(r: &mut Reader, prefix: &str, input: R, depth
                 }
             }
             EntryType::Symlink | EntryType::Link => {
-                let target = entry.link_name_bytes().map(|t| String::from_utf8_lossy(&t).into_owned()).unwrap_or_default();
-                check_link(r, &path, &name, &target, header.entry_type() == EntryType::Link);
+                let target = entry
+                    .link_name_bytes()
+                    .map(|t| String::from_utf8_lossy(&t).into_owned())
+                    .unwrap_or_default();
+                check_link(
+                    r,
+                    &path,
+                    &name,
+                    &target,
+                    header.entry_type() == EntryType::Link,
+                );
             }
             EntryType::Char | EntryType::Block | EntryType::Fifo => {
-                r.anomaly("device-file", Severity::Medium, &path, "device or FIFO entry; packages never need one".into());
+                r.anomaly(
+                    "device-file",
+                    Severity::Medium,
+                    &path,
+                    "device or FIFO entry; packages never need one".into(),
+                );
             }
             _ => {}
         }
@@ -60,7 +84,8 @@ pub(super) fn read_stream<R: Read>(r: &mut Reader, prefix: &str, input: R, depth
 /// Links are evidence when they point outside the package (`~/.ssh/id_rsa`, `/etc/passwd`).
 pub(super) fn check_link(r: &mut Reader, path: &str, name: &str, target: &str, hard: bool) {
     let mut depth: i64 = name.split('/').filter(|c| !c.is_empty()).count() as i64 - 1;
-    let mut escapes = target.starts_with('/') || target.starts_with('~') || target.starts_with('\\');
+    let mut escapes =
+        target.starts_with('/') || target.starts_with('~') || target.starts_with('\\');
     if !hard {
         for c in target.split('/') {
             match c {

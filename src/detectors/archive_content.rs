@@ -6,14 +6,21 @@ use super::{Ctx, Detector};
 use crate::archive::sniff::executable_kind;
 use crate::finding::{Category, Confidence, Finding, Phase, Severity};
 
-pub const DETECTOR: Detector = Detector { rules: &["embedded-executable"], run };
+pub const DETECTOR: Detector = Detector {
+    rules: &["embedded-executable"],
+    run,
+};
 
 /// Extensions under which native code is expected.
-const NATIVE: &[&str] = &["so", "pyd", "dll", "dylib", "node", "bundle", "o", "a", "lib", "exe", "bin", "elf", "wasm"];
+const NATIVE: &[&str] = &[
+    "so", "pyd", "dll", "dylib", "node", "bundle", "o", "a", "lib", "exe", "bin", "elf", "wasm",
+];
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for e in &ctx.package.entries {
-        let Some(kind) = executable_kind(&e.data) else { continue };
+        let Some(kind) = executable_kind(&e.data) else {
+            continue;
+        };
         let name = e.path.rsplit(['/', '!']).next().unwrap_or(&e.path);
         let ext = name.rsplit_once('.').map(|(_, x)| x.to_ascii_lowercase());
         let expected = match ext.as_deref() {

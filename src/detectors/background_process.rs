@@ -7,10 +7,18 @@ use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::CallFact;
 
-pub const DETECTOR: Detector = Detector { rules: &["detached-process"], run };
+pub const DETECTOR: Detector = Detector {
+    rules: &["detached-process"],
+    run,
+};
 
 /// Windows process-creation flags that detach or hide the child.
-const HIDING_FLAGS: &[&str] = &["DETACHED_PROCESS", "CREATE_NEW_PROCESS_GROUP", "CREATE_NO_WINDOW", "CREATE_NEW_CONSOLE"];
+const HIDING_FLAGS: &[&str] = &[
+    "DETACHED_PROCESS",
+    "CREATE_NEW_PROCESS_GROUP",
+    "CREATE_NO_WINDOW",
+    "CREATE_NEW_CONSOLE",
+];
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
@@ -49,15 +57,31 @@ fn detaches(c: &CallFact) -> Option<String> {
     if !c.kinds.has(Kinds::SPAWN) {
         return None;
     }
-    if c.kwarg("start_new_session").and_then(|v| v.text.as_deref()).is_some_and(|t| t == "1") {
-        return Some("starts in a new session (start_new_session=True), detached from the installer".into());
+    if c.kwarg("start_new_session")
+        .and_then(|v| v.text.as_deref())
+        .is_some_and(|t| t == "1")
+    {
+        return Some(
+            "starts in a new session (start_new_session=True), detached from the installer".into(),
+        );
     }
-    if c.kwarg("preexec_fn").is_some_and(|v| v.names.iter().any(|n| n.ends_with("setsid") || n.ends_with("setpgrp"))) {
+    if c.kwarg("preexec_fn").is_some_and(|v| {
+        v.names
+            .iter()
+            .any(|n| n.ends_with("setsid") || n.ends_with("setpgrp"))
+    }) {
         return Some("calls setsid before it starts, detaching from the installer".into());
     }
     if let Some(v) = c.kwarg("creationflags") {
-        let flag = v.names.iter().find(|n| HIDING_FLAGS.iter().any(|h| n.ends_with(h)));
-        let numeric = v.text.as_deref().and_then(|t| t.parse::<u64>().ok()).is_some_and(|n| n & 0x0800_0218 != 0);
+        let flag = v
+            .names
+            .iter()
+            .find(|n| HIDING_FLAGS.iter().any(|h| n.ends_with(h)));
+        let numeric = v
+            .text
+            .as_deref()
+            .and_then(|t| t.parse::<u64>().ok())
+            .is_some_and(|n| n & 0x0800_0218 != 0);
         if let Some(flag) = flag {
             return Some(format!("is created with `{flag}`"));
         }
@@ -65,7 +89,10 @@ fn detaches(c: &CallFact) -> Option<String> {
             return Some("is created with detaching process flags".into());
         }
     }
-    if c.kwarg("detached").and_then(|v| v.text.as_deref()).is_some_and(|t| t == "1" || t == "true") {
+    if c.kwarg("detached")
+        .and_then(|v| v.text.as_deref())
+        .is_some_and(|t| t == "1" || t == "true")
+    {
         return Some("is spawned detached".into());
     }
     None

@@ -6,7 +6,10 @@ use super::{at_call, calls, paths, runs_unasked, url_of, when, Ctx, Detector};
 use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 
-pub const DETECTOR: Detector = Detector { rules: &["download-at-install"], run };
+pub const DETECTOR: Detector = Detector {
+    rules: &["download-at-install"],
+    run,
+};
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
@@ -20,10 +23,24 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         let (severity, what) = match &url {
-            Some(u) if paths::is_raw_ip(u) => (Severity::High, format!("downloads `{u}` (a bare IP address)")),
+            Some(u) if paths::is_raw_ip(u) => (
+                Severity::High,
+                format!("downloads `{u}` (a bare IP address)"),
+            ),
             Some(u) => (Severity::Medium, format!("downloads `{u}`")),
-            None => (Severity::Medium, format!("downloads with `{}` from a computed address", c.callee)),
+            None => (
+                Severity::Medium,
+                format!("downloads with `{}` from a computed address", c.callee),
+            ),
         };
-        out.push(at_call(f, c, "download-at-install", Category::Download, severity, Confidence::High, format!("{what} {}", when(phase))));
+        out.push(at_call(
+            f,
+            c,
+            "download-at-install",
+            Category::Download,
+            severity,
+            Confidence::High,
+            format!("{what} {}", when(phase)),
+        ));
     }
 }

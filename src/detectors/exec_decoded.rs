@@ -7,19 +7,28 @@ use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::Labels;
 
-pub const DETECTOR: Detector = Detector { rules: &["exec-decoded"], run };
+pub const DETECTOR: Detector = Detector {
+    rules: &["exec-decoded"],
+    run,
+};
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
         let phase = f.call_phase(c);
         let decoded_exec = c.kinds.has(Kinds::EXEC) && c.arg_labels().has(Labels::DECODED);
         let decoded_pipe = c.callee == "sh.base64"
-            && c.shell.as_ref().and_then(|s| s.pipe_to.as_deref()).is_some_and(|p| matches!(p, "sh" | "bash" | "python" | "python3" | "perl"));
+            && c.shell
+                .as_ref()
+                .and_then(|s| s.pipe_to.as_deref())
+                .is_some_and(|p| matches!(p, "sh" | "bash" | "python" | "python3" | "perl"));
         if !decoded_exec && !decoded_pipe {
             continue;
         }
-        let (severity, confidence) =
-            if runs_unasked(phase) { (Severity::Critical, Confidence::High) } else { (Severity::High, Confidence::High) };
+        let (severity, confidence) = if runs_unasked(phase) {
+            (Severity::Critical, Confidence::High)
+        } else {
+            (Severity::High, Confidence::High)
+        };
         out.push(at_call(
             f,
             c,
@@ -27,7 +36,11 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             Category::ExecDecoded,
             severity,
             confidence,
-            format!("runs decoded (hidden) code with `{}` {}", c.callee, when(phase)),
+            format!(
+                "runs decoded (hidden) code with `{}` {}",
+                c.callee,
+                when(phase)
+            ),
         ));
     }
 }

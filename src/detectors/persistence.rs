@@ -42,10 +42,18 @@ fn mechanisms() -> &'static [Mechanism] {
                 let rule = words.next().expect("rule id");
                 let rest: Vec<&'static str> = words.collect();
                 let (pattern, arg) = match kind {
-                    "command" => (rest[0].to_string(), rest.get(1).map(|a| a.to_ascii_lowercase())),
+                    "command" => (
+                        rest[0].to_string(),
+                        rest.get(1).map(|a| a.to_ascii_lowercase()),
+                    ),
                     _ => (rest.join(" ").to_ascii_lowercase(), None),
                 };
-                Mechanism { kind, rule, pattern, arg }
+                Mechanism {
+                    kind,
+                    rule,
+                    pattern,
+                    arg,
+                }
             })
             .collect()
     })
@@ -54,16 +62,30 @@ fn mechanisms() -> &'static [Mechanism] {
 /// The persistence rule a written path falls under, if any.
 pub fn mechanism(path: &str) -> Option<&'static str> {
     let p = super::paths::normalize(path);
-    mechanisms().iter().find(|m| m.kind == "path" && p.contains(&m.pattern)).map(|m| m.rule)
+    mechanisms()
+        .iter()
+        .find(|m| m.kind == "path" && p.contains(&m.pattern))
+        .map(|m| m.rule)
 }
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
         let phase = f.call_phase(c);
-        let (severity, confidence) =
-            if runs_unasked(phase) { (Severity::High, Confidence::High) } else { (Severity::Medium, Confidence::Medium) };
+        let (severity, confidence) = if runs_unasked(phase) {
+            (Severity::High, Confidence::High)
+        } else {
+            (Severity::Medium, Confidence::Medium)
+        };
         let mut hit = |rule: &'static str, how: String| {
-            out.push(at_call(f, c, rule, Category::Persistence, severity, confidence, format!("{how} {}", when(phase))));
+            out.push(at_call(
+                f,
+                c,
+                rule,
+                Category::Persistence,
+                severity,
+                confidence,
+                format!("{how} {}", when(phase)),
+            ));
         };
         if let Some(target) = c.write_target() {
             if let Some(rule) = mechanism(target) {
@@ -73,7 +95,13 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
         if c.shell.is_some() {
             let program = c.callee.trim_start_matches("sh.");
-            let words: Vec<String> = c.args.iter().skip(1).filter_map(|a| a.text.as_deref()).map(str::to_ascii_lowercase).collect();
+            let words: Vec<String> = c
+                .args
+                .iter()
+                .skip(1)
+                .filter_map(|a| a.text.as_deref())
+                .map(str::to_ascii_lowercase)
+                .collect();
             let has = |w: &str| words.iter().any(|x| x == w);
             let found = mechanisms().iter().find(|m| {
                 m.kind == "command"
@@ -85,16 +113,29 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             });
             let args = words.join(" ");
             if let Some(m) = found {
-                hit(m.rule, format!("runs `{program} {args}` ({})", describe(m.rule)));
+                hit(
+                    m.rule,
+                    format!("runs `{program} {args}` ({})", describe(m.rule)),
+                );
                 continue;
             }
         }
-        let texts: Vec<String> = c.all_args().filter_map(|a| a.text.as_deref()).map(super::paths::normalize).collect();
+        let texts: Vec<String> = c
+            .all_args()
+            .filter_map(|a| a.text.as_deref())
+            .map(super::paths::normalize)
+            .collect();
         let by_string = mechanisms().iter().find(|m| {
-            m.kind == "string" && texts.iter().any(|t| t.contains(&m.pattern.replace('\\', "/")))
+            m.kind == "string"
+                && texts
+                    .iter()
+                    .any(|t| t.contains(&m.pattern.replace('\\', "/")))
         });
         if let Some(m) = by_string {
-            hit(m.rule, format!("passes a {} path to `{}`", describe(m.rule), c.callee));
+            hit(
+                m.rule,
+                format!("passes a {} path to `{}`", describe(m.rule), c.callee),
+            );
         }
     }
 }

@@ -4,13 +4,21 @@
 use super::{at_call, calls, paths, runs_unasked, when, Ctx, Detector};
 use crate::finding::{Category, Confidence, Finding, Severity};
 
-pub const DETECTOR: Detector = Detector { rules: &["write-home"], run };
+pub const DETECTOR: Detector = Detector {
+    rules: &["write-home"],
+    run,
+};
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
         let phase = f.call_phase(c);
-        let Some(target) = c.write_target() else { continue };
-        if !runs_unasked(phase) || !paths::is_home(target) || super::persistence::mechanism(target).is_some() {
+        let Some(target) = c.write_target() else {
+            continue;
+        };
+        if !runs_unasked(phase)
+            || !paths::is_home(target)
+            || super::persistence::mechanism(target).is_some()
+        {
             continue;
         }
         out.push(at_call(
@@ -20,7 +28,10 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             Category::WriteHome,
             Severity::Medium,
             Confidence::High,
-            format!("writes `{target}` in the user's home directory {}", when(phase)),
+            format!(
+                "writes `{target}` in the user's home directory {}",
+                when(phase)
+            ),
         ));
     }
 }

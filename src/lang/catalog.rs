@@ -72,10 +72,19 @@ fn catalog() -> &'static Catalog {
 /// Every `(kind, callee)` line of the catalogue; panics on a malformed line, which the
 /// catalogue test catches before release.
 pub fn entries() -> impl Iterator<Item = (Kinds, &'static str)> {
-    CATALOG.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| {
-        let (kind, callee) = l.split_once(' ').expect("catalogue line is `<kind> <callee>`");
-        (Kinds::parse(kind).unwrap_or_else(|| panic!("unknown catalogue kind `{kind}`")), callee.trim())
-    })
+    CATALOG
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (kind, callee) = l
+                .split_once(' ')
+                .expect("catalogue line is `<kind> <callee>`");
+            (
+                Kinds::parse(kind).unwrap_or_else(|| panic!("unknown catalogue kind `{kind}`")),
+                callee.trim(),
+            )
+        })
 }
 
 /// What the call named `callee` can do.
@@ -83,7 +92,10 @@ pub fn kinds(callee: &str) -> Kinds {
     let c = catalog();
     let mut k = c.exact.get(callee).copied().unwrap_or_default();
     for (prefix, kind) in &c.prefixes {
-        if callee.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('.')) {
+        if callee
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('.'))
+        {
             k.0 |= kind.0;
         }
     }

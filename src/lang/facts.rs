@@ -90,7 +90,13 @@ impl CallFact {
     /// The file a write-kind call writes to, as constant text if known.
     pub fn write_target(&self) -> Option<&str> {
         if self.kinds.has(Kinds::WRITE_DEST) {
-            return self.args.get(1).or_else(|| self.kwarg("filename")).or_else(|| self.kwarg("dst"))?.text.as_deref();
+            return self
+                .args
+                .get(1)
+                .or_else(|| self.kwarg("filename"))
+                .or_else(|| self.kwarg("dst"))?
+                .text
+                .as_deref();
         }
         if !self.kinds.has(Kinds::WRITE) {
             return None;
@@ -98,13 +104,25 @@ impl CallFact {
         if self.callee.starts_with("pathlib.Path.") {
             return self.receiver.as_ref()?.text.as_deref();
         }
-        if matches!(self.callee.as_str(), "open" | "io.open" | "codecs.open" | "File.open" | "pathlib.Path.open") {
-            let mode = self.args.get(1).or_else(|| self.kwarg("mode")).and_then(|m| m.text.as_deref()).unwrap_or("r");
+        if matches!(
+            self.callee.as_str(),
+            "open" | "io.open" | "codecs.open" | "File.open" | "pathlib.Path.open"
+        ) {
+            let mode = self
+                .args
+                .get(1)
+                .or_else(|| self.kwarg("mode"))
+                .and_then(|m| m.text.as_deref())
+                .unwrap_or("r");
             if !mode.contains(['w', 'a', 'x', '+']) {
                 return None;
             }
         }
-        self.args.first().or_else(|| self.kwarg("file"))?.text.as_deref()
+        self.args
+            .first()
+            .or_else(|| self.kwarg("file"))?
+            .text
+            .as_deref()
     }
 }
 
@@ -159,27 +177,36 @@ pub fn extract(module: Module) -> FileFacts {
 
 /// Scopes that run when the file runs: top level, class bodies, and functions named by
 /// a call that itself runs on load (a fixpoint: `main()` at top level calling `drop()`).
+/// A worklist, so a chain of 50,000 functions each calling the next stays linear.
 fn mark_on_load(calls: &mut [CallFact], defs: &[DefFact], classes: &HashSet<String>) {
+    let mut called_from: HashMap<&str, Vec<&str>> = HashMap::new();
+    for c in calls.iter() {
+        called_from
+            .entry(&c.scope)
+            .or_default()
+            .push(c.callee.rsplit('.').next().unwrap_or(&c.callee));
+    }
+    let mut defined: HashMap<&str, Vec<&DefFact>> = HashMap::new();
+    for d in defs {
+        defined.entry(&d.name).or_default().push(d);
+    }
     let mut loaded: HashSet<String> = HashSet::from([String::new()]);
     loaded.extend(classes.iter().cloned());
-    loop {
-        let called: HashSet<&str> = calls
-            .iter()
-            .filter(|c| loaded.contains(&c.scope))
-            .map(|c| c.callee.rsplit('.').next().unwrap_or(&c.callee))
-            .collect();
-        let before = loaded.len();
-        for d in defs {
-            if called.contains(d.name.as_str()) {
-                loaded.insert(d.scope.clone());
+    let mut todo: Vec<String> = loaded.iter().cloned().collect();
+    while let Some(scope) = todo.pop() {
+        for name in called_from.get(scope.as_str()).into_iter().flatten() {
+            for d in defined.get(name).into_iter().flatten() {
+                let mut run = vec![d.scope.clone()];
                 if d.kind == DefKind::Class {
                     // Instantiating a class runs its constructor.
-                    loaded.insert(format!("{}.__init__", d.scope));
+                    run.push(format!("{}.__init__", d.scope));
+                }
+                for s in run {
+                    if loaded.insert(s.clone()) {
+                        todo.push(s);
+                    }
                 }
             }
-        }
-        if loaded.len() == before {
-            break;
         }
     }
     for c in calls {
@@ -198,16 +225,26 @@ impl Env {
     fn bind(&mut self, body: &[Stmt]) {
         for s in body {
             match s {
-                Stmt::Import { module, alias: Some(a), .. } => {
+                Stmt::Import {
+                    module,
+                    alias: Some(a),
+                    ..
+                } => {
                     self.aliases.insert(a.clone(), module.clone());
                 }
-                Stmt::ImportFrom { module, name, alias, .. } if name != "*" => {
+                Stmt::ImportFrom {
+                    module,
+                    name,
+                    alias,
+                    ..
+                } if name != "*" => {
                     let full = if module.is_empty() || module.starts_with('.') {
                         name.clone()
                     } else {
                         format!("{module}.{name}")
                     };
-                    self.aliases.insert(alias.clone().unwrap_or_else(|| name.clone()), full);
+                    self.aliases
+                        .insert(alias.clone().unwrap_or_else(|| name.clone()), full);
                 }
                 Stmt::Assign { targets, value, .. } => {
                     let alias = self.value_alias(value);
@@ -223,7 +260,13 @@ impl Env {
         }
     }
 
-    fn bind_target(&mut self, target: &Expr, alias: Option<&str>, text: Option<&str>, labels: Labels) {
+    fn bind_target(
+        &mut self,
+        target: &Expr,
+        alias: Option<&str>,
+        text: Option<&str>,
+        labels: Labels,
+    ) {
         match target {
             Expr::Name(_) | Expr::Attr(..) => {
                 let Some(key) = self.key(target) else { return };
@@ -281,9 +324,15 @@ impl Env {
             Expr::Call(c) => {
                 let callee = self.callee(&c.func);
                 match callee.as_str() {
-                    "__import__" | "importlib.import_module" | "require" | "process.mainModule.require" | "module.require" => {
-                        c.args.first().and_then(|a| self.fold(a)).map(|m| strip_node_prefix(&m))
-                    }
+                    "__import__"
+                    | "importlib.import_module"
+                    | "require"
+                    | "process.mainModule.require"
+                    | "module.require" => c
+                        .args
+                        .first()
+                        .and_then(|a| self.fold(a))
+                        .map(|m| strip_node_prefix(&m)),
                     "getattr" => {
                         let obj = self.resolve_obj(c.args.first()?)?;
                         Some(format!("{obj}.{}", self.fold(c.args.get(1)?)?))
@@ -378,19 +427,37 @@ impl Env {
         };
         let method = callee.rsplit('.').next().unwrap_or("");
         match callee.as_str() {
-            "os.path.join" | "posixpath.join" | "ntpath.join" | "path.join" | "path.resolve" | "File.join"
-            | "pathlib.Path" | "pathlib.PurePath" | "pathlib.PosixPath" | "pathlib.WindowsPath" => {
+            "os.path.join"
+            | "posixpath.join"
+            | "ntpath.join"
+            | "path.join"
+            | "path.resolve"
+            | "File.join"
+            | "pathlib.Path"
+            | "pathlib.PurePath"
+            | "pathlib.PosixPath"
+            | "pathlib.WindowsPath" => {
                 let parts: Vec<String> = c.args.iter().map(|a| self.fold_or_hole(a)).collect();
                 if parts.iter().all(|p| p == "{?}") {
                     return None;
                 }
-                Some(parts.iter().skip(1).fold(parts.first()?.clone(), |acc, p| join_path(&acc, p)))
+                Some(
+                    parts
+                        .iter()
+                        .skip(1)
+                        .fold(parts.first()?.clone(), |acc, p| join_path(&acc, p)),
+                )
             }
-            "os.path.expanduser" | "os.path.expandvars" | "os.path.abspath" | "os.path.normpath"
-            | "os.path.realpath" | "File.expand_path" | "str" | "String" | "bytes" | "os.fsencode" => arg(0),
-            "pathlib.Path.home" | "os.homedir" | "Dir.home" | "os.path.expanduser.home" => Some("~".into()),
+            "os.path.expanduser" | "os.path.expandvars" | "os.path.abspath"
+            | "os.path.normpath" | "os.path.realpath" | "File.expand_path" | "str" | "String"
+            | "bytes" | "os.fsencode" => arg(0),
+            "pathlib.Path.home" | "os.homedir" | "Dir.home" | "os.path.expanduser.home" => {
+                Some("~".into())
+            }
             "tempfile.gettempdir" | "os.tmpdir" | "Dir.tmpdir" => Some("/tmp".into()),
-            "os.getenv" | "os.environ.get" | "ENV.fetch" => env_var_text(&format!("os.environ.{}", arg(0)?)),
+            "os.getenv" | "os.environ.get" | "ENV.fetch" => {
+                env_var_text(&format!("os.environ.{}", arg(0)?))
+            }
             "chr" | "String.fromCharCode" => {
                 let chars: Option<String> = c
                     .args
@@ -402,7 +469,11 @@ impl Env {
                     .collect();
                 chars
             }
-            "base64.b64decode" | "base64.decodebytes" | "base64.decodestring" | "atob" | "Base64.decode64"
+            "base64.b64decode"
+            | "base64.decodebytes"
+            | "base64.decodestring"
+            | "atob"
+            | "Base64.decode64"
             | "Base64.strict_decode64" => decode_base64(&arg(0)?),
             "bytes.fromhex" | "binascii.unhexlify" | "binascii.a2b_hex" => decode_hex(&arg(0)?),
             "Buffer.from" => match arg(1).as_deref() {
@@ -410,13 +481,17 @@ impl Env {
                 Some("hex") => decode_hex(&arg(0)?),
                 _ => arg(0),
             },
-            "codecs.decode" if arg(1).as_deref().is_some_and(|e| e.starts_with("rot")) => Some(rot13(&arg(0)?)),
+            "codecs.decode" if arg(1).as_deref().is_some_and(|e| e.starts_with("rot")) => {
+                Some(rot13(&arg(0)?))
+            }
             _ => match method {
-                "join" if matches!(c.func, Expr::Attr(ref o, _) if matches!(**o, Expr::Str(_) | Expr::Name(_))) => {
+                "join" if matches!(c.func, Expr::Attr(ref o, _) if matches!(**o, Expr::Str(_) | Expr::Name(_))) =>
+                {
                     let sep = receiver()?;
                     match c.args.first()? {
                         Expr::Seq(items) => {
-                            let parts: Vec<String> = items.iter().map(|i| self.fold_or_hole(i)).collect();
+                            let parts: Vec<String> =
+                                items.iter().map(|i| self.fold_or_hole(i)).collect();
                             Some(parts.join(&sep))
                         }
                         _ => None,
@@ -427,7 +502,8 @@ impl Env {
                     let vals: Vec<String> = c.args.iter().map(|a| self.fold_or_hole(a)).collect();
                     Some(brace_format(&fmt, &vals))
                 }
-                "decode" | "encode" | "strip" | "lstrip" | "rstrip" | "trim" | "toString" | "lower" | "to_s" => receiver(),
+                "decode" | "encode" | "strip" | "lstrip" | "rstrip" | "trim" | "toString"
+                | "lower" | "to_s" => receiver(),
                 "replace" | "replaceAll" | "gsub" => {
                     let (r, from, to) = (receiver()?, arg(0)?, arg(1).unwrap_or_default());
                     if from.is_empty() {
@@ -518,7 +594,12 @@ impl Env {
         };
         let mut names = Vec::new();
         self.names_in(e, &mut names);
-        Value { text: self.fold(e), name, names, labels: self.labels_of(e) }
+        Value {
+            text: self.fold(e),
+            name,
+            names,
+            labels: self.labels_of(e),
+        }
     }
 
     /// Collects the resolved names an expression mentions (at most 16).
@@ -540,13 +621,26 @@ impl Env {
     }
 
     /// Walks statements, recording every call, definition and import.
-    fn collect(&self, body: &[Stmt], scope: &str, facts: &mut FileFacts, classes: &mut HashSet<String>) {
+    fn collect(
+        &self,
+        body: &[Stmt],
+        scope: &str,
+        facts: &mut FileFacts,
+        classes: &mut HashSet<String>,
+    ) {
         for s in body {
             match s {
                 Stmt::Import { module, line, .. } => facts.imports.push((module.clone(), *line)),
-                Stmt::ImportFrom { module, name, line, .. } => {
-                    facts.imports.push((if module.is_empty() { name.clone() } else { module.clone() }, *line))
-                }
+                Stmt::ImportFrom {
+                    module, name, line, ..
+                } => facts.imports.push((
+                    if module.is_empty() {
+                        name.clone()
+                    } else {
+                        module.clone()
+                    },
+                    *line,
+                )),
                 Stmt::Assign { targets, value, .. } => {
                     for t in targets {
                         self.calls_in(t, scope, facts, classes);
@@ -554,8 +648,18 @@ impl Env {
                     self.calls_in(value, scope, facts, classes);
                 }
                 Stmt::Eval { value, .. } => self.calls_in(value, scope, facts, classes),
-                Stmt::Def { name, kind, bases, body, line } => {
-                    let inner = if scope.is_empty() { name.clone() } else { format!("{scope}.{name}") };
+                Stmt::Def {
+                    name,
+                    kind,
+                    bases,
+                    body,
+                    line,
+                } => {
+                    let inner = if scope.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{scope}.{name}")
+                    };
                     if *kind == DefKind::Class {
                         classes.insert(inner.clone());
                     }
@@ -575,7 +679,13 @@ impl Env {
         }
     }
 
-    fn calls_in(&self, e: &Expr, scope: &str, facts: &mut FileFacts, classes: &mut HashSet<String>) {
+    fn calls_in(
+        &self,
+        e: &Expr,
+        scope: &str,
+        facts: &mut FileFacts,
+        classes: &mut HashSet<String>,
+    ) {
         match e {
             Expr::Call(c) => {
                 self.record_call(c, scope, facts);
@@ -619,7 +729,11 @@ impl Env {
             callee,
             kinds,
             args: c.args.iter().map(|a| self.value(a)).collect(),
-            kwargs: c.kwargs.iter().map(|(k, v)| (k.clone(), self.value(v))).collect(),
+            kwargs: c
+                .kwargs
+                .iter()
+                .map(|(k, v)| (k.clone(), self.value(v)))
+                .collect(),
             receiver,
             line: c.line,
             scope: scope.to_string(),
@@ -636,7 +750,12 @@ impl Env {
 
     /// The command line a spawn call runs: a string, or an argument list joined by spaces.
     fn command_line(&self, c: &Call) -> Option<String> {
-        let first = c.args.first().or_else(|| c.kwargs.iter().find(|(k, _)| k == "args" || k == "cmd").map(|(_, v)| v))?;
+        let first = c.args.first().or_else(|| {
+            c.kwargs
+                .iter()
+                .find(|(k, _)| k == "args" || k == "cmd")
+                .map(|(_, v)| v)
+        })?;
         let mut words = match first {
             Expr::Seq(items) => items.iter().map(|i| self.fold_or_hole(i)).collect(),
             other => vec![self.fold(other)?],
@@ -653,8 +772,14 @@ impl Env {
 pub fn shell_calls(line: &str, spawner: &CallFact) -> Vec<CallFact> {
     let mut out = Vec::new();
     for cmd in shell::parse(line) {
-        let info = ShellInfo { background: cmd.background, pipe_to: cmd.pipe_to.clone() };
-        let text = |s: &str| Value { text: Some(s.to_string()), ..Value::default() };
+        let info = ShellInfo {
+            background: cmd.background,
+            pipe_to: cmd.pipe_to.clone(),
+        };
+        let text = |s: &str| Value {
+            text: Some(s.to_string()),
+            ..Value::default()
+        };
         for (op, target) in &cmd.redirects {
             let callee = format!("sh.{op}");
             out.push(CallFact {
@@ -702,10 +827,14 @@ fn is_env_object(name: &str) -> bool {
 
 /// `os.environ.HOME` style names as the path text detectors understand (`~`, `%APPDATA%`).
 fn env_var_text(name: &str) -> Option<String> {
-    let var = ["os.environ.", "process.env.", "ENV."].iter().find_map(|p| name.strip_prefix(p))?;
+    let var = ["os.environ.", "process.env.", "ENV."]
+        .iter()
+        .find_map(|p| name.strip_prefix(p))?;
     Some(match var.to_ascii_uppercase().as_str() {
         "HOME" | "USERPROFILE" => "~".to_string(),
-        "APPDATA" | "LOCALAPPDATA" | "TEMP" | "TMP" | "PROGRAMDATA" => format!("%{}%", var.to_ascii_uppercase()),
+        "APPDATA" | "LOCALAPPDATA" | "TEMP" | "TMP" | "PROGRAMDATA" => {
+            format!("%{}%", var.to_ascii_uppercase())
+        }
         _ => format!("${var}"),
     })
 }
@@ -792,7 +921,11 @@ fn decode_hex(s: &str) -> Option<String> {
     }
     let bytes: Option<Vec<u8>> = clean
         .chunks(2)
-        .map(|p| std::str::from_utf8(p).ok().and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .map(|p| {
+            std::str::from_utf8(p)
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
         .collect();
     Some(String::from_utf8_lossy(&bytes?).into_owned())
 }

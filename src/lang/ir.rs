@@ -61,15 +61,34 @@ pub enum DefKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stmt {
     /// `import a.b as c` (alias `c`), `import a.b` (binds `a`), `require("a")` bound to a name.
-    Import { module: String, alias: Option<String>, line: u32 },
+    Import {
+        module: String,
+        alias: Option<String>,
+        line: u32,
+    },
     /// `from module import name as alias`; `name == "*"` for star imports.
-    ImportFrom { module: String, name: String, alias: Option<String>, line: u32 },
+    ImportFrom {
+        module: String,
+        name: String,
+        alias: Option<String>,
+        line: u32,
+    },
     /// `targets = value`.
-    Assign { targets: Vec<Expr>, value: Expr, line: u32 },
+    Assign {
+        targets: Vec<Expr>,
+        value: Expr,
+        line: u32,
+    },
     /// An expression evaluated for its effect (or a condition, a return value...).
     Eval { value: Expr, line: u32 },
     /// A function or class definition with its body.
-    Def { name: String, kind: DefKind, bases: Vec<Expr>, body: Vec<Stmt>, line: u32 },
+    Def {
+        name: String,
+        kind: DefKind,
+        bases: Vec<Expr>,
+        body: Vec<Stmt>,
+        line: u32,
+    },
 }
 
 /// The result of lowering one source file.

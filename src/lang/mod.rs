@@ -58,7 +58,13 @@ pub fn analyse(lang: Lang, source: &str, limits: &Limits) -> FileFacts {
             // site.py executes lines that start with `import`; everything else is a path.
             let code: String = source
                 .lines()
-                .map(|l| if l.starts_with("import ") || l.starts_with("import\t") { l } else { "" })
+                .map(|l| {
+                    if l.starts_with("import ") || l.starts_with("import\t") {
+                        l
+                    } else {
+                        ""
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("\n");
             facts::extract(python::lower(&code, limits))
@@ -77,7 +83,10 @@ pub fn analyse(lang: Lang, source: &str, limits: &Limits) -> FileFacts {
             };
             let mut out = FileFacts::default();
             for (i, line) in source.lines().enumerate() {
-                let at = facts::CallFact { line: i as u32 + 1, ..spawner.clone() };
+                let at = facts::CallFact {
+                    line: i as u32 + 1,
+                    ..spawner.clone()
+                };
                 out.calls.extend(facts::shell_calls(line, &at));
             }
             out

@@ -25,7 +25,12 @@ pub fn lower(source: &str, limits: &Limits) -> Module {
                 truncated: false,
             };
             let body = lowerer.stmts(&m.body, 0);
-            Module { body, strings: lowerer.strings, parse_error: None, truncated: lowerer.truncated }
+            Module {
+                body,
+                strings: lowerer.strings,
+                parse_error: None,
+                truncated: lowerer.truncated,
+            }
         }
         Ok(_) => fallback(source, limits, "not a module".to_string()),
         Err(e) => fallback(source, limits, format!("rustpython-parser: {}", e.error)),
@@ -42,31 +47,75 @@ fn fallback(source: &str, limits: &Limits, reason: String) -> Module {
 }
 
 /// rustpython's parser and its AST drop recurse once per nesting level, so a 200,000-term
-/// expression or 50,000 nested brackets would overflow any thread's stack. Such files go
-/// straight to tree-sitter, whose cursor walk is iterative.
+/// expression, 50,000 nested brackets or `not not not ...` would overflow any thread's
+/// stack. Such files go straight to tree-sitter, whose cursor walk is iterative.
+///
+/// Nesting comes from brackets, and within one logical line from operators and from the
+/// keywords that nest an expression (`not`, `lambda`, `await`, `if`/`else`, `yield`):
+/// both are counted, the second per logical line (a backslash continues the line).
 fn too_deep_for_rustpython(source: &str, limits: &Limits) -> Option<String> {
+    let max_operators = limits.max_ast_depth * 50;
     let mut depth = 0usize;
     let mut max_depth = 0usize;
     let mut operators_in_line = 0usize;
-    for b in source.bytes() {
+    let mut previous = 0u8;
+    let bytes = source.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if operators_in_line > max_operators {
+            return Some("an expression too long for the primary parser".to_string());
+        }
+        let b = bytes[i];
         match b {
+            // Each opening also counts as an operator: `x[0][0][0]...` and `f()()()...`
+            // nest without ever being more than one bracket deep.
             b'(' | b'[' | b'{' => {
                 depth += 1;
                 max_depth = max_depth.max(depth);
+                operators_in_line += 1;
             }
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'^' | b'<' | b'>' | b'.' => {
-                operators_in_line += 1;
-                if operators_in_line > limits.max_ast_depth * 50 {
-                    return Some("an expression too long for the primary parser".to_string());
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'^' | b'<' | b'>' | b'.' | b'~'
+            | b'@' => operators_in_line += 1,
+            b'\n' if depth == 0 && !continued(&bytes[..i]) => operators_in_line = 0,
+            b'a'..=b'z' if !is_ident_byte(previous) => {
+                let word_len = bytes[i..].iter().take_while(|c| is_ident_byte(**c)).count();
+                if matches!(
+                    &bytes[i..i + word_len],
+                    b"not" | b"lambda" | b"await" | b"if" | b"else" | b"yield"
+                ) {
+                    operators_in_line += 1;
                 }
+                previous = bytes[i + word_len - 1];
+                i += word_len;
+                continue;
             }
-            b'\n' if depth == 0 => operators_in_line = 0,
             _ => {}
         }
+        previous = b;
+        i += 1;
     }
-    (max_depth > limits.max_ast_depth)
-        .then(|| format!("brackets nested {max_depth} deep (limit {})", limits.max_ast_depth))
+    if operators_in_line > max_operators {
+        return Some("an expression too long for the primary parser".to_string());
+    }
+    (max_depth > limits.max_ast_depth).then(|| {
+        format!(
+            "brackets nested {max_depth} deep (limit {})",
+            limits.max_ast_depth
+        )
+    })
+}
+
+/// True if the line ending here ends in a backslash (`\\` before `\n` or `\r\n`).
+fn continued(before: &[u8]) -> bool {
+    before
+        .strip_suffix(b"\r")
+        .unwrap_or(before)
+        .ends_with(b"\\")
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 struct Lowerer {
@@ -110,18 +159,36 @@ impl Lowerer {
                     self.eval(dec, d, &mut body);
                 }
                 body.extend(self.stmts(&f.body, d));
-                out.push(Stmt::Def { name: f.name.to_string(), kind: DefKind::Function, bases: vec![], body, line });
+                out.push(Stmt::Def {
+                    name: f.name.to_string(),
+                    kind: DefKind::Function,
+                    bases: vec![],
+                    body,
+                    line,
+                });
             }
             S::AsyncFunctionDef(f) => {
                 let mut body = self.arguments(&f.args, d);
                 body.extend(self.stmts(&f.body, d));
-                out.push(Stmt::Def { name: f.name.to_string(), kind: DefKind::Function, bases: vec![], body, line });
+                out.push(Stmt::Def {
+                    name: f.name.to_string(),
+                    kind: DefKind::Function,
+                    bases: vec![],
+                    body,
+                    line,
+                });
             }
             S::ClassDef(c) => {
                 let mut bases: Vec<Expr> = c.bases.iter().map(|b| self.expr(b, d)).collect();
                 bases.extend(c.keywords.iter().map(|k| self.expr(&k.value, d)));
                 let body = self.stmts(&c.body, d);
-                out.push(Stmt::Def { name: c.name.to_string(), kind: DefKind::Class, bases, body, line });
+                out.push(Stmt::Def {
+                    name: c.name.to_string(),
+                    kind: DefKind::Class,
+                    bases,
+                    body,
+                    line,
+                });
             }
             S::Return(r) => {
                 if let Some(v) = &r.value {
@@ -132,20 +199,37 @@ impl Lowerer {
             S::Assign(a) => {
                 let targets = a.targets.iter().map(|t| self.expr(t, d)).collect();
                 let value = self.expr(&a.value, d);
-                out.push(Stmt::Assign { targets, value, line });
+                out.push(Stmt::Assign {
+                    targets,
+                    value,
+                    line,
+                });
             }
-            S::TypeAlias(_) | S::Pass(_) | S::Break(_) | S::Continue(_) | S::Global(_) | S::Nonlocal(_) => {}
+            S::TypeAlias(_)
+            | S::Pass(_)
+            | S::Break(_)
+            | S::Continue(_)
+            | S::Global(_)
+            | S::Nonlocal(_) => {}
             S::AugAssign(a) => {
                 // `x += y` keeps x's meaning and adds y's: model as `x = x + y`.
                 let target = self.expr(&a.target, d);
                 let value = Expr::Concat(vec![target.clone(), self.expr(&a.value, d)]);
-                out.push(Stmt::Assign { targets: vec![target], value, line });
+                out.push(Stmt::Assign {
+                    targets: vec![target],
+                    value,
+                    line,
+                });
             }
             S::AnnAssign(a) => {
                 if let Some(v) = &a.value {
                     let target = self.expr(&a.target, d);
                     let value = self.expr(v, d);
-                    out.push(Stmt::Assign { targets: vec![target], value, line });
+                    out.push(Stmt::Assign {
+                        targets: vec![target],
+                        value,
+                        line,
+                    });
                 }
             }
             S::For(f) => self.for_loop(&f.target, &f.iter, &f.body, &f.orelse, line, d, out),
@@ -187,7 +271,11 @@ impl Lowerer {
             S::Import(i) => {
                 for alias in &i.names {
                     let module = alias.name.to_string();
-                    out.push(Stmt::Import { module, alias: alias.asname.as_ref().map(|a| a.to_string()), line });
+                    out.push(Stmt::Import {
+                        module,
+                        alias: alias.asname.as_ref().map(|a| a.to_string()),
+                        line,
+                    });
                 }
             }
             S::ImportFrom(i) => {
@@ -219,7 +307,11 @@ impl Lowerer {
         // The loop variable carries whatever the iterable carries (data flow only).
         let targets = vec![self.expr(target, d)];
         let value = self.expr(iter, d);
-        out.push(Stmt::Assign { targets, value, line });
+        out.push(Stmt::Assign {
+            targets,
+            value,
+            line,
+        });
         out.extend(self.stmts(body, d));
         out.extend(self.stmts(orelse, d));
     }
@@ -231,7 +323,11 @@ impl Lowerer {
             match &item.optional_vars {
                 Some(v) => {
                     let targets = vec![self.expr(v, d)];
-                    out.push(Stmt::Assign { targets, value, line });
+                    out.push(Stmt::Assign {
+                        targets,
+                        value,
+                        line,
+                    });
                 }
                 None => out.push(Stmt::Eval { value, line }),
             }
@@ -262,7 +358,12 @@ impl Lowerer {
     /// Default values run when the function is defined: keep them as statements.
     fn arguments(&mut self, args: &ast::Arguments, d: usize) -> Vec<Stmt> {
         let mut out = Vec::new();
-        for a in args.posonlyargs.iter().chain(&args.args).chain(&args.kwonlyargs) {
+        for a in args
+            .posonlyargs
+            .iter()
+            .chain(&args.args)
+            .chain(&args.kwonlyargs)
+        {
             if let Some(default) = &a.default {
                 self.eval(default, d, &mut out);
             }
@@ -288,7 +389,8 @@ impl Lowerer {
             E::Subscript(s) => {
                 let value = self.expr(&s.value, d);
                 if let E::Slice(sl) = s.slice.as_ref() {
-                    if is_minus_one(sl.step.as_deref()) && sl.lower.is_none() && sl.upper.is_none() {
+                    if is_minus_one(sl.step.as_deref()) && sl.lower.is_none() && sl.upper.is_none()
+                    {
                         return Expr::Reversed(Box::new(value));
                     }
                 }
@@ -300,14 +402,33 @@ impl Lowerer {
                 let kwargs = c
                     .keywords
                     .iter()
-                    .map(|k| (k.arg.as_ref().map(|a| a.to_string()).unwrap_or_else(|| "**".into()), self.expr(&k.value, d)))
+                    .map(|k| {
+                        (
+                            k.arg
+                                .as_ref()
+                                .map(|a| a.to_string())
+                                .unwrap_or_else(|| "**".into()),
+                            self.expr(&k.value, d),
+                        )
+                    })
                     .collect();
-                Expr::Call(Box::new(Call { func, args, kwargs, line: self.line(e) }))
+                Expr::Call(Box::new(Call {
+                    func,
+                    args,
+                    kwargs,
+                    line: self.line(e),
+                }))
             }
             E::BinOp(b) => match b.op {
                 ast::Operator::Add => self.concat_chain(e, d),
-                ast::Operator::Div => Expr::PathJoin(Box::new(self.expr(&b.left, d)), Box::new(self.expr(&b.right, d))),
-                ast::Operator::Mod => Expr::Percent(Box::new(self.expr(&b.left, d)), Box::new(self.expr(&b.right, d))),
+                ast::Operator::Div => Expr::PathJoin(
+                    Box::new(self.expr(&b.left, d)),
+                    Box::new(self.expr(&b.right, d)),
+                ),
+                ast::Operator::Mod => Expr::Percent(
+                    Box::new(self.expr(&b.left, d)),
+                    Box::new(self.expr(&b.right, d)),
+                ),
                 _ => Expr::Other(vec![self.expr(&b.left, d), self.expr(&b.right, d)]),
             },
             E::JoinedStr(j) => Expr::Template(self.exprs(&j.values, d)),
@@ -319,17 +440,31 @@ impl Lowerer {
                 x.keys
                     .iter()
                     .zip(&x.values)
-                    .map(|(k, v)| (k.as_ref().map(|k| self.expr(k, d)).unwrap_or(Expr::Other(vec![])), self.expr(v, d)))
+                    .map(|(k, v)| {
+                        (
+                            k.as_ref()
+                                .map(|k| self.expr(k, d))
+                                .unwrap_or(Expr::Other(vec![])),
+                            self.expr(v, d),
+                        )
+                    })
                     .collect(),
             ),
             E::Lambda(l) => {
                 let line = self.line(e);
-                Expr::Lambda(vec![Stmt::Eval { value: self.expr(&l.body, d), line }])
+                Expr::Lambda(vec![Stmt::Eval {
+                    value: self.expr(&l.body, d),
+                    line,
+                }])
             }
             E::BoolOp(b) => Expr::Other(self.exprs(&b.values, d)),
             E::NamedExpr(n) => self.expr(&n.value, d),
             E::UnaryOp(u) => Expr::Other(vec![self.expr(&u.operand, d)]),
-            E::IfExp(i) => Expr::Other(vec![self.expr(&i.test, d), self.expr(&i.body, d), self.expr(&i.orelse, d)]),
+            E::IfExp(i) => Expr::Other(vec![
+                self.expr(&i.test, d),
+                self.expr(&i.body, d),
+                self.expr(&i.orelse, d),
+            ]),
             E::ListComp(c) => self.comprehension(&[&c.elt], &c.generators, d),
             E::SetComp(c) => self.comprehension(&[&c.elt], &c.generators, d),
             E::GeneratorExp(c) => self.comprehension(&[&c.elt], &c.generators, d),
@@ -344,7 +479,11 @@ impl Lowerer {
             }
             E::Starred(s) => self.expr(&s.value, d),
             E::Slice(s) => Expr::Other(
-                [&s.lower, &s.upper, &s.step].into_iter().flatten().map(|x| self.expr(x, d)).collect(),
+                [&s.lower, &s.upper, &s.step]
+                    .into_iter()
+                    .flatten()
+                    .map(|x| self.expr(x, d))
+                    .collect(),
             ),
         }
     }
@@ -368,7 +507,12 @@ impl Lowerer {
 
     /// A comprehension's element sees its iterables: `[chr(c) for c in data]` is a call
     /// over `data`, so the element and the iterables are kept side by side.
-    fn comprehension(&mut self, elts: &[&ast::Expr], gens: &[ast::Comprehension], d: usize) -> Expr {
+    fn comprehension(
+        &mut self,
+        elts: &[&ast::Expr],
+        gens: &[ast::Comprehension],
+        d: usize,
+    ) -> Expr {
         let mut kids: Vec<Expr> = elts.iter().map(|e| self.expr(e, d)).collect();
         for g in gens {
             kids.push(self.expr(&g.iter, d));
@@ -390,7 +534,9 @@ impl Lowerer {
             }
             Constant::Int(i) => i.try_into().map(Expr::Int).unwrap_or(Expr::Other(vec![])),
             Constant::Bool(b) => Expr::Int(*b as i64),
-            Constant::Tuple(items) => Expr::Seq(items.iter().map(|c| self.constant(c, line)).collect()),
+            Constant::Tuple(items) => {
+                Expr::Seq(items.iter().map(|c| self.constant(c, line)).collect())
+            }
             _ => Expr::Other(vec![]),
         }
     }

@@ -10,16 +10,37 @@ use tree_sitter::Node;
 
 /// Lowers Python source with tree-sitter; `parse_error` is set when the tree has errors.
 pub fn lower(source: &str, limits: &Limits) -> Module {
-    let tree = match ts::parse(tree_sitter_python::LANGUAGE.into(), source, limits.parse_deadline()) {
+    let tree = match ts::parse(
+        tree_sitter_python::LANGUAGE.into(),
+        source,
+        limits.parse_deadline(),
+    ) {
         Ok(t) => t,
-        Err(e) => return Module { parse_error: Some(e), ..Module::default() },
+        Err(e) => {
+            return Module {
+                parse_error: Some(e),
+                ..Module::default()
+            }
+        }
     };
     let root = tree.root_node();
-    let mut l = Lowerer { src: source, strings: Vec::new(), max_depth: limits.max_ast_depth, truncated: false };
+    let mut l = Lowerer {
+        src: source,
+        strings: Vec::new(),
+        max_depth: limits.max_ast_depth,
+        truncated: false,
+    };
     let mut body = Vec::new();
     l.stmt(root, 0, &mut body);
-    let parse_error = root.has_error().then(|| "syntax errors (recovered)".to_string());
-    Module { body, strings: l.strings, parse_error, truncated: l.truncated }
+    let parse_error = root
+        .has_error()
+        .then(|| "syntax errors (recovered)".to_string());
+    Module {
+        body,
+        strings: l.strings,
+        parse_error,
+        truncated: l.truncated,
+    }
 }
 
 struct Lowerer<'s> {
@@ -39,25 +60,46 @@ impl<'s> Lowerer<'s> {
         let ln = line(n);
         match n.kind() {
             "function_definition" | "class_definition" => {
-                let name = n.child_by_field_name("name").map(|x| text(x, self.src).to_string()).unwrap_or_default();
-                let kind = if n.kind() == "class_definition" { DefKind::Class } else { DefKind::Function };
+                let name = n
+                    .child_by_field_name("name")
+                    .map(|x| text(x, self.src).to_string())
+                    .unwrap_or_default();
+                let kind = if n.kind() == "class_definition" {
+                    DefKind::Class
+                } else {
+                    DefKind::Function
+                };
                 let bases = n
                     .child_by_field_name("superclasses")
-                    .map(|s| named_children(s).into_iter().map(|b| self.expr(b, d)).collect())
+                    .map(|s| {
+                        named_children(s)
+                            .into_iter()
+                            .map(|b| self.expr(b, d))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 let mut body = Vec::new();
                 if let Some(params) = n.child_by_field_name("parameters") {
                     for p in named_children(params) {
                         if let Some(v) = p.child_by_field_name("value") {
                             let value = self.expr(v, d);
-                            body.push(Stmt::Eval { value, line: line(v) });
+                            body.push(Stmt::Eval {
+                                value,
+                                line: line(v),
+                            });
                         }
                     }
                 }
                 if let Some(b) = n.child_by_field_name("body") {
                     self.stmt(b, d, &mut body);
                 }
-                out.push(Stmt::Def { name, kind, bases, body, line: ln });
+                out.push(Stmt::Def {
+                    name,
+                    kind,
+                    bases,
+                    body,
+                    line: ln,
+                });
             }
             "import_statement" => {
                 for c in named_children(n) {
@@ -67,7 +109,11 @@ impl<'s> Lowerer<'s> {
                             alias: Some(self.field_text(c, "alias")),
                             line: ln,
                         },
-                        _ => Stmt::Import { module: text(c, self.src).to_string(), alias: None, line: ln },
+                        _ => Stmt::Import {
+                            module: text(c, self.src).to_string(),
+                            alias: None,
+                            line: ln,
+                        },
                     });
                 }
             }
@@ -79,40 +125,82 @@ impl<'s> Lowerer<'s> {
                         continue;
                     }
                     let (name, alias) = match c.kind() {
-                        "aliased_import" => (self.field_text(c, "name"), Some(self.field_text(c, "alias"))),
+                        "aliased_import" => (
+                            self.field_text(c, "name"),
+                            Some(self.field_text(c, "alias")),
+                        ),
                         "wildcard_import" => ("*".to_string(), None),
                         "dotted_name" => (text(c, self.src).to_string(), None),
                         _ => continue,
                     };
-                    out.push(Stmt::ImportFrom { module: module.clone(), name, alias, line: ln });
+                    out.push(Stmt::ImportFrom {
+                        module: module.clone(),
+                        name,
+                        alias,
+                        line: ln,
+                    });
                 }
             }
             "assignment" => {
-                let target = n.child_by_field_name("left").map(|x| self.expr(x, d)).unwrap_or(Expr::Other(vec![]));
+                let target = n
+                    .child_by_field_name("left")
+                    .map(|x| self.expr(x, d))
+                    .unwrap_or(Expr::Other(vec![]));
                 match n.child_by_field_name("right") {
                     Some(r) if r.kind() == "assignment" => {
                         // a = b = value: lower the inner assignment, then bind a to b.
                         self.stmt(r, d, out);
-                        let inner = r.child_by_field_name("left").map(|x| self.expr(x, d)).unwrap_or(Expr::Other(vec![]));
-                        out.push(Stmt::Assign { targets: vec![target], value: inner, line: ln });
+                        let inner = r
+                            .child_by_field_name("left")
+                            .map(|x| self.expr(x, d))
+                            .unwrap_or(Expr::Other(vec![]));
+                        out.push(Stmt::Assign {
+                            targets: vec![target],
+                            value: inner,
+                            line: ln,
+                        });
                     }
                     Some(r) => {
                         let value = self.expr(r, d);
-                        out.push(Stmt::Assign { targets: vec![target], value, line: ln });
+                        out.push(Stmt::Assign {
+                            targets: vec![target],
+                            value,
+                            line: ln,
+                        });
                     }
                     None => {}
                 }
             }
             "augmented_assignment" => {
-                let target = n.child_by_field_name("left").map(|x| self.expr(x, d)).unwrap_or(Expr::Other(vec![]));
-                let right = n.child_by_field_name("right").map(|x| self.expr(x, d)).unwrap_or(Expr::Other(vec![]));
+                let target = n
+                    .child_by_field_name("left")
+                    .map(|x| self.expr(x, d))
+                    .unwrap_or(Expr::Other(vec![]));
+                let right = n
+                    .child_by_field_name("right")
+                    .map(|x| self.expr(x, d))
+                    .unwrap_or(Expr::Other(vec![]));
                 let value = Expr::Concat(vec![target.clone(), right]);
-                out.push(Stmt::Assign { targets: vec![target], value, line: ln });
+                out.push(Stmt::Assign {
+                    targets: vec![target],
+                    value,
+                    line: ln,
+                });
             }
             "for_statement" => {
-                let target = n.child_by_field_name("left").map(|x| self.expr(x, d)).unwrap_or(Expr::Other(vec![]));
-                let value = n.child_by_field_name("right").map(|x| self.expr(x, d)).unwrap_or(Expr::Other(vec![]));
-                out.push(Stmt::Assign { targets: vec![target], value, line: ln });
+                let target = n
+                    .child_by_field_name("left")
+                    .map(|x| self.expr(x, d))
+                    .unwrap_or(Expr::Other(vec![]));
+                let value = n
+                    .child_by_field_name("right")
+                    .map(|x| self.expr(x, d))
+                    .unwrap_or(Expr::Other(vec![]));
+                out.push(Stmt::Assign {
+                    targets: vec![target],
+                    value,
+                    line: ln,
+                });
                 for c in named_children(n) {
                     if matches!(c.kind(), "block" | "else_clause") {
                         self.stmt(c, d, out);
@@ -130,7 +218,11 @@ impl<'s> Lowerer<'s> {
                 if let (Some(v), Some(t)) = (kids.first(), kids.last()) {
                     let value = self.expr(*v, d);
                     let target = self.expr(*t, d);
-                    out.push(Stmt::Assign { targets: vec![target], value, line: ln });
+                    out.push(Stmt::Assign {
+                        targets: vec![target],
+                        value,
+                        line: ln,
+                    });
                 }
             }
             "comment" => {}
@@ -147,7 +239,9 @@ impl<'s> Lowerer<'s> {
     }
 
     fn field_text(&self, n: Node, field: &str) -> String {
-        n.child_by_field_name(field).map(|x| text(x, self.src).to_string()).unwrap_or_default()
+        n.child_by_field_name(field)
+            .map(|x| text(x, self.src).to_string())
+            .unwrap_or_default()
     }
 
     fn expr(&mut self, n: Node, depth: usize) -> Expr {
@@ -158,24 +252,41 @@ impl<'s> Lowerer<'s> {
         let d = depth + 1;
         match n.kind() {
             "identifier" => Expr::Name(text(n, self.src).to_string()),
-            "integer" => text(n, self.src).parse().map(Expr::Int).unwrap_or(Expr::Other(vec![])),
+            "integer" => text(n, self.src)
+                .parse()
+                .map(Expr::Int)
+                .unwrap_or(Expr::Other(vec![])),
             "true" => Expr::Int(1),
             "false" => Expr::Int(0),
             "string" => self.string(n, d),
-            "concatenated_string" => Expr::Concat(named_children(n).into_iter().map(|c| self.expr(c, d)).collect()),
+            "concatenated_string" => Expr::Concat(
+                named_children(n)
+                    .into_iter()
+                    .map(|c| self.expr(c, d))
+                    .collect(),
+            ),
             "attribute" => {
-                let obj = n.child_by_field_name("object").map(|o| self.expr(o, d)).unwrap_or(Expr::Other(vec![]));
+                let obj = n
+                    .child_by_field_name("object")
+                    .map(|o| self.expr(o, d))
+                    .unwrap_or(Expr::Other(vec![]));
                 Expr::Attr(Box::new(obj), self.field_text(n, "attribute"))
             }
             "call" => {
-                let func = n.child_by_field_name("function").map(|f| self.expr(f, d)).unwrap_or(Expr::Other(vec![]));
+                let func = n
+                    .child_by_field_name("function")
+                    .map(|f| self.expr(f, d))
+                    .unwrap_or(Expr::Other(vec![]));
                 let mut args = Vec::new();
                 let mut kwargs = Vec::new();
                 if let Some(a) = n.child_by_field_name("arguments") {
                     for c in named_children(a) {
                         match c.kind() {
                             "keyword_argument" => {
-                                let v = c.child_by_field_name("value").map(|v| self.expr(v, d)).unwrap_or(Expr::Other(vec![]));
+                                let v = c
+                                    .child_by_field_name("value")
+                                    .map(|v| self.expr(v, d))
+                                    .unwrap_or(Expr::Other(vec![]));
                                 kwargs.push((self.field_text(c, "name"), v));
                             }
                             "comment" => {}
@@ -183,16 +294,32 @@ impl<'s> Lowerer<'s> {
                         }
                     }
                 }
-                Expr::Call(Box::new(Call { func, args, kwargs, line: line(n) }))
+                Expr::Call(Box::new(Call {
+                    func,
+                    args,
+                    kwargs,
+                    line: line(n),
+                }))
             }
             // Python 2 `print x` / `exec code`: the exec statement is a call to exec.
             "exec_statement" => {
-                let args = named_children(n).into_iter().map(|c| self.expr(c, d)).collect();
-                Expr::Call(Box::new(Call { func: Expr::Name("exec".into()), args, kwargs: vec![], line: line(n) }))
+                let args = named_children(n)
+                    .into_iter()
+                    .map(|c| self.expr(c, d))
+                    .collect();
+                Expr::Call(Box::new(Call {
+                    func: Expr::Name("exec".into()),
+                    args,
+                    kwargs: vec![],
+                    line: line(n),
+                }))
             }
             "binary_operator" => self.binary(n, d),
             "subscript" => {
-                let value = n.child_by_field_name("value").map(|v| self.expr(v, d)).unwrap_or(Expr::Other(vec![]));
+                let value = n
+                    .child_by_field_name("value")
+                    .map(|v| self.expr(v, d))
+                    .unwrap_or(Expr::Other(vec![]));
                 let sub = n.child_by_field_name("subscript");
                 if let Some(s) = sub.filter(|s| s.kind() == "slice") {
                     if text(s, self.src).replace(' ', "") == "::-1" {
@@ -202,16 +329,26 @@ impl<'s> Lowerer<'s> {
                 let index = sub.map(|s| self.expr(s, d)).unwrap_or(Expr::Other(vec![]));
                 Expr::Index(Box::new(value), Box::new(index))
             }
-            "list" | "tuple" | "set" | "expression_list" | "pattern_list" | "tuple_pattern" | "list_pattern" => {
-                Expr::Seq(named_children(n).into_iter().map(|c| self.expr(c, d)).collect())
-            }
+            "list" | "tuple" | "set" | "expression_list" | "pattern_list" | "tuple_pattern"
+            | "list_pattern" => Expr::Seq(
+                named_children(n)
+                    .into_iter()
+                    .map(|c| self.expr(c, d))
+                    .collect(),
+            ),
             "dictionary" => Expr::Dict(
                 named_children(n)
                     .into_iter()
                     .filter(|p| p.kind() == "pair")
                     .map(|p| {
-                        let k = p.child_by_field_name("key").map(|k| self.expr(k, d)).unwrap_or(Expr::Other(vec![]));
-                        let v = p.child_by_field_name("value").map(|v| self.expr(v, d)).unwrap_or(Expr::Other(vec![]));
+                        let k = p
+                            .child_by_field_name("key")
+                            .map(|k| self.expr(k, d))
+                            .unwrap_or(Expr::Other(vec![]));
+                        let v = p
+                            .child_by_field_name("value")
+                            .map(|v| self.expr(v, d))
+                            .unwrap_or(Expr::Other(vec![]));
                         (k, v)
                     })
                     .collect(),
@@ -225,18 +362,31 @@ impl<'s> Lowerer<'s> {
                 }
             }
             "lambda" => {
-                let body = n.child_by_field_name("body").map(|b| self.expr(b, d)).unwrap_or(Expr::Other(vec![]));
-                Expr::Lambda(vec![Stmt::Eval { value: body, line: line(n) }])
+                let body = n
+                    .child_by_field_name("body")
+                    .map(|b| self.expr(b, d))
+                    .unwrap_or(Expr::Other(vec![]));
+                Expr::Lambda(vec![Stmt::Eval {
+                    value: body,
+                    line: line(n),
+                }])
             }
             "comment" => Expr::Other(vec![]),
-            _ => Expr::Other(named_children(n).into_iter().map(|c| self.expr(c, d)).collect()),
+            _ => Expr::Other(
+                named_children(n)
+                    .into_iter()
+                    .map(|c| self.expr(c, d))
+                    .collect(),
+            ),
         }
     }
 
     /// Binary operators; `+` chains are walked along their left spine iteratively.
     fn binary(&mut self, n: Node, d: usize) -> Expr {
         fn op<'t>(x: Node<'t>) -> &'t str {
-            x.child_by_field_name("operator").map(|o| o.kind()).unwrap_or("")
+            x.child_by_field_name("operator")
+                .map(|o| o.kind())
+                .unwrap_or("")
         }
         match op(n) {
             "+" => {
@@ -256,8 +406,14 @@ impl<'s> Lowerer<'s> {
                 Expr::Concat(parts)
             }
             o => {
-                let l = n.child_by_field_name("left").map(|x| self.expr(x, d)).unwrap_or(Expr::Other(vec![]));
-                let r = n.child_by_field_name("right").map(|x| self.expr(x, d)).unwrap_or(Expr::Other(vec![]));
+                let l = n
+                    .child_by_field_name("left")
+                    .map(|x| self.expr(x, d))
+                    .unwrap_or(Expr::Other(vec![]));
+                let r = n
+                    .child_by_field_name("right")
+                    .map(|x| self.expr(x, d))
+                    .unwrap_or(Expr::Other(vec![]));
                 match o {
                     "/" => Expr::PathJoin(Box::new(l), Box::new(r)),
                     "%" => Expr::Percent(Box::new(l), Box::new(r)),
@@ -282,7 +438,11 @@ impl<'s> Lowerer<'s> {
                     for e in named_children(c) {
                         literal.push_str(self.src.get(last..e.start_byte()).unwrap_or(""));
                         let esc = text(e, self.src);
-                        if raw_prefix { literal.push_str(esc) } else { literal.push_str(&ts::unescape(esc)) }
+                        if raw_prefix {
+                            literal.push_str(esc)
+                        } else {
+                            literal.push_str(&ts::unescape(esc))
+                        }
                         last = e.end_byte();
                     }
                     literal.push_str(self.src.get(last..c.end_byte()).unwrap_or(""));

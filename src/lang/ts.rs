@@ -8,9 +8,17 @@ use tree_sitter::{Language, Node, ParseOptions, Parser, Tree};
 /// and a hostile file must not hold a worker forever.
 pub fn parse(language: Language, source: &str, deadline: Instant) -> Result<Tree, String> {
     let mut parser = Parser::new();
-    parser.set_language(&language).map_err(|e| format!("grammar: {e}"))?;
+    parser
+        .set_language(&language)
+        .map_err(|e| format!("grammar: {e}"))?;
     let bytes = source.as_bytes();
-    let mut input = |i: usize, _| if i < bytes.len() { &bytes[i..] } else { &[][..] };
+    let mut input = |i: usize, _| {
+        if i < bytes.len() {
+            &bytes[i..]
+        } else {
+            &[][..]
+        }
+    };
     let mut progress = |_: &tree_sitter::ParseState| {
         if Instant::now() > deadline {
             ControlFlow::Break(())
@@ -76,7 +84,9 @@ pub fn unescape(raw: &str) -> String {
 }
 
 fn push_code(out: &mut String, chars: &mut std::iter::Peekable<std::str::Chars>, digits: usize) {
-    let hex: String = (0..digits).filter_map(|_| chars.next_if(|c| c.is_ascii_hexdigit())).collect();
+    let hex: String = (0..digits)
+        .filter_map(|_| chars.next_if(|c| c.is_ascii_hexdigit()))
+        .collect();
     match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
         Some(ch) => out.push(ch),
         None => out.push_str(&hex),

@@ -30,7 +30,14 @@ pub struct NpmManifest {
 }
 
 /// npm scripts that run when the package is installed.
-pub const INSTALL_SCRIPTS: &[&str] = &["preinstall", "install", "postinstall", "prepare", "preprepare", "postprepare"];
+pub const INSTALL_SCRIPTS: &[&str] = &[
+    "preinstall",
+    "install",
+    "postinstall",
+    "prepare",
+    "preprepare",
+    "postprepare",
+];
 
 pub fn package_json(text: &str) -> Result<NpmManifest, String> {
     let json: Json = serde_json::from_str(text).map_err(|e| format!("package.json: {e}"))?;
@@ -43,13 +50,21 @@ pub fn package_json(text: &str) -> Result<NpmManifest, String> {
             }
         }
     }
-    Ok(NpmManifest { name: s("name"), version: s("version"), scripts, main: s("main") })
+    Ok(NpmManifest {
+        name: s("name"),
+        version: s("version"),
+        scripts,
+        main: s("main"),
+    })
 }
 
 /// The line of `"key":` in JSON text (1 when not found), for reporting scripts.
 fn line_of_key(text: &str, key: &str) -> u32 {
     let needle = format!("\"{key}\"");
-    text.lines().position(|l| l.contains(&needle)).map(|i| i as u32 + 1).unwrap_or(1)
+    text.lines()
+        .position(|l| l.contains(&needle))
+        .map(|i| i as u32 + 1)
+        .unwrap_or(1)
 }
 
 /// What pkgwarden needs from a gem's metadata (YAML, read line by line: the format
@@ -96,13 +111,23 @@ fn unquote(v: &str) -> String {
 /// Name and version guessed from an archive file name (`name-1.2.3.tar.gz`).
 pub fn from_file_name(file: &str) -> (String, Option<String>) {
     let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
-    let stem = [".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".zip", ".whl", ".egg", ".gem", ".tar"]
-        .iter()
-        .find_map(|e| base.strip_suffix(e))
-        .unwrap_or(base);
+    let stem = [
+        ".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".zip", ".whl", ".egg", ".gem", ".tar",
+    ]
+    .iter()
+    .find_map(|e| base.strip_suffix(e))
+    .unwrap_or(base);
     // Wheels: name-version-pytag-abitag-platform.
-    let stem = if base.ends_with(".whl") { stem.splitn(3, '-').take(2).collect::<Vec<_>>().join("-") } else { stem.to_string() };
-    match stem.char_indices().filter(|(i, c)| *c == '-' && stem[i + 1..].starts_with(|d: char| d.is_ascii_digit())).last() {
+    let stem = if base.ends_with(".whl") {
+        stem.splitn(3, '-').take(2).collect::<Vec<_>>().join("-")
+    } else {
+        stem.to_string()
+    };
+    match stem
+        .char_indices()
+        .filter(|(i, c)| *c == '-' && stem[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
+        .last()
+    {
         Some((i, _)) => (stem[..i].to_string(), Some(stem[i + 1..].to_string())),
         None => (stem, None),
     }
@@ -114,8 +139,14 @@ mod tests {
 
     #[test]
     fn file_names() {
-        assert_eq!(from_file_name("a/libpeshnx-0.1.tar.gz"), ("libpeshnx".into(), Some("0.1".into())));
-        assert_eq!(from_file_name("py-x-1.0-py3-none-any.whl"), ("py-x".into(), Some("1.0".into())));
+        assert_eq!(
+            from_file_name("a/libpeshnx-0.1.tar.gz"),
+            ("libpeshnx".into(), Some("0.1".into()))
+        );
+        assert_eq!(
+            from_file_name("py-x-1.0-py3-none-any.whl"),
+            ("py-x".into(), Some("1.0".into()))
+        );
         assert_eq!(from_file_name("noversion.zip"), ("noversion".into(), None));
     }
 

@@ -57,7 +57,11 @@ impl Package {
     }
 
     fn read_manifests(&mut self) {
-        let rels: Vec<String> = self.entries.iter().map(|e| self.rel(&e.path).to_string()).collect();
+        let rels: Vec<String> = self
+            .entries
+            .iter()
+            .map(|e| self.rel(&e.path).to_string())
+            .collect();
         let has = |f: &dyn Fn(&str) -> bool| rels.iter().any(|r| f(r));
         if has(&|r| r == "metadata.gz") || has(&|r| r.ends_with(".gemspec") && !r.contains('/')) {
             self.ecosystem = Ecosystem::Rubygems;
@@ -68,6 +72,13 @@ impl Package {
                 self.gem = Some(spec);
             } else {
                 self.gem = Some(GemSpec::default());
+            }
+            if rels.iter().any(|r| r == "metadata.gz")
+                && !rels.iter().any(|r| r.starts_with("data.tar.gz!"))
+            {
+                self.errors.push(
+                    "gem has no readable data.tar.gz: its files could not be analysed".into(),
+                );
             }
         } else if let Some(text) = self.text("package.json") {
             self.ecosystem = Ecosystem::Npm;
@@ -87,7 +98,9 @@ impl Package {
             let (name, version) = manifest::pkg_info(&self.text(&meta).unwrap_or_default());
             self.name = name.unwrap_or_default();
             self.version = version;
-        } else if has(&|r| matches!(r, "setup.py" | "pyproject.toml" | "setup.cfg") || r.ends_with(".py")) {
+        } else if has(&|r| {
+            matches!(r, "setup.py" | "pyproject.toml" | "setup.cfg") || r.ends_with(".py")
+        }) {
             self.ecosystem = Ecosystem::Pypi;
         } else if has(&|r| r.ends_with(".js") || r.ends_with(".mjs") || r.ends_with(".cjs")) {
             self.ecosystem = Ecosystem::Npm;
@@ -111,7 +124,9 @@ impl Package {
                 }
             }
             Ecosystem::Npm => {
-                let Some(npm) = &self.npm else { return Phase::Runtime };
+                let Some(npm) = &self.npm else {
+                    return Phase::Runtime;
+                };
                 let install = npm
                     .scripts
                     .iter()
@@ -126,10 +141,18 @@ impl Package {
                 }
             }
             Ecosystem::Rubygems => {
-                let ext = self.gem.as_ref().is_some_and(|g| g.extensions.iter().any(|e| e == rel));
+                let ext = self
+                    .gem
+                    .as_ref()
+                    .is_some_and(|g| g.extensions.iter().any(|e| e == rel));
                 if ext || name == "rubygems_plugin.rb" {
                     Phase::Install
-                } else if self.gem.as_ref().and_then(|g| g.name.as_ref()).is_some_and(|n| rel == format!("lib/{n}.rb")) {
+                } else if self
+                    .gem
+                    .as_ref()
+                    .and_then(|g| g.name.as_ref())
+                    .is_some_and(|n| rel == format!("lib/{n}.rb"))
+                {
                     Phase::Import
                 } else {
                     Phase::Runtime

@@ -59,7 +59,11 @@ pub struct Summary {
 
 /// Counts verdicts.
 pub fn summary(report: &ScanReport) -> Summary {
-    let mut s = Summary { packages: report.packages.len(), seconds: report.seconds, ..Summary::default() };
+    let mut s = Summary {
+        packages: report.packages.len(),
+        seconds: report.seconds,
+        ..Summary::default()
+    };
     for p in &report.packages {
         match p.verdict.as_str() {
             "malicious" => s.malicious += 1,
@@ -103,7 +107,10 @@ pub fn render(report: &ScanReport) -> String {
         .collect();
     let doc = Report {
         schema_version: SCHEMA_VERSION,
-        tool: Tool { name: "pkgwarden", version: env!("CARGO_PKG_VERSION") },
+        tool: Tool {
+            name: "pkgwarden",
+            version: env!("CARGO_PKG_VERSION"),
+        },
         packages,
         summary: summary(report),
     };

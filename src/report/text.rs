@@ -14,7 +14,11 @@ pub fn render(report: &ScanReport, verbose: bool) -> String {
         let _ = writeln!(out, "error: {e}");
     }
     for p in &report.packages {
-        let version = p.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
+        let version = p
+            .version
+            .as_deref()
+            .map(|v| format!(" {v}"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "{:<10} {}{} ({})  {}",
@@ -27,7 +31,10 @@ pub fn render(report: &ScanReport, verbose: bool) -> String {
         for e in &p.errors {
             let _ = writeln!(out, "    error: {e}");
         }
-        let shown = p.findings.iter().filter(|f| verbose || f.severity >= Severity::Medium || p.verdict != Verdict::Clean);
+        let shown = p
+            .findings
+            .iter()
+            .filter(|f| verbose || f.severity >= Severity::Medium || p.verdict != Verdict::Clean);
         for f in shown {
             let _ = writeln!(
                 out,
