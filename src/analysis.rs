@@ -127,7 +127,55 @@ pub fn analyse(
         files.extend(npm_scripts(pkg, npm));
     }
     mark_cmdclass(&mut files);
+    propagate_imports(&mut files);
     (files, timeout)
+}
+
+/// A module imported by code that runs unasked runs unasked too: `__init__.py` doing
+/// `from .core import x` runs `core.py`'s top level on import, and setup.py importing a
+/// local helper runs it at install. Modules are matched by their last name component
+/// (`pkg.core`, `.core`, `from . import core`), repeated until nothing changes.
+fn propagate_imports(files: &mut [SourceFile]) {
+    loop {
+        let mut changed = false;
+        for i in 0..files.len() {
+            if files[i].lang != Lang::Python
+                || !matches!(files[i].phase, Phase::Install | Phase::Import)
+            {
+                continue;
+            }
+            let phase = files[i].phase;
+            let imported: HashSet<String> = files[i]
+                .facts
+                .imports
+                .iter()
+                .map(|(m, _)| m.rsplit('.').next().unwrap_or(m).to_string())
+                .collect();
+            for f in files.iter_mut() {
+                if f.lang == Lang::Python
+                    && f.phase == Phase::Runtime
+                    && imported.contains(module_name(&f.path))
+                {
+                    f.phase = phase;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// The module a Python file defines: `pkg/core.py` -> `core`, `pkg/sub/__init__.py` -> `sub`.
+fn module_name(path: &str) -> &str {
+    let path = path.rsplit('!').next().unwrap_or(path);
+    let mut parts = path.rsplit('/');
+    match parts.next().and_then(|n| n.strip_suffix(".py")) {
+        Some("__init__") => parts.next().unwrap_or(""),
+        Some(stem) => stem,
+        None => "",
+    }
 }
 
 /// npm lifecycle scripts that run at install, analysed as shell in a virtual file named

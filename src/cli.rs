@@ -22,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Scan package archives and folders (recursively) and report what they would do.
     Scan(ScanArgs),
+    /// Check package names for typosquatting before anything is downloaded.
+    CheckName(crate::typosquat::cli::CheckNameArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]

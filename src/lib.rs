@@ -17,4 +17,5 @@ pub mod report;
 pub mod scan;
 pub mod verdict;
 
-pub use scan::{scan, Config, PackageReport, ScanReport};
+pub use scan::{scan, scan_bytes, Config, PackageReport, ScanReport};
+pub mod typosquat;

@@ -15,6 +15,7 @@ fn main() {
             print!("{out}");
             exit_code(&result, args.fail_on)
         }
+        Command::CheckName(args) => pkgwarden::typosquat::cli::run(&args),
     };
     std::process::exit(code);
 }

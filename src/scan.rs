@@ -159,6 +159,15 @@ fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
     }
 }
 
+/// Scans one package held in memory (`path` is how it is named in the report).
+pub fn scan_bytes(path: &str, bytes: &[u8], limits: &Limits) -> PackageReport {
+    let deadline = Instant::now() + limits.package_timeout;
+    match archive::read_archive(bytes, limits) {
+        Ok(contents) => scan_contents(path.to_string(), contents, limits, deadline),
+        Err(e) => error_report(path.to_string(), e),
+    }
+}
+
 /// Analyses what was read from one package, stopping at `deadline` (the package's time limit).
 pub fn scan_contents(
     path: String,

@@ -4,12 +4,18 @@
 
 mod archive_content;
 mod background_process;
+mod credential_read;
 mod download;
+mod endpoint;
 mod exec_decoded;
 mod exec_downloaded;
+mod exfiltration;
 mod install_hook;
+mod obfuscation;
 pub mod paths;
 mod persistence;
+mod reverse_shell;
+mod typosquat_name;
 mod write_home;
 
 use crate::analysis::SourceFile;
@@ -39,6 +45,12 @@ pub const DETECTORS: &[Detector] = &[
     exec_decoded::DETECTOR,
     background_process::DETECTOR,
     archive_content::DETECTOR,
+    credential_read::DETECTOR,
+    exfiltration::DETECTOR,
+    endpoint::DETECTOR,
+    obfuscation::DETECTOR,
+    reverse_shell::DETECTOR,
+    typosquat_name::DETECTOR,
 ];
 
 /// Runs every detector over a package.

@@ -5,6 +5,7 @@
 
 use super::catalog::{self, Kinds};
 use super::ir::{Call, DefKind, Expr, Module, Stmt};
+use super::sensitive;
 use super::shell;
 use std::collections::{HashMap, HashSet};
 
@@ -21,6 +22,8 @@ impl Labels {
     pub const ENV: Labels = Labels(1 << 2);
     /// Host name, user name, working directory.
     pub const HOSTINFO: Labels = Labels(1 << 3);
+    /// Read from a credential file or a secret environment variable.
+    pub const SECRET: Labels = Labels(1 << 4);
 
     pub fn has(self, other: Labels) -> bool {
         self.0 & other.0 != 0
@@ -553,6 +556,9 @@ impl Env {
                         l.add(label);
                     }
                 }
+                if self.reads_secret(c) {
+                    l.add(Labels::SECRET);
+                }
                 // Spawning a command captures its output, which carries what the command did.
                 l.add(self.labels_of(&c.func));
                 for a in c.args.iter().chain(c.kwargs.iter().map(|(_, v)| v)) {
@@ -564,6 +570,9 @@ impl Env {
                 l.add(self.labels_of(k));
                 if self.resolve(o).is_some_and(|n| is_env_object(&n)) {
                     l.0 &= !Labels::ENV.0; // one named variable is not the whole environment
+                    if self.fold(k).is_some_and(|v| sensitive::is_secret_env(&v)) {
+                        l.add(Labels::SECRET);
+                    }
                 }
             }
             Expr::Reversed(x) | Expr::PathJoin(x, _) => l.add(self.labels_of(x)),
@@ -585,6 +594,31 @@ impl Env {
             Expr::Str(_) | Expr::Int(_) | Expr::Lambda(_) => {}
         }
         l
+    }
+
+    /// A call that opens a credential file or reads a secret environment variable.
+    fn reads_secret(&self, c: &Call) -> bool {
+        let callee = self.callee(&c.func);
+        if matches!(
+            callee.as_str(),
+            "os.getenv" | "os.environ.get" | "ENV.fetch"
+        ) {
+            return c
+                .args
+                .first()
+                .and_then(|a| self.fold(a))
+                .is_some_and(|v| sensitive::is_secret_env(&v));
+        }
+        let receiver = match &c.func {
+            Expr::Attr(o, _) => self.fold(o),
+            _ => None,
+        };
+        c.args
+            .first()
+            .and_then(|a| self.fold(a))
+            .into_iter()
+            .chain(receiver)
+            .any(|t| sensitive::credential_path(&t).is_some())
     }
 
     fn value(&self, e: &Expr) -> Value {
@@ -916,7 +950,7 @@ pub fn decode_base64(s: &str) -> Option<String> {
 
 fn decode_hex(s: &str) -> Option<String> {
     let clean: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if clean.len() % 2 != 0 {
+    if !clean.len().is_multiple_of(2) {
         return None;
     }
     let bytes: Option<Vec<u8>> = clean

@@ -6,6 +6,7 @@ pub mod facts;
 pub mod ir;
 pub mod python;
 pub mod python_ts;
+pub mod sensitive;
 pub mod shell;
 pub mod ts;
 

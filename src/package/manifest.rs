@@ -125,8 +125,7 @@ pub fn from_file_name(file: &str) -> (String, Option<String>) {
     };
     match stem
         .char_indices()
-        .filter(|(i, c)| *c == '-' && stem[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
-        .last()
+        .rfind(|(i, c)| *c == '-' && stem[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
     {
         Some((i, _)) => (stem[..i].to_string(), Some(stem[i + 1..].to_string())),
         None => (stem, None),
@@ -144,8 +143,8 @@ mod tests {
             ("libpeshnx".into(), Some("0.1".into()))
         );
         assert_eq!(
-            from_file_name("py-x-1.0-py3-none-any.whl"),
-            ("py-x".into(), Some("1.0".into()))
+            from_file_name("py_x-1.0-py3-none-any.whl"),
+            ("py_x".into(), Some("1.0".into()))
         );
         assert_eq!(from_file_name("noversion.zip"), ("noversion".into(), None));
     }

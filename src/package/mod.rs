@@ -111,7 +111,7 @@ impl Package {
 
     /// When a file's top-level code runs on the machine that installs the package.
     pub fn phase_of(&self, path: &str) -> Phase {
-        let rel = self.rel(path);
+        let rel = nested_rel(self.rel(path));
         let name = rel.rsplit('/').next().unwrap_or(rel);
         match self.ecosystem {
             Ecosystem::Pypi | Ecosystem::Unknown => {
@@ -159,6 +159,19 @@ impl Package {
                 }
             }
         }
+    }
+}
+
+/// Inside a nested archive, the path relative to that archive's own top folder:
+/// `vendor/x-1.0.tar.gz!x-1.0/setup.py` is that sdist's `setup.py`.
+fn nested_rel(rel: &str) -> &str {
+    match rel.rsplit_once('!') {
+        Some((_, inner)) => inner
+            .split_once('/')
+            .map(|(_, rest)| rest)
+            .filter(|r| !r.is_empty())
+            .unwrap_or(inner),
+        None => rel,
     }
 }
 

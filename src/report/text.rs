@@ -36,13 +36,17 @@ pub fn render(report: &ScanReport, verbose: bool) -> String {
             .iter()
             .filter(|f| verbose || f.severity >= Severity::Medium || p.verdict != Verdict::Clean);
         for f in shown {
+            let at = if f.file.is_empty() {
+                String::new()
+            } else {
+                format!(" {}:{}", f.file, f.line)
+            };
             let _ = writeln!(
                 out,
-                "    [{}] {} {}:{}  ({}, {} confidence)",
+                "    [{}] {}{}  ({}, {} confidence)",
                 format!("{:?}", f.severity).to_lowercase(),
                 f.rule,
-                f.file,
-                f.line,
+                at,
                 format!("{:?}", f.phase).to_lowercase(),
                 format!("{:?}", f.confidence).to_lowercase(),
             );

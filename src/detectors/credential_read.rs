@@ -1,0 +1,51 @@
+//! Reading credentials: SSH keys, cloud and registry tokens, browser password and cookie
+//! stores, Discord/Telegram sessions, crypto wallets, `/etc/passwd`. The paths are data
+//! (`rules/data/credentials.txt`).
+
+use super::{at_call, calls, runs_unasked, when, Ctx, Detector};
+use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::lang::sensitive::credential_path;
+
+pub const DETECTOR: Detector = Detector {
+    rules: &["credential-read"],
+    run,
+};
+
+fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for (f, c) in calls(ctx) {
+        if c.write_target().is_some() || c.shell.is_some() && c.callee == "sh.>" {
+            continue;
+        }
+        let texts = c
+            .args
+            .iter()
+            .chain(c.receiver.as_ref())
+            .filter_map(|v| v.text.as_deref());
+        let Some((text, what)) = texts
+            .filter_map(|t| credential_path(t).map(|w| (t, w)))
+            .next()
+        else {
+            continue;
+        };
+        let phase = f.call_phase(c);
+        let (severity, confidence) = if runs_unasked(phase) {
+            (Severity::High, Confidence::High)
+        } else {
+            (Severity::High, Confidence::Medium)
+        };
+        out.push(at_call(
+            f,
+            c,
+            "credential-read",
+            Category::CredentialRead,
+            severity,
+            confidence,
+            format!(
+                "reaches for `{text}` (matches `{}`) with `{}` {}",
+                what.trim_start_matches('/'),
+                c.callee,
+                when(phase)
+            ),
+        ));
+    }
+}

@@ -1,0 +1,53 @@
+//! Data leaving the machine: a network send whose arguments carry secrets, the whole
+//! environment, or host and user names (the install-time beacon of dependency-confusion
+//! probes). The read and the send are one finding because the value flows between them.
+
+use super::{at_call, calls, runs_unasked, url_of, when, Ctx, Detector};
+use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::lang::catalog::Kinds;
+use crate::lang::facts::Labels;
+
+pub const DETECTOR: Detector = Detector {
+    rules: &["secret-exfiltration", "env-exfiltration", "host-beacon"],
+    run,
+};
+
+fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for (f, c) in calls(ctx) {
+        if !c.kinds.has(Kinds::SEND) {
+            continue;
+        }
+        let labels = c.arg_labels();
+        let (rule, what) = if labels.has(Labels::SECRET) {
+            ("secret-exfiltration", "credentials it read")
+        } else if labels.has(Labels::ENV) {
+            (
+                "env-exfiltration",
+                "the process environment (tokens, keys, CI secrets)",
+            )
+        } else if labels.has(Labels::HOSTINFO) {
+            (
+                "host-beacon",
+                "the host name, user name or working directory",
+            )
+        } else {
+            continue;
+        };
+        let phase = f.call_phase(c);
+        let (severity, confidence) = match (rule, runs_unasked(phase)) {
+            (_, true) => (Severity::Critical, Confidence::High),
+            ("host-beacon", false) => (Severity::Low, Confidence::Medium),
+            (_, false) => (Severity::High, Confidence::High),
+        };
+        let to = url_of(c).map(|u| format!(" to `{u}`")).unwrap_or_default();
+        out.push(at_call(
+            f,
+            c,
+            rule,
+            Category::Exfiltration,
+            severity,
+            confidence,
+            format!("sends {what}{to} with `{}` {}", c.callee, when(phase)),
+        ));
+    }
+}

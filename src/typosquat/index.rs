@@ -1,0 +1,170 @@
+//! The index of one ecosystem's popular names: hash maps from derived keys to the names that
+//! produce them, so a query looks up a few dozen keys instead of comparing against every name.
+//!
+//! One-edit neighbours are found with deletion neighbourhoods (symmetric delete): each popular
+//! name is stored under itself and every string one deletion away; two names within one
+//! insertion, deletion, substitution or adjacent swap share at least one such key.
+
+use std::collections::HashMap;
+
+use super::canonical::{split_scope, squash};
+use super::checks::{classify, Check};
+use super::forms::Forms;
+use super::policy;
+use super::popular::popular_list;
+use crate::ecosystem::Ecosystem;
+
+/// What a key was derived from; keys of different kinds never match each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum KeyKind {
+    Squashed,
+    Skeleton,
+    Deletion,
+    WordSet,
+    /// The squashed name without an ecosystem affix.
+    Core,
+    /// npm: the name part of a scoped name, or its scope and name run together.
+    Unscoped,
+}
+
+/// One popular name: as listed, and its comparison forms.
+struct Entry {
+    listed: &'static str,
+    forms: Forms,
+}
+
+/// The closest popular name a candidate imitates.
+pub(crate) struct Hit<'a> {
+    pub target: &'a str,
+    pub rank: usize,
+    pub check: Check,
+}
+
+pub(crate) struct Index {
+    eco: Ecosystem,
+    ranked: bool,
+    /// Popular names in rank order: entry `i` has rank `i + 1`.
+    entries: Vec<Entry>,
+    /// Canonical name to the best-ranked entry spelled that way.
+    by_canonical: HashMap<String, u32>,
+    by_key: HashMap<(KeyKind, String), Vec<u32>>,
+}
+
+/// About how many keys a popular name is stored under (its deletions dominate), to size the map.
+const KEYS_PER_NAME: usize = 16;
+
+/// The string of `chars` and every string one deletion away from it.
+fn deletion_neighbourhood(chars: &[char]) -> Vec<String> {
+    let mut keys: Vec<String> = (0..chars.len())
+        .map(|skip| {
+            let (head, tail) = (&chars[..skip], &chars[skip + 1..]);
+            head.iter().chain(tail).collect()
+        })
+        .collect();
+    keys.push(chars.iter().collect());
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// The keys under which `forms` is stored (for a popular name) or looked up (for a query).
+/// `stored` selects the storing side where the two differ.
+fn keys(forms: &Forms, eco: Ecosystem, stored: bool) -> Vec<(KeyKind, String)> {
+    let mut keys = vec![
+        (KeyKind::Squashed, forms.squashed.clone()),
+        (KeyKind::Skeleton, forms.skeleton.clone()),
+    ];
+    for key in deletion_neighbourhood(&forms.chars) {
+        keys.push((KeyKind::Deletion, key));
+    }
+    keys.extend(forms.word_set().map(|w| (KeyKind::WordSet, w)));
+    let affix_cores = forms.affix_cores(eco).into_iter().map(String::from);
+    if stored {
+        keys.extend(affix_cores.map(|core| (KeyKind::Core, core)));
+        if let Some((scope, name)) = split_scope(&forms.canonical) {
+            keys.push((KeyKind::Unscoped, name.to_string()));
+            keys.push((KeyKind::Unscoped, squash(scope) + &squash(name)));
+        }
+    } else {
+        // A query without its affix or version may be a popular name, or share its core.
+        for core in affix_cores {
+            keys.push((KeyKind::Squashed, core.clone()));
+            keys.push((KeyKind::Core, core));
+        }
+        keys.extend(forms.version_core().map(|core| (KeyKind::Squashed, core)));
+        match split_scope(&forms.canonical) {
+            Some((_, name)) => keys.push((KeyKind::Unscoped, name.to_string())),
+            None => {
+                keys.push((KeyKind::Unscoped, forms.canonical.clone()));
+                keys.push((KeyKind::Unscoped, forms.squashed.clone()));
+            }
+        }
+    }
+    keys
+}
+
+impl Index {
+    /// Builds the index of `eco`'s bundled list; `None` for an ecosystem without a list.
+    pub fn build(eco: Ecosystem) -> Option<Index> {
+        let list = popular_list(eco)?;
+        let mut index = Index {
+            eco,
+            ranked: list.ranked,
+            entries: Vec::with_capacity(list.names.len()),
+            by_canonical: HashMap::with_capacity(list.names.len()),
+            by_key: HashMap::with_capacity(list.names.len() * KEYS_PER_NAME),
+        };
+        for (id, listed) in list.names.into_iter().enumerate() {
+            let id = id as u32;
+            let forms = Forms::new(listed, eco);
+            index
+                .by_canonical
+                .entry(forms.canonical.clone())
+                .or_insert(id);
+            for key in keys(&forms, eco, true) {
+                let ids = index.by_key.entry(key).or_default();
+                if ids.last() != Some(&id) {
+                    ids.push(id);
+                }
+            }
+            index.entries.push(Entry { listed, forms });
+        }
+        Some(index)
+    }
+
+    /// The most popular name that `raw` imitates under the thresholds of `policy`, if any.
+    ///
+    /// A listed name is compared only with the names ranked above it. With `rank_blind`, its
+    /// own rank is then ignored by the rank rule, as if it were not popular itself.
+    pub fn check(&self, raw: &str, rank_blind: bool) -> Option<Hit<'_>> {
+        let query = Forms::new(raw, self.eco);
+        let own_rank = self
+            .by_canonical
+            .get(&query.canonical)
+            .map(|&id| id as usize + 1);
+        let policy_rank = own_rank.filter(|_| !rank_blind);
+        let mut ids: Vec<u32> = keys(&query, self.eco, false)
+            .into_iter()
+            .filter_map(|key| self.by_key.get(&key))
+            .flatten()
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .filter_map(|id| {
+                let entry = &self.entries[id as usize];
+                let rank = id as usize + 1;
+                if entry.forms.canonical == query.canonical || own_rank.is_some_and(|r| r <= rank) {
+                    return None;
+                }
+                let relation = classify(&query, &entry.forms, self.eco)?;
+                policy::counts(relation, policy_rank, rank, self.ranked).then_some(Hit {
+                    target: entry.listed,
+                    rank,
+                    check: relation.check,
+                })
+            })
+            .next()
+    }
+}

@@ -1,0 +1,233 @@
+//! The command line: exit codes CI relies on, and the JSON contract.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// A fresh folder under the system temp dir holding the named files.
+fn folder(tag: &str, files: &[(&str, Vec<u8>)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pkgwarden-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, data) in files {
+        std::fs::write(dir.join(name), data).unwrap();
+    }
+    dir
+}
+
+fn dropper() -> Vec<u8> {
+    gzip(&tar(
+        &files(&fixture("pypi/libpeshnx-sdist")),
+        "libpeshnx-0.1/",
+    ))
+}
+
+fn benign() -> Vec<u8> {
+    gzip(&tar(
+        &files(&fixture("pypi/cext-build")),
+        "fastcodec-2.3.0/",
+    ))
+}
+
+fn run(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_pkgwarden"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn exit_codes() {
+    let clean = folder("clean", &[("fastcodec-2.3.0.tar.gz", benign())]);
+    let bad = folder(
+        "bad",
+        &[
+            ("libpeshnx-0.1.tar.gz", dropper()),
+            ("fastcodec-2.3.0.tar.gz", benign()),
+        ],
+    );
+    let broken = folder(
+        "broken",
+        &[
+            ("fastcodec-2.3.0.tar.gz", benign()),
+            ("corrupt.tar.gz", gzip(b"x")[..12].to_vec()),
+        ],
+    );
+    assert_eq!(run(&["scan", clean.to_str().unwrap()]).0, 0);
+    assert_eq!(run(&["scan", bad.to_str().unwrap()]).0, 1);
+    assert_eq!(
+        run(&["scan", broken.to_str().unwrap()]).0,
+        2,
+        "an unscannable input without findings exits 2"
+    );
+    assert_eq!(run(&["scan", "/nonexistent/pkgwarden/input"]).0, 2);
+    assert_eq!(run(&["scan", "--no-such-flag", "x"]).0, 2);
+    assert_eq!(
+        run(&["scan", "--fail-on", "suspicious", clean.to_str().unwrap()]).0,
+        0
+    );
+}
+
+#[test]
+fn text_report_tells_the_libpeshnx_story() {
+    let dir = folder("text", &[("libpeshnx-0.1.tar.gz", dropper())]);
+    let (code, out) = run(&["scan", dir.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("MALICIOUS  libpeshnx 0.1 (pypi)"), "{out}");
+    assert!(
+        out.contains("dropper-chain libpeshnx-0.1/setup.py:17"),
+        "{out}"
+    );
+    assert!(out.contains("> r.urlretrieve(C2, AGENT)"), "{out}");
+    assert!(out.contains("1 packages: 1 malicious"), "{out}");
+}
+
+#[test]
+fn json_follows_the_contract_and_is_stable_across_thread_counts() {
+    let dir = folder(
+        "json",
+        &[
+            ("libpeshnx-0.1.tar.gz", dropper()),
+            ("fastcodec-2.3.0.tar.gz", benign()),
+            ("junk.zip", b"PK\x03\x04junk".to_vec()),
+        ],
+    );
+    let (code, out) = run(&[
+        "scan",
+        "--format",
+        "json",
+        "--jobs",
+        "1",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["tool"]["name"], "pkgwarden");
+    let packages = doc["packages"].as_array().unwrap();
+    let paths: Vec<&str> = packages
+        .iter()
+        .map(|p| p["path"].as_str().unwrap())
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+    for p in packages {
+        for key in [
+            "path",
+            "ecosystem",
+            "name",
+            "version",
+            "verdict",
+            "findings",
+            "errors",
+        ] {
+            assert!(p.get(key).is_some(), "package lacks {key}: {p}");
+        }
+        assert!(["pypi", "npm", "rubygems", "unknown"].contains(&p["ecosystem"].as_str().unwrap()));
+        assert!(
+            ["malicious", "suspicious", "clean", "error"].contains(&p["verdict"].as_str().unwrap())
+        );
+        for f in p["findings"].as_array().unwrap() {
+            for key in [
+                "rule",
+                "category",
+                "severity",
+                "confidence",
+                "phase",
+                "file",
+                "line",
+                "message",
+                "snippet",
+            ] {
+                assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
+            }
+            assert!(["critical", "high", "medium", "low", "info"]
+                .contains(&f["severity"].as_str().unwrap()));
+            assert!(["install", "import", "runtime", "metadata", "archive"]
+                .contains(&f["phase"].as_str().unwrap()));
+        }
+    }
+    let s = &doc["summary"];
+    assert_eq!(
+        (
+            s["packages"].as_u64(),
+            s["malicious"].as_u64(),
+            s["clean"].as_u64(),
+            s["error"].as_u64()
+        ),
+        (Some(3), Some(1), Some(1), Some(1))
+    );
+    assert!(s["seconds"].is_number());
+    let (_, out4) = run(&[
+        "scan",
+        "--format",
+        "json",
+        "--jobs",
+        "4",
+        dir.to_str().unwrap(),
+    ]);
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.contains("\"seconds\""))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        strip(&out),
+        strip(&out4),
+        "output differs between 1 and 4 threads"
+    );
+}
+
+#[test]
+fn check_name_exit_codes_and_json() {
+    let (code, out) = run(&[
+        "check-name",
+        "--format",
+        "json",
+        "diango",
+        "djago",
+        "dajngo",
+        "djanga",
+        "django",
+        "django-filter",
+    ]);
+    assert_eq!(code, 1);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let flagged: Vec<(&str, bool, Option<&str>)> = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap(),
+                r["flagged"].as_bool().unwrap(),
+                r["target"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        flagged,
+        [
+            ("diango", true, Some("django")),
+            ("djago", true, Some("django")),
+            ("dajngo", true, Some("django")),
+            ("djanga", true, Some("django")),
+            ("django", false, None),
+            ("django-filter", false, None)
+        ]
+    );
+    assert_eq!(run(&["check-name", "requests", "numpy"]).0, 0);
+    assert_eq!(run(&["check-name", "--ecosystem", "cobol", "x"]).0, 2);
+    assert_eq!(
+        run(&["check-name", "--from", "/nonexistent/requirements.txt"]).0,
+        2
+    );
+}

