@@ -7,6 +7,7 @@ use crate::lang::facts::{self, CallFact, FileFacts};
 use crate::lang::{self, Lang};
 use crate::package::{manifest, Package};
 use std::collections::HashSet;
+use std::time::Instant;
 
 /// setuptools commands whose override runs during `pip install` of an sdist.
 const INSTALL_COMMANDS: &[&str] = &[
@@ -73,13 +74,31 @@ impl SourceFile {
     }
 }
 
-/// Analyses every source file of the package.
-pub fn analyse(pkg: &Package, limits: &Limits) -> Vec<SourceFile> {
+/// Analyses every source file of the package, until `deadline` (the package's time
+/// limit, checked between files). Returns the files and, if the deadline cut the
+/// analysis short, the error saying how many files were left out.
+pub fn analyse(
+    pkg: &Package,
+    limits: &Limits,
+    deadline: Instant,
+) -> (Vec<SourceFile>, Option<String>) {
     let mut files = Vec::new();
-    for e in &pkg.entries {
-        let Some(lang) = Lang::of(&e.path).or_else(|| Lang::of_shebang(&e.data)) else {
-            continue;
-        };
+    let sources: Vec<_> = pkg
+        .entries
+        .iter()
+        .filter_map(|e| Some((e, Lang::of(&e.path).or_else(|| Lang::of_shebang(&e.data))?)))
+        .collect();
+    let mut timeout = None;
+    for (i, &(e, lang)) in sources.iter().enumerate() {
+        if Instant::now() > deadline {
+            timeout = Some(format!(
+                "analysis stopped at the time limit ({:?}): {} of {} source files not analysed",
+                limits.package_timeout,
+                sources.len() - i,
+                sources.len()
+            ));
+            break;
+        }
         let text = lang::decode_source(&e.data);
         let phase = pkg.phase_of(&e.path);
         let (facts, skipped) = if e.data.len() > limits.max_source_bytes {
@@ -110,7 +129,7 @@ pub fn analyse(pkg: &Package, limits: &Limits) -> Vec<SourceFile> {
     }
     mark_cmdclass(&mut files);
     propagate_imports(&mut files);
-    files
+    (files, timeout)
 }
 
 /// A module imported by code that runs unasked runs unasked too: `__init__.py` doing

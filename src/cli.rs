@@ -64,9 +64,24 @@ pub struct ScanArgs {
     /// Most entries read from one package.
     #[arg(long, default_value_t = Limits::default().max_entries)]
     pub max_entries: usize,
-    /// Seconds allowed for one package.
+    /// Largest uncompressed/compressed ratio before a stream or entry is a decompression bomb.
+    #[arg(long, default_value_t = Limits::default().max_ratio)]
+    pub max_ratio: u64,
+    /// Archives inside archives followed this many levels deep.
+    #[arg(long, default_value_t = Limits::default().max_nesting)]
+    pub max_nesting: u32,
+    /// Largest source file parsed, in bytes.
+    #[arg(long, default_value_t = Limits::default().max_source_bytes)]
+    pub max_source_bytes: usize,
+    /// Syntax nesting analysed; deeper code is cut off and noted.
+    #[arg(long, default_value_t = Limits::default().max_ast_depth)]
+    pub max_ast_depth: usize,
+    /// Seconds allowed for one package, reading and analysis together.
     #[arg(long, default_value_t = Limits::default().package_timeout.as_secs())]
     pub timeout: u64,
+    /// Seconds allowed for parsing one file.
+    #[arg(long, default_value_t = Limits::default().parse_timeout.as_secs())]
+    pub parse_timeout: u64,
 }
 
 impl ScanArgs {
@@ -75,7 +90,12 @@ impl ScanArgs {
             max_package_bytes: self.max_package_bytes,
             max_entry_bytes: self.max_entry_bytes,
             max_entries: self.max_entries,
+            max_ratio: self.max_ratio,
+            max_nesting: self.max_nesting,
+            max_source_bytes: self.max_source_bytes,
+            max_ast_depth: self.max_ast_depth,
             package_timeout: Duration::from_secs(self.timeout),
+            parse_timeout: Duration::from_secs(self.parse_timeout),
             ..Limits::default()
         };
         Config {

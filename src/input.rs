@@ -90,13 +90,27 @@ fn is_package_folder(dir: &Path) -> bool {
             .unwrap_or(false)
 }
 
+/// An archive by content, or by a package-archive name: a corrupt `.tar.gz` or an empty
+/// `.whl` is still a package, reported as one that cannot be read rather than skipped.
 fn is_archive_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if ARCHIVE_NAMES.iter().any(|ext| name.ends_with(ext)) {
+        return true;
+    }
     let mut head = [0u8; 512];
     let n = fs::File::open(path)
         .and_then(|mut f| read_up_to(&mut f, &mut head))
         .unwrap_or(0);
     sniff::sniff(&head[..n]).is_archive()
 }
+
+/// File name endings of package archives.
+const ARCHIVE_NAMES: &[&str] = &[
+    ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".zip", ".whl", ".egg", ".gem",
+];
 
 fn read_up_to(f: &mut fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;

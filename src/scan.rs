@@ -79,17 +79,20 @@ pub fn scan(inputs: &[PathBuf], config: &Config) -> ScanReport {
 /// Scans one package; a panic inside becomes the package's error.
 pub fn scan_isolated(target: &Target, limits: &Limits) -> PackageReport {
     let path = target.path().display().to_string();
-    match catch_unwind(AssertUnwindSafe(|| scan_target(target, limits))) {
-        Ok(report) => report,
-        Err(panic) => {
-            let msg = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown panic".into());
-            error_report(path, format!("internal error while scanning: {msg}"))
-        }
-    }
+    isolate(|| scan_target(target, limits))
+        .unwrap_or_else(|msg| error_report(path, format!("internal error while scanning: {msg}")))
+}
+
+/// Runs `job`, turning a panic into `Err` with the panic's message. The job's state is
+/// dropped with the panic and never looked at again, so unwind safety holds.
+pub fn isolate<T>(job: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(job)).map_err(|panic| {
+        panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown panic".into())
+    })
 }
 
 fn error_report(path: String, error: String) -> PackageReport {
@@ -108,11 +111,12 @@ fn error_report(path: String, error: String) -> PackageReport {
 
 fn scan_target(target: &Target, limits: &Limits) -> PackageReport {
     let path = target.path().display().to_string();
+    let deadline = Instant::now() + limits.package_timeout;
     let contents = match read_target(target, limits) {
         Ok(c) => c,
         Err(e) => return error_report(path, e),
     };
-    scan_contents(path, contents, limits)
+    scan_contents(path, contents, limits, deadline)
 }
 
 fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
@@ -157,14 +161,20 @@ fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
 
 /// Scans one package held in memory (`path` is how it is named in the report).
 pub fn scan_bytes(path: &str, bytes: &[u8], limits: &Limits) -> PackageReport {
+    let deadline = Instant::now() + limits.package_timeout;
     match archive::read_archive(bytes, limits) {
-        Ok(contents) => scan_contents(path.to_string(), contents, limits),
+        Ok(contents) => scan_contents(path.to_string(), contents, limits, deadline),
         Err(e) => error_report(path.to_string(), e),
     }
 }
 
-/// Analyses what was read from one package.
-pub fn scan_contents(path: String, contents: Contents, limits: &Limits) -> PackageReport {
+/// Analyses what was read from one package, stopping at `deadline` (the package's time limit).
+pub fn scan_contents(
+    path: String,
+    contents: Contents,
+    limits: &Limits,
+    deadline: Instant,
+) -> PackageReport {
     let file_name = path.rsplit(['/', '\\']).next().unwrap_or(&path).to_string();
     let Contents {
         entries,
@@ -172,7 +182,8 @@ pub fn scan_contents(path: String, contents: Contents, limits: &Limits) -> Packa
         mut errors,
     } = contents;
     let package = Package::new(entries, &file_name);
-    let files = analysis::analyse(&package, limits);
+    let (files, timeout) = analysis::analyse(&package, limits, deadline);
+    errors.extend(timeout);
     let mut findings = detectors::run_all(&Ctx {
         package: &package,
         files: &files,

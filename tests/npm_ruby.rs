@@ -88,7 +88,8 @@ fn bin_script_without_extension_is_analysed_as_javascript() {
     let bytes = gzip(&tar(&files(&fixture("npm/cli-git")), "package/"));
     let contents = pkgwarden::archive::read_archive(&bytes, &Default::default()).unwrap();
     let pkg = pkgwarden::package::Package::new(contents.entries, "git-short-log-1.0.0.tgz");
-    let analysed = pkgwarden::analysis::analyse(&pkg, &Default::default());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let (analysed, _) = pkgwarden::analysis::analyse(&pkg, &Default::default(), deadline);
     let bin = analysed
         .iter()
         .find(|f| f.path == "package/bin/gsl")

@@ -2,32 +2,42 @@
 //!
 //! Exceeding a cap stops reading that part of the package and is reported: as an
 //! `archive-anomaly` finding when the excess is itself evidence (a decompression bomb,
-//! a flood of entries), as a per-package error when the package simply cannot be read.
+//! a flood of entries), as a per-package error when the package simply cannot be read
+//! completely (the time limit, a file too large to parse). Each cap has a `scan` flag;
+//! the defaults below are what a real package never comes near.
 
 use std::time::{Duration, Instant};
 
 /// Limits applied to each package.
 #[derive(Debug, Clone)]
 pub struct Limits {
-    /// Total uncompressed bytes read from one package, nested archives included.
+    /// Total uncompressed bytes read from one package, nested archives included; also the
+    /// largest archive file read into memory. Default 512 MiB (`--max-package-bytes`).
     pub max_package_bytes: u64,
-    /// Uncompressed bytes read from one archive entry.
+    /// Uncompressed bytes read from one archive entry; the rest is not read. Default
+    /// 64 MiB (`--max-entry-bytes`).
     pub max_entry_bytes: u64,
-    /// Uncompressed size over compressed size beyond which an archive is a bomb
-    /// (only checked once more than `ratio_floor_bytes` have been inflated).
+    /// Uncompressed size over compressed size beyond which a stream or entry is a bomb.
+    /// Default 100 (`--max-ratio`); real packages compress 3–10x, text at most ~30x.
     pub max_ratio: u64,
+    /// The ratio is only judged past this many inflated bytes, so small, highly
+    /// compressible files are not bombs. Default 16 MiB.
     pub ratio_floor_bytes: u64,
-    /// Entries read from one package.
+    /// Entries read from one package. Default 50,000 (`--max-entries`); the largest
+    /// real sdists hold a few thousand files.
     pub max_entries: usize,
     /// Archives inside archives followed this deep (the package itself is depth 0).
+    /// Default 8 (`--max-nesting`): a gem is 2 deep, a vendored wheel in an sdist 2 or 3.
     pub max_nesting: u32,
-    /// Source files larger than this are not parsed.
+    /// Source files larger than this are not parsed (reported as a note). Default
+    /// 16 MiB (`--max-source-bytes`).
     pub max_source_bytes: usize,
     /// Syntax nesting followed by the frontends; deeper code is cut and reported.
+    /// Default 200 (`--max-ast-depth`), CPython's own limit on nested brackets.
     pub max_ast_depth: usize,
-    /// Wall time for one package.
+    /// Wall time for one package, reading and analysis together. Default 60 s (`--timeout`).
     pub package_timeout: Duration,
-    /// Wall time for parsing one file.
+    /// Wall time for parsing one file with tree-sitter. Default 10 s (`--parse-timeout`).
     pub parse_timeout: Duration,
 }
 

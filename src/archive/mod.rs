@@ -7,16 +7,21 @@
 //! `archive-anomaly` finding and the rest of the package is still read.
 
 pub mod folder;
+mod guard;
 pub mod limits;
+mod record;
 pub mod sniff;
 mod tar_reader;
 mod zip_reader;
 
 use crate::finding::{Category, Confidence, Finding, Phase, Severity};
+use guard::{Counted, Guard, Trip};
 use limits::Limits;
 use sniff::Format;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::io::Read;
+use std::rc::Rc;
 use std::time::Instant;
 
 /// One file of a package.
@@ -67,6 +72,8 @@ pub(crate) struct Reader<'l> {
     deadline: Instant,
     stopped: bool,
     seen: HashMap<String, u64>,
+    /// Set by a decompression [`Guard`] that stopped its stream, read by [`Reader::stream`].
+    trip: Rc<Cell<Option<Trip>>>,
     out: Contents,
 }
 
@@ -80,6 +87,7 @@ impl<'l> Reader<'l> {
             deadline: Instant::now() + limits.package_timeout,
             stopped: false,
             seen: HashMap::new(),
+            trip: Rc::new(Cell::new(None)),
             out: Contents::default(),
         }
     }
@@ -91,13 +99,24 @@ impl<'l> Reader<'l> {
     /// True once a package-wide limit was hit: callers stop reading.
     pub(crate) fn stopped(&mut self) -> bool {
         if !self.stopped && Instant::now() > self.deadline {
+            self.time_up();
+        }
+        self.stopped
+    }
+
+    fn time_up(&mut self) {
+        if !self.stopped {
             self.error(format!(
                 "reading stopped at the time limit ({:?})",
                 self.limits.package_timeout
             ));
             self.stopped = true;
         }
-        self.stopped
+    }
+
+    /// True while a guard's stop is pending: the read errors it causes are not news.
+    pub(crate) fn tripped(&self) -> bool {
+        self.trip.get().is_some()
     }
 
     pub(crate) fn error(&mut self, msg: String) {
@@ -129,28 +148,54 @@ impl<'l> Reader<'l> {
         match sniff::sniff(bytes) {
             Format::Zip => zip_reader::read(self, prefix, bytes, depth),
             Format::Tar => tar_reader::read(self, prefix, bytes, depth),
-            Format::Gzip => self.stream(prefix, flate2::read::GzDecoder::new(bytes), depth),
-            Format::Bzip2 => self.stream(prefix, bzip2::read::BzDecoder::new(bytes), depth),
+            // Every member: gzip, Python's tarfile and pip read concatenated members as one
+            // stream, so a payload in a second member must not be invisible here.
+            Format::Gzip => self.stream(prefix, bytes, depth, flate2::read::MultiGzDecoder::new),
+            Format::Bzip2 => self.stream(prefix, bytes, depth, bzip2::read::MultiBzDecoder::new),
             // The memory cap keeps a hostile dictionary size from allocating gigabytes.
-            Format::Xz => self.stream(
-                prefix,
-                lzma_rust2::XzReader::new_mem_limit(bytes, true, 128 * 1024),
-                depth,
-            ),
+            Format::Xz => self.stream(prefix, bytes, depth, |i| {
+                lzma_rust2::XzReader::new_mem_limit(i, true, 128 * 1024)
+            }),
             Format::Other => {}
         }
     }
 
     /// A compressed stream: a tar inside is read entry by entry as it inflates; anything
-    /// else is one file (gem `metadata.gz`), kept under the stream's own name.
-    fn stream<R: Read>(&mut self, prefix: &str, decoder: R, depth: u32) {
-        let mut decoder = std::io::BufReader::with_capacity(256 << 10, decoder);
+    /// else is one file (gem `metadata.gz`), kept under the stream's own name. The
+    /// decoder runs behind a [`Guard`], so a bomb stops mid-read, skipped tar content included.
+    fn stream<'b, D: Read>(
+        &mut self,
+        prefix: &str,
+        bytes: &'b [u8],
+        depth: u32,
+        decoder: impl FnOnce(Counted<&'b [u8]>) -> D,
+    ) {
+        let consumed = Rc::new(Cell::new(0));
+        let decoder = decoder(Counted::new(bytes, consumed.clone()));
+        let guard = Guard::new(
+            decoder,
+            consumed,
+            self.limits,
+            self.deadline,
+            self.trip.clone(),
+        );
+        self.stream_contents(
+            prefix,
+            std::io::BufReader::with_capacity(256 << 10, guard),
+            depth,
+        );
+        self.report_trip(prefix);
+    }
+
+    fn stream_contents<R: Read>(&mut self, prefix: &str, mut decoder: R, depth: u32) {
         let mut head = Vec::with_capacity(512);
         if let Err(e) = (&mut decoder).take(512).read_to_end(&mut head) {
-            self.error(format!(
-                "{}: corrupt compressed stream: {e}",
-                display(prefix)
-            ));
+            if !self.tripped() {
+                self.error(format!(
+                    "{}: corrupt compressed stream: {e}",
+                    display(prefix)
+                ));
+            }
             return;
         }
         let chained = std::io::Cursor::new(head.clone()).chain(decoder);
@@ -162,6 +207,39 @@ impl<'l> Reader<'l> {
             if let Some(data) = self.read_entry(name, chained) {
                 self.keep(name.to_string(), data, depth);
             }
+        }
+    }
+
+    /// Turns a guard's stop into the finding or error it stands for, and stops reading.
+    fn report_trip(&mut self, prefix: &str) {
+        let name = display(prefix).to_string();
+        match self.trip.take() {
+            None => {}
+            Some(Trip::Ratio { out, consumed }) => {
+                self.anomaly(
+                    "decompression-bomb",
+                    Severity::High,
+                    &name,
+                    format!(
+                        "compressed stream inflates more than {}x ({out} bytes from {consumed} compressed); reading stopped",
+                        self.limits.max_ratio
+                    ),
+                );
+                self.stopped = true;
+            }
+            Some(Trip::Size { out }) => {
+                self.anomaly(
+                    "oversized-package",
+                    Severity::Medium,
+                    &name,
+                    format!(
+                        "compressed stream holds more than {} bytes ({out} read); reading stopped",
+                        self.limits.max_package_bytes
+                    ),
+                );
+                self.stopped = true;
+            }
+            Some(Trip::Time) => self.time_up(),
         }
     }
 
@@ -177,7 +255,9 @@ impl<'l> Reader<'l> {
         self.inflated += data.len() as u64;
         let mut complete = true;
         if let Err(e) = result {
-            self.error(format!("{name}: read failed ({e}); content is partial"));
+            if !self.tripped() {
+                self.error(format!("{name}: read failed ({e}); content is partial"));
+            }
             complete = false;
         }
         if data.len() as u64 > budget {

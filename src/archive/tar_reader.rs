@@ -24,10 +24,12 @@ pub(super) fn read_stream<R: Read>(r: &mut Reader, prefix: &str, input: R, depth
         let mut entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                r.error(format!(
-                    "{}: truncated or corrupt tar ({e}); later entries are missing",
-                    label(prefix)
-                ));
+                if !r.tripped() {
+                    r.error(format!(
+                        "{}: truncated or corrupt tar ({e}); later entries are missing",
+                        label(prefix)
+                    ));
+                }
                 return;
             }
         };

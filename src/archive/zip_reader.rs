@@ -1,9 +1,11 @@
 //! Zip archives: wheels, eggs, zip sdists. Entries are read through the central
-//! directory, each within the reader's budgets.
+//! directory, each within the reader's budgets; the raw archive is in memory, its size
+//! capped by `max_package_bytes` before it was read.
 
-use super::Reader;
+use super::{record, Reader};
 use crate::finding::Severity;
 use std::io::{Cursor, Read};
+use zip::result::ZipError;
 
 pub(super) fn read(r: &mut Reader, prefix: &str, bytes: &[u8], depth: u32) {
     let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
@@ -11,11 +13,12 @@ pub(super) fn read(r: &mut Reader, prefix: &str, bytes: &[u8], depth: u32) {
         Err(e) => {
             let at = prefix.trim_end_matches('!');
             return r.error(format!(
-                "{}: corrupt zip ({e})",
+                "{}: corrupt zip ({e}); nothing could be read",
                 if at.is_empty() { "archive" } else { at }
             ));
         }
     };
+    let mut record = record::Record::default();
     for i in 0..archive.len() {
         if r.stopped() {
             return;
@@ -26,18 +29,14 @@ pub(super) fn read(r: &mut Reader, prefix: &str, bytes: &[u8], depth: u32) {
             .map(|n| n.into_owned())
             .unwrap_or_else(|| format!("entry-{i}"));
         let path = format!("{prefix}{name}");
+        if !r.count_entry(&path) {
+            return;
+        }
+        r.check_name(&name);
         let mut file = match archive.by_index(i) {
             Ok(f) => f,
-            Err(e)
-                if e.to_string().to_ascii_lowercase().contains("password")
-                    || e.to_string().contains("encrypt") =>
-            {
-                r.anomaly(
-                    "encrypted-entry",
-                    Severity::Medium,
-                    &path,
-                    "encrypted entry; its content cannot be inspected".into(),
-                );
+            Err(ZipError::UnsupportedArchive(ZipError::PASSWORD_REQUIRED)) => {
+                encrypted(r, &path);
                 continue;
             }
             Err(e) => {
@@ -45,20 +44,11 @@ pub(super) fn read(r: &mut Reader, prefix: &str, bytes: &[u8], depth: u32) {
                 continue;
             }
         };
-        if !r.count_entry(&path) {
-            return;
-        }
-        r.check_name(&name);
         if file.is_dir() {
             continue;
         }
         if file.encrypted() {
-            r.anomaly(
-                "encrypted-entry",
-                Severity::Medium,
-                &path,
-                "encrypted entry; its content cannot be inspected".into(),
-            );
+            encrypted(r, &path);
             continue;
         }
         let mode = file.unix_mode().unwrap_or(0);
@@ -76,9 +66,42 @@ pub(super) fn read(r: &mut Reader, prefix: &str, bytes: &[u8], depth: u32) {
                 format!("file mode {mode:o} sets setuid/setgid"),
             );
         }
+        if declares_bomb(r, &path, file.size(), file.compressed_size()) {
+            continue;
+        }
         if let Some(data) = r.read_entry(&path, &mut file) {
             r.check_duplicate(&path, &data.0);
+            record.saw(&name, &data);
             r.keep(path, data, depth);
         }
     }
+    record.check(r, prefix);
+}
+
+fn encrypted(r: &mut Reader, path: &str) {
+    r.anomaly(
+        "encrypted-entry",
+        Severity::Medium,
+        path,
+        "encrypted entry; its content cannot be inspected".into(),
+    );
+}
+
+/// The central directory states each entry's sizes: an entry that claims to inflate past
+/// the ratio cap is reported and skipped without inflating a byte of it.
+fn declares_bomb(r: &mut Reader, path: &str, size: u64, compressed: u64) -> bool {
+    let limits = r.limits;
+    if size <= limits.ratio_floor_bytes || size / compressed.max(1) <= limits.max_ratio {
+        return false;
+    }
+    r.anomaly(
+        "decompression-bomb",
+        Severity::High,
+        path,
+        format!(
+            "entry declares {size} bytes from {compressed} compressed (over {}x); not inflated",
+            limits.max_ratio
+        ),
+    );
+    true
 }

@@ -180,27 +180,36 @@ pub fn extract(module: Module) -> FileFacts {
 
 /// Scopes that run when the file runs: top level, class bodies, and functions named by
 /// a call that itself runs on load (a fixpoint: `main()` at top level calling `drop()`).
+/// A worklist, so a chain of 50,000 functions each calling the next stays linear.
 fn mark_on_load(calls: &mut [CallFact], defs: &[DefFact], classes: &HashSet<String>) {
+    let mut called_from: HashMap<&str, Vec<&str>> = HashMap::new();
+    for c in calls.iter() {
+        called_from
+            .entry(&c.scope)
+            .or_default()
+            .push(c.callee.rsplit('.').next().unwrap_or(&c.callee));
+    }
+    let mut defined: HashMap<&str, Vec<&DefFact>> = HashMap::new();
+    for d in defs {
+        defined.entry(&d.name).or_default().push(d);
+    }
     let mut loaded: HashSet<String> = HashSet::from([String::new()]);
     loaded.extend(classes.iter().cloned());
-    loop {
-        let called: HashSet<&str> = calls
-            .iter()
-            .filter(|c| loaded.contains(&c.scope))
-            .map(|c| c.callee.rsplit('.').next().unwrap_or(&c.callee))
-            .collect();
-        let before = loaded.len();
-        for d in defs {
-            if called.contains(d.name.as_str()) {
-                loaded.insert(d.scope.clone());
+    let mut todo: Vec<String> = loaded.iter().cloned().collect();
+    while let Some(scope) = todo.pop() {
+        for name in called_from.get(scope.as_str()).into_iter().flatten() {
+            for d in defined.get(name).into_iter().flatten() {
+                let mut run = vec![d.scope.clone()];
                 if d.kind == DefKind::Class {
                     // Instantiating a class runs its constructor.
-                    loaded.insert(format!("{}.__init__", d.scope));
+                    run.push(format!("{}.__init__", d.scope));
+                }
+                for s in run {
+                    if loaded.insert(s.clone()) {
+                        todo.push(s);
+                    }
                 }
             }
-        }
-        if loaded.len() == before {
-            break;
         }
     }
     for c in calls {

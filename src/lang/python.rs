@@ -47,28 +47,56 @@ fn fallback(source: &str, limits: &Limits, reason: String) -> Module {
 }
 
 /// rustpython's parser and its AST drop recurse once per nesting level, so a 200,000-term
-/// expression or 50,000 nested brackets would overflow any thread's stack. Such files go
-/// straight to tree-sitter, whose cursor walk is iterative.
+/// expression, 50,000 nested brackets or `not not not ...` would overflow any thread's
+/// stack. Such files go straight to tree-sitter, whose cursor walk is iterative.
+///
+/// Nesting comes from brackets, and within one logical line from operators and from the
+/// keywords that nest an expression (`not`, `lambda`, `await`, `if`/`else`, `yield`):
+/// both are counted, the second per logical line (a backslash continues the line).
 fn too_deep_for_rustpython(source: &str, limits: &Limits) -> Option<String> {
+    let max_operators = limits.max_ast_depth * 50;
     let mut depth = 0usize;
     let mut max_depth = 0usize;
     let mut operators_in_line = 0usize;
-    for b in source.bytes() {
+    let mut previous = 0u8;
+    let bytes = source.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if operators_in_line > max_operators {
+            return Some("an expression too long for the primary parser".to_string());
+        }
+        let b = bytes[i];
         match b {
+            // Each opening also counts as an operator: `x[0][0][0]...` and `f()()()...`
+            // nest without ever being more than one bracket deep.
             b'(' | b'[' | b'{' => {
                 depth += 1;
                 max_depth = max_depth.max(depth);
+                operators_in_line += 1;
             }
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'^' | b'<' | b'>' | b'.' => {
-                operators_in_line += 1;
-                if operators_in_line > limits.max_ast_depth * 50 {
-                    return Some("an expression too long for the primary parser".to_string());
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'^' | b'<' | b'>' | b'.' | b'~'
+            | b'@' => operators_in_line += 1,
+            b'\n' if depth == 0 && !continued(&bytes[..i]) => operators_in_line = 0,
+            b'a'..=b'z' if !is_ident_byte(previous) => {
+                let word_len = bytes[i..].iter().take_while(|c| is_ident_byte(**c)).count();
+                if matches!(
+                    &bytes[i..i + word_len],
+                    b"not" | b"lambda" | b"await" | b"if" | b"else" | b"yield"
+                ) {
+                    operators_in_line += 1;
                 }
+                previous = bytes[i + word_len - 1];
+                i += word_len;
+                continue;
             }
-            b'\n' if depth == 0 => operators_in_line = 0,
             _ => {}
         }
+        previous = b;
+        i += 1;
+    }
+    if operators_in_line > max_operators {
+        return Some("an expression too long for the primary parser".to_string());
     }
     (max_depth > limits.max_ast_depth).then(|| {
         format!(
@@ -76,6 +104,18 @@ fn too_deep_for_rustpython(source: &str, limits: &Limits) -> Option<String> {
             limits.max_ast_depth
         )
     })
+}
+
+/// True if the line ending here ends in a backslash (`\\` before `\n` or `\r\n`).
+fn continued(before: &[u8]) -> bool {
+    before
+        .strip_suffix(b"\r")
+        .unwrap_or(before)
+        .ends_with(b"\\")
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 struct Lowerer {

@@ -58,6 +58,7 @@ fn parse_into(line: &str, nesting: usize, out: &mut Vec<ShellCmd>) {
     if nesting > MAX_NESTING {
         return;
     }
+    let first = out.len();
     let mut nested = Vec::new();
     let toks = lex(line, &mut nested);
     for inner in nested {
@@ -70,16 +71,15 @@ fn parse_into(line: &str, nesting: usize, out: &mut Vec<ShellCmd>) {
     let flush = |words: &mut Vec<String>, cur: &mut ShellCmd, out: &mut Vec<ShellCmd>| {
         let mut w = std::mem::take(words);
         // Leading `VAR=value` assignments are not the program.
-        while w.first().is_some_and(|x| is_assignment(x)) {
-            w.remove(0);
-        }
+        let assignments = w.iter().take_while(|x| is_assignment(x)).count();
+        w.drain(..assignments);
         if w.is_empty() {
             *cur = ShellCmd::default();
             return;
         }
         let mut cmd = std::mem::take(cur);
-        cmd.program = w.remove(0);
-        cmd.args = w;
+        cmd.args = w.split_off(1);
+        cmd.program = w.pop().unwrap_or_default();
         expand(cmd, nesting, out);
     };
     for t in toks {
@@ -113,14 +113,15 @@ fn parse_into(line: &str, nesting: usize, out: &mut Vec<ShellCmd>) {
         }
     }
     flush(&mut words, &mut cur, out);
-    // Fill in pipe targets now that every command is known.
-    for i in 0..out.len() {
-        if out[i].pipe_to.as_deref() == Some("") {
-            let next = out[i + 1..]
-                .iter()
-                .find(|c| !WRAPPERS.contains(&c.name()))
-                .map(|c| c.name().to_string());
-            out[i].pipe_to = next;
+    // Fill in pipe targets now that every command is known: the first command after each
+    // that is not a wrapper (one backward pass, so `a|nohup|nohup|...` stays linear).
+    let mut next: Option<String> = None;
+    for c in out[first..].iter_mut().rev() {
+        if c.pipe_to.as_deref() == Some("") {
+            c.pipe_to = next.clone();
+        }
+        if !WRAPPERS.contains(&c.name()) {
+            next = Some(c.name().to_string());
         }
     }
     out.retain(|c| c.redirects.iter().all(|(op, _)| op != "<") || !c.program.is_empty());
@@ -160,6 +161,9 @@ fn expand(mut cmd: ShellCmd, nesting: usize, out: &mut Vec<ShellCmd>) {
     });
     let (background, redirects) = (cmd.background, cmd.redirects.clone());
     out.push(cmd);
+    if nesting > MAX_NESTING {
+        return; // `nohup nohup nohup ...` a hundred thousand times deep
+    }
     if let Some(line) = inner_line {
         let before = out.len();
         parse_into(&line, nesting + 1, out);
@@ -466,6 +470,18 @@ mod tests {
         assert_eq!(names(line), ["powershell", "iwr"]);
         assert!(is_encoded_command_flag("-EncodedCommand") && is_encoded_command_flag("-e"));
         assert!(!is_encoded_command_flag("-ExecutionPolicy"));
+    }
+
+    #[test]
+    fn hostile_lines_stay_linear_and_shallow() {
+        let wrappers = "nohup ".repeat(100_000) + "x";
+        assert!(parse(&wrappers).len() <= MAX_NESTING + 2);
+        let pipes = "curl x".to_string() + &"|nohup".repeat(100_000) + "|sh";
+        assert_eq!(parse(&pipes)[0].pipe_to.as_deref(), Some("sh"));
+        let assignments = "A=1 ".repeat(100_000) + "curl x";
+        assert_eq!(names(&assignments), ["curl"]);
+        let substitutions = "$(".repeat(50_000) + "id" + &")".repeat(50_000);
+        assert!(parse(&substitutions).len() < 100);
     }
 
     #[test]

@@ -73,6 +73,13 @@ impl Package {
             } else {
                 self.gem = Some(GemSpec::default());
             }
+            if rels.iter().any(|r| r == "metadata.gz")
+                && !rels.iter().any(|r| r.starts_with("data.tar.gz!"))
+            {
+                self.errors.push(
+                    "gem has no readable data.tar.gz: its files could not be analysed".into(),
+                );
+            }
         } else if let Some(text) = self.text("package.json") {
             self.ecosystem = Ecosystem::Npm;
             match manifest::package_json(&text) {
