@@ -130,37 +130,34 @@ pub fn analyse(
     }
     mark_cmdclass(&mut files);
     propagate_imports(&mut files);
+    propagate_install_calls(&mut files);
     (files, timeout)
 }
 
 /// A module imported by code that runs unasked runs unasked too: `__init__.py` doing
 /// `from .core import x` runs `core.py`'s top level on import, setup.py importing a
 /// local helper runs it at install, and so does an npm install script's
-/// `require('./lib/x')` or an extconf.rb's `require_relative 'x'`. Modules are matched by
-/// their last name component, repeated until nothing changes.
+/// `require('./lib/x')` or an extconf.rb's `require_relative 'x'`. Imports are resolved
+/// to files by path (`resolve_module`), repeated until nothing changes.
 fn propagate_imports(files: &mut [SourceFile]) {
     loop {
         let mut changed = false;
         for i in 0..files.len() {
-            let lang = files[i].lang;
             if !matches!(files[i].phase, Phase::Install | Phase::Import) {
                 continue;
             }
             let phase = files[i].phase;
-            let imported: HashSet<String> = files[i]
+            let mut reached: HashSet<usize> = files[i]
                 .facts
                 .imports
                 .iter()
-                .filter_map(|(m, _)| imported_module(lang, m))
+                .flat_map(|(m, _)| resolve_module(files, i, m))
                 .collect();
             let started = started_files(&files[i]);
-            for f in files.iter_mut() {
-                let name = f.path.rsplit(['/', '!']).next().unwrap_or(&f.path);
-                let reached = (f.lang == lang
-                    && module_name(&f.path).is_some_and(|m| imported.contains(m)))
-                    || started.contains(name);
-                if f.phase == Phase::Runtime && reached {
-                    f.phase = phase;
+            reached.extend((0..files.len()).filter(|&j| started.contains(base_name(&files[j].path))));
+            for j in reached {
+                if files[j].phase == Phase::Runtime {
+                    files[j].phase = phase;
                     changed = true;
                 }
             }
@@ -169,6 +166,109 @@ fn propagate_imports(files: &mut [SourceFile]) {
             break;
         }
     }
+}
+
+/// A function called by install-time code runs at install, wherever it is defined:
+/// a cmdclass `run()` calling `helpers.beacon()` makes `beacon` in the package's
+/// `helpers` module install-time code; a bare `beacon()` means the caller's own file.
+fn propagate_install_calls(files: &mut [SourceFile]) {
+    loop {
+        let mut targets: Vec<(usize, String)> = Vec::new();
+        for (i, f) in files.iter().enumerate() {
+            for c in f.facts.calls.iter().filter(|c| c.shell.is_none() && f.call_phase(c) == Phase::Install) {
+                match c.callee.rsplit_once('.') {
+                    Some((module, name)) => {
+                        targets.extend(resolve_module(files, i, module).into_iter().map(|j| (j, name.to_string())))
+                    }
+                    None => targets.push((i, c.callee.clone())),
+                }
+            }
+        }
+        let mut changed = false;
+        for (j, name) in targets {
+            let f = &mut files[j];
+            if f.phase == Phase::Install || f.install_scopes.contains(&name) {
+                continue;
+            }
+            if f.facts.defs.iter().any(|d| d.scope == name) {
+                f.install_scopes.insert(name);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// The files of the package an import of `module` from file `from` may load. Python
+/// dotted names match the end of a file's path (`pkg.core` is `.../pkg/core.py` or
+/// `.../pkg/core/__init__.py`); relative JavaScript paths are resolved against the
+/// importer's folder; Ruby features match by file name. When several files match, the
+/// ones sharing the most folders with the importer win, so `from . import xfr` in
+/// `dns/__init__.py` means `dns/xfr.py`, not `examples/xfr.py`.
+fn resolve_module(files: &[SourceFile], from: usize, module: &str) -> Vec<usize> {
+    let importer = &files[from];
+    let dir = importer.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let candidates: Vec<usize> = match importer.lang {
+        Lang::Python | Lang::Pth => {
+            let key = module.trim_start_matches('.').replace('.', "/");
+            if key.is_empty() {
+                return Vec::new();
+            }
+            (0..files.len())
+                .filter(|&j| files[j].lang == Lang::Python && j != from)
+                .filter(|&j| {
+                    let p = files[j].path.rsplit('!').next().unwrap_or(&files[j].path);
+                    let stem = p.strip_suffix("/__init__.py").or_else(|| p.strip_suffix(".py")).unwrap_or("");
+                    stem == key || stem.ends_with(&format!("/{key}"))
+                })
+                .collect()
+        }
+        Lang::JavaScript if module.starts_with('.') => {
+            let target = normalize_path(&format!("{dir}/{module}"));
+            (0..files.len())
+                .filter(|&j| {
+                    let p = &files[j].path;
+                    ["", ".js", ".cjs", ".mjs", "/index.js"].iter().any(|e| *p == format!("{target}{e}"))
+                })
+                .collect()
+        }
+        Lang::Ruby => {
+            let name = module.rsplit('/').next().unwrap_or(module).trim_end_matches(".rb");
+            (0..files.len())
+                .filter(|&j| files[j].lang == Lang::Ruby && base_name(&files[j].path).trim_end_matches(".rb") == name)
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let shared = |j: usize| common_prefix(dir, &files[j].path);
+    let best = candidates.iter().map(|&j| shared(j)).max().unwrap_or(0);
+    candidates.into_iter().filter(|&j| shared(j) == best).collect()
+}
+
+/// How many leading folders two paths share.
+fn common_prefix(dir: &str, path: &str) -> usize {
+    dir.split('/').zip(path.split('/')).take_while(|(a, b)| a == b).count()
+}
+
+/// Resolves `.` and `..` in a `/`-separated path.
+fn normalize_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for c in path.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            c => parts.push(c),
+        }
+    }
+    parts.join("/")
+}
+
+fn base_name(path: &str) -> &str {
+    path.rsplit(['/', '!']).next().unwrap_or(path)
 }
 
 /// Source files a file starts as a process or runs as code (`os.system(f"{sys.executable}
@@ -189,37 +289,6 @@ fn started_files(file: &SourceFile) -> HashSet<String> {
         })
         .map(str::to_string)
         .collect()
-}
-
-/// The last name component of an imported module that may be a file of the package:
-/// any Python module, a relative JavaScript path, a Ruby feature.
-fn imported_module(lang: Lang, module: &str) -> Option<String> {
-    let last = match lang {
-        Lang::Python => module.rsplit('.').next(),
-        Lang::JavaScript if module.starts_with('.') => module.rsplit('/').next(),
-        Lang::Ruby => module.rsplit('/').next(),
-        _ => None,
-    }?;
-    let stem = [".js", ".cjs", ".mjs", ".rb"]
-        .iter()
-        .find_map(|e| last.strip_suffix(e))
-        .unwrap_or(last);
-    Some(stem.to_string())
-}
-
-/// The module a file defines: `pkg/core.py` -> `core`, `pkg/sub/__init__.py` -> `sub`,
-/// `lib/x.js` and `lib/x/index.js` -> `x`, `lib/x.rb` -> `x`.
-fn module_name(path: &str) -> Option<&str> {
-    let path = path.rsplit('!').next().unwrap_or(path);
-    let mut parts = path.rsplit('/');
-    let name = parts.next()?;
-    let stem = [".py", ".js", ".cjs", ".mjs", ".rb"]
-        .iter()
-        .find_map(|e| name.strip_suffix(e))?;
-    match stem {
-        "__init__" | "index" => parts.next(),
-        stem => Some(stem),
-    }
 }
 
 /// npm lifecycle scripts that run at install, analysed as shell in a virtual file named

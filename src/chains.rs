@@ -1,6 +1,7 @@
 //! Correlates a package's findings into the stories a reviewer needs: the libpeshnx
-//! dropper chain (fetch, land in the home directory, come back), and a typosquatted name
-//! that also runs code at install. A chain is one finding that cites the others.
+//! dropper chain (fetch, land in the home directory, come back), several distinct risky
+//! behaviours in code that runs unasked, and a typosquatted name that also runs code at
+//! install. A chain is one finding that cites the others.
 
 use crate::detectors::runs_unasked;
 use crate::finding::{Category, Confidence, Finding, Severity};
@@ -8,6 +9,8 @@ use crate::finding::{Category, Confidence, Finding, Severity};
 /// Adds chain findings to `findings`.
 pub fn correlate(findings: &mut Vec<Finding>) {
     if let Some(chain) = dropper_chain(findings) {
+        findings.push(chain);
+    } else if let Some(chain) = unasked_chain(findings) {
         findings.push(chain);
     }
     if let Some(chain) = typosquat_install(findings) {
@@ -56,6 +59,49 @@ fn dropper_chain(findings: &[Finding]) -> Option<Finding> {
         line: fetch.line,
         message: format!("dropper chain: {}", story.join("; then ")),
         snippet: fetch.snippet.clone(),
+    })
+}
+
+/// Behaviours that are each only suspicious alone, but that no honest install or import
+/// combines: two or more of them, of different kinds, in code that runs unasked (a
+/// download and a program started at install, a credential read and a webhook...).
+fn unasked_chain(findings: &[Finding]) -> Option<Finding> {
+    const KINDS: &[Category] = &[
+        Category::Download,
+        Category::WriteHome,
+        Category::Persistence,
+        Category::BackgroundProcess,
+        Category::InstallHook,
+        Category::CredentialRead,
+        Category::SuspiciousEndpoint,
+        Category::Obfuscation,
+        Category::Exfiltration,
+        Category::ExecDecoded,
+    ];
+    let mut steps: Vec<&Finding> = Vec::new();
+    for f in findings.iter().filter(|f| {
+        runs_unasked(f.phase) && KINDS.contains(&f.category) && f.severity >= Severity::Medium && f.confidence >= Confidence::Medium
+    }) {
+        if !steps.iter().any(|s| s.category == f.category) {
+            steps.push(f);
+        }
+    }
+    if steps.len() < 2 {
+        return None;
+    }
+    steps.sort_by_key(|f| (f.file.clone(), f.line));
+    let first = steps[0];
+    let story: Vec<String> = steps.iter().map(|f| format!("{} ({}:{})", f.message, short(&f.file), f.line)).collect();
+    Some(Finding {
+        rule: "unasked-chain",
+        category: first.category,
+        severity: Severity::Critical,
+        confidence: Confidence::Medium,
+        phase: first.phase,
+        file: first.file.clone(),
+        line: first.line,
+        message: format!("{} risky behaviours in code that runs unasked: {}", steps.len(), story.join("; and ")),
+        snippet: first.snippet.clone(),
     })
 }
 

@@ -4,6 +4,7 @@
 
 use super::{at_call, calls, runs_unasked, when, Ctx, Detector};
 use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::lang::catalog::Kinds;
 use crate::lang::sensitive::credential_path;
 
 pub const DETECTOR: Detector = Detector {
@@ -13,7 +14,7 @@ pub const DETECTOR: Detector = Detector {
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
-        if c.write_target().is_some() || c.shell.is_some() && c.callee == "sh.>" {
+        if !c.kinds.has(Kinds::READ) || c.write_target().is_some() {
             continue;
         }
         let texts = c

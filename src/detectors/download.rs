@@ -42,22 +42,20 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                     paths::host(u)
                 ),
             ),
+            Some(u) if verb == "downloads" && paths::is_executable_name(u) => {
+                (Severity::High, format!("downloads the executable `{u}`"))
+            }
             Some(u) => (Severity::Medium, format!("{verb} `{u}`")),
             None => (
                 Severity::Medium,
                 format!("{verb} with `{}` a computed address", c.callee),
             ),
         };
-        // At import, a client module calling a server its user configures is normal; a
-        // fixed address, or any fetch at install time, is not.
-        let computed = url
-            .as_deref()
-            .is_none_or(|u| paths::host(u).contains("{?}"));
-        let severity = if computed && phase == crate::finding::Phase::Import {
-            Severity::Low
-        } else {
-            severity
-        };
+        // Build helpers fetch sources from addresses they compute (a version, a mirror),
+        // and client modules call servers their user configures: a computed address is
+        // context. A fixed address fetched at install or import is not.
+        let computed = url.as_deref().is_none_or(|u| paths::host(u).contains("{?}"));
+        let severity = if computed { Severity::Low } else { severity };
         out.push(at_call(
             f,
             c,

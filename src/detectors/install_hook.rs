@@ -4,6 +4,7 @@
 use super::{Ctx, Detector};
 use crate::finding::{Category, Confidence, Finding, Phase, Severity};
 use crate::lang::catalog::Kinds;
+use crate::lang::facts::Labels;
 use crate::lang::Lang;
 
 pub const DETECTOR: Detector = Detector {
@@ -57,16 +58,17 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             });
         }
         if f.lang == Lang::Pth {
-            let risky = Kinds::SPAWN
-                .or(Kinds::EXEC)
-                .or(Kinds::DOWNLOAD)
-                .or(Kinds::DECODE)
-                .or(Kinds::SEND);
-            for c in f.facts.calls.iter().filter(|c| c.kinds.has(risky)) {
+            // Start-up hooks of coverage tools and setuptools `exec` a line of their own;
+            // what makes one a threat is spawning, fetching, decoding or sending, or
+            // executing what was fetched or decoded.
+            let risky = Kinds::SPAWN.or(Kinds::DOWNLOAD).or(Kinds::DECODE).or(Kinds::SEND);
+            let hidden = Labels::DOWNLOADED.or(Labels::DECODED);
+            for c in f.facts.calls.iter().filter(|c| c.kinds.has(risky.or(Kinds::EXEC))) {
+                let severity = if c.kinds.has(risky) || c.arg_labels().has(hidden) { Severity::High } else { Severity::Low };
                 out.push(Finding {
                     rule: "pth-exec",
                     category: Category::StartupHook,
-                    severity: Severity::High,
+                    severity,
                     confidence: Confidence::High,
                     phase: Phase::Import,
                     file: f.path.clone(),

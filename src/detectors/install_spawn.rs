@@ -40,7 +40,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         let program = c.callee.trim_start_matches("sh.");
-        if program.starts_with('>')
+        // `$CC`, `${PKG_CONFIG}`: a tool the build environment names.
+        if program.starts_with('$')
+            || program.starts_with('>')
             || program.contains("{?}")
             || build_tools().contains(program.to_ascii_lowercase().as_str())
         {

@@ -63,6 +63,14 @@ pub fn run_all(ctx: &Ctx) -> Vec<Finding> {
     for d in DETECTORS {
         (d.run)(ctx, &mut out);
     }
+    for f in &mut out {
+        // Tests, CI scripts, docs and examples exercise dangerous APIs on purpose and
+        // never run when the package is installed or imported: context, not verdict.
+        if matches!(f.phase, Phase::Runtime | Phase::Archive) && paths::is_dev_file(&f.file) {
+            f.severity = f.severity.min(Severity::Low);
+            f.confidence = Confidence::Low;
+        }
+    }
     out
 }
 
@@ -77,12 +85,6 @@ pub fn at_call(
     message: String,
 ) -> Finding {
     let phase = file.call_phase(call);
-    // Tests exercise dangerous APIs on purpose and only run when a developer runs them.
-    let (severity, confidence) = if phase == Phase::Runtime && paths::is_test_file(&file.path) {
-        (severity.min(Severity::Low), Confidence::Low)
-    } else {
-        (severity, confidence)
-    };
     Finding {
         rule,
         category,

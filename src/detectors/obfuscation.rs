@@ -16,7 +16,6 @@ const MARKERS: &[&str] = &[
     "__pyarmor__",
     "pyarmor_runtime",
     "__obfuscator__",
-    "Hyperion",
     "pyobfuscate",
     "Obfuscated by",
     "obfuscated with",

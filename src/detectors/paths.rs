@@ -29,6 +29,12 @@ pub fn is_home(path: &str) -> bool {
         || p.starts_with("c:/users/")
 }
 
+/// Temporary folders (`/tmp`, `%TEMP%`, `tempfile.gettempdir()` folds to `/tmp`).
+pub fn is_temp(path: &str) -> bool {
+    let p = normalize(path);
+    p.starts_with("/tmp/") || p.starts_with("/var/tmp/") || p.starts_with("%temp%") || p.starts_with("%tmp%") || p.contains("/appdata/local/temp/")
+}
+
 /// Caches and per-user data folders that libraries legitimately fill when called.
 pub fn is_cache(path: &str) -> bool {
     let p = normalize(path);
@@ -37,20 +43,23 @@ pub fn is_cache(path: &str) -> bool {
         || p.contains("/appdata/local/temp/")
 }
 
-/// Test code: `tests/` folders, `test_*.py`, `*_test.py`, `conftest.py`, `*.test.js`, `*.spec.js`.
-pub fn is_test_file(path: &str) -> bool {
+/// Development files that installing or importing never runs: tests, CI and helper
+/// scripts, docs, examples, benchmarks, and shell scripts (nothing in a package manager
+/// runs a `.sh` file unless an install hook names it, which makes it install-phase).
+pub fn is_dev_file(path: &str) -> bool {
     let p = path.to_ascii_lowercase();
     let name = p.rsplit(['/', '!']).next().unwrap_or(&p);
-    p.contains("/tests/")
-        || p.contains("/test/")
-        || p.contains("/__tests__/")
-        || p.starts_with("tests/")
-        || p.starts_with("test/")
+    const DIRS: &[&str] = &[
+        "tests", "test", "testing", "__tests__", "spec", "docs", "doc", "examples", "example", "benchmarks", "bench",
+        "scripts", "tools", "ci", ".github", ".evergreen", ".circleci", "build-aux", "demo", "demos", "samples",
+    ];
+    p.split(['/', '!']).rev().skip(1).any(|dir| DIRS.contains(&dir))
         || name.starts_with("test_")
         || name.ends_with("_test.py")
         || name == "conftest.py"
         || name.ends_with(".test.js")
         || name.ends_with(".spec.js")
+        || name.ends_with(".sh")
 }
 
 /// A bare host name or IPv4 address, optionally with a port and path (`a.example.com`,
@@ -67,6 +76,16 @@ pub fn is_host(text: &str) -> bool {
             .last()
             .is_some_and(|tld| tld.bytes().any(|b| b.is_ascii_alphabetic()) || labels.len() == 4)
         && !text.starts_with('-')
+}
+
+/// Files that run when opened or started: Windows executables and scripts, shell and
+/// Python scripts. Fetching or planting one is preparing to run it.
+pub fn is_executable_name(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    let p = p.split(['?', '#']).next().unwrap_or(&p);
+    [".exe", ".bat", ".cmd", ".vbs", ".ps1", ".scr", ".msi", ".dll", ".jar", ".sh", ".py", ".pyw", ".js", ".hta", ".lnk"]
+        .iter()
+        .any(|e| p.ends_with(e))
 }
 
 /// The first http(s)/ftp URL in a text.

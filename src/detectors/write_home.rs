@@ -15,23 +15,26 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         let Some(target) = c.write_target() else {
             continue;
         };
-        if !runs_unasked(phase)
-            || !paths::is_home(target)
-            || super::persistence::mechanism(target).is_some()
-        {
+        if !runs_unasked(phase) || super::persistence::mechanism(target).is_some() {
             continue;
         }
+        // Planting a program or script in the home or temp folder is staging it to run;
+        // other files in the home folder are a medium signal alone.
+        let (severity, what) = if paths::is_executable_name(target) && (paths::is_home(target) || paths::is_temp(target)) {
+            (Severity::High, "plants the program")
+        } else if paths::is_home(target) {
+            (Severity::Medium, "writes")
+        } else {
+            continue;
+        };
         out.push(at_call(
             f,
             c,
             "write-home",
             Category::WriteHome,
-            Severity::Medium,
+            severity,
             Confidence::High,
-            format!(
-                "writes `{target}` in the user's home directory {}",
-                when(phase)
-            ),
+            format!("{what} `{target}` in the user's home or temp folder {}", when(phase)),
         ));
     }
 }

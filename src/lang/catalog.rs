@@ -20,6 +20,7 @@ impl Kinds {
     pub const CHMOD: Kinds = Kinds(1 << 7);
     pub const HOSTINFO: Kinds = Kinds(1 << 8);
     pub const ENVALL: Kinds = Kinds(1 << 9);
+    pub const READ: Kinds = Kinds(1 << 10);
 
     pub fn has(self, other: Kinds) -> bool {
         self.0 & other.0 != 0
@@ -42,6 +43,7 @@ impl Kinds {
             "chmod" => Kinds::CHMOD,
             "hostinfo" => Kinds::HOSTINFO,
             "envall" => Kinds::ENVALL,
+            "read" => Kinds::READ,
             _ => return None,
         })
     }

@@ -25,6 +25,11 @@ impl Labels {
     /// Read from a credential file or a secret environment variable.
     pub const SECRET: Labels = Labels(1 << 4);
 
+    /// The union of two sets.
+    pub const fn or(self, other: Labels) -> Labels {
+        Labels(self.0 | other.0)
+    }
+
     pub fn has(self, other: Labels) -> bool {
         self.0 & other.0 != 0
     }
@@ -744,6 +749,9 @@ impl Env {
                 .first()
                 .and_then(|a| self.fold(a))
                 .is_some_and(|v| sensitive::is_secret_env(&v));
+        }
+        if !self.kinds_of(&callee).has(Kinds::READ) {
+            return false;
         }
         let receiver = match &c.func {
             Expr::Attr(o, _) => self.fold(o),

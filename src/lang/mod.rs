@@ -16,7 +16,7 @@ use crate::archive::limits::Limits;
 pub use facts::FileFacts;
 
 /// The languages pkgwarden analyses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     Python,
     /// A `.pth` file: lines starting with `import` run at interpreter start.
