@@ -80,7 +80,7 @@ pub fn cases(scale: Scale) -> Vec<Case> {
         ),
     ];
     let lines = if full { 12 << 20 } else { 512 << 10 };
-    for (name, source) in deep_sources(full, lines) {
+    for (name, source) in deep_sources(lines) {
         out.push(case(
             &format!("{name}-1.0.tar.gz"),
             sdist(&format!("{name}-1.0/"), source.as_bytes()),
@@ -164,7 +164,7 @@ fn nul_latin1_setup() -> Vec<u8> {
 
 /// Python sources built to overflow recursive parsers and walkers, each followed by the
 /// dropper line. `line_bytes` sizes the single-line file.
-fn deep_sources(full: bool, line_bytes: usize) -> Vec<(&'static str, String)> {
+fn deep_sources(line_bytes: usize) -> Vec<(&'static str, String)> {
     let parens = 50_000;
     let lists = 100_000;
     let terms = 200_000;
@@ -174,7 +174,6 @@ fn deep_sources(full: bool, line_bytes: usize) -> Vec<(&'static str, String)> {
         huge_line.push_str("f(a)[0].b, ");
     }
     huge_line.push_str("0]\n");
-    let _ = full;
     vec![
         (
             "deep-parens",
@@ -644,7 +643,7 @@ fn nested(levels: usize) -> Vec<u8> {
             name = format!("level-{level}.tar");
         }
     }
-    if levels % 2 == 0 {
+    if levels.is_multiple_of(2) {
         inner = zip(&[stored(&name, &inner)]);
     }
     inner
