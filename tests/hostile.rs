@@ -182,6 +182,12 @@ fn broken_input_is_an_error_never_silence() {
     assert_error("random-gzip-1.0.tar.gz", "corrupt");
     assert_error("corrupt-cd-1.0.zip", "corrupt zip");
     assert_error("gem-no-data-1.0.gem", "data.tar.gz");
+    // metadata.gz is read inflated under its own name: that is not a duplicate.
+    assert!(
+        package("gem-no-data-1.0.gem").findings.is_empty(),
+        "{:?}",
+        rules(package("gem-no-data-1.0.gem"))
+    );
     for file in [
         "empty-1.0.tar.gz",
         "random-1.0.tar.gz",
