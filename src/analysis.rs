@@ -3,6 +3,7 @@
 
 use crate::archive::limits::Limits;
 use crate::finding::Phase;
+use crate::lang::catalog::Kinds;
 use crate::lang::facts::{self, CallFact, FileFacts};
 use crate::lang::{self, Lang};
 use crate::package::{manifest, Package};
@@ -86,7 +87,7 @@ pub fn analyse(
     let sources: Vec<_> = pkg
         .entries
         .iter()
-        .filter_map(|e| Some((e, Lang::of(&e.path)?)))
+        .filter_map(|e| Some((e, Lang::of(&e.path).or_else(|| Lang::of_shebang(&e.data))?)))
         .collect();
     let mut timeout = None;
     for (i, &(e, lang)) in sources.iter().enumerate() {
@@ -125,6 +126,7 @@ pub fn analyse(
     }
     if let Some(npm) = &pkg.npm {
         files.extend(npm_scripts(pkg, npm));
+        files.extend(gyp_commands(pkg));
     }
     mark_cmdclass(&mut files);
     propagate_imports(&mut files);
@@ -132,16 +134,16 @@ pub fn analyse(
 }
 
 /// A module imported by code that runs unasked runs unasked too: `__init__.py` doing
-/// `from .core import x` runs `core.py`'s top level on import, and setup.py importing a
-/// local helper runs it at install. Modules are matched by their last name component
-/// (`pkg.core`, `.core`, `from . import core`), repeated until nothing changes.
+/// `from .core import x` runs `core.py`'s top level on import, setup.py importing a
+/// local helper runs it at install, and so does an npm install script's
+/// `require('./lib/x')` or an extconf.rb's `require_relative 'x'`. Modules are matched by
+/// their last name component, repeated until nothing changes.
 fn propagate_imports(files: &mut [SourceFile]) {
     loop {
         let mut changed = false;
         for i in 0..files.len() {
-            if files[i].lang != Lang::Python
-                || !matches!(files[i].phase, Phase::Install | Phase::Import)
-            {
+            let lang = files[i].lang;
+            if !matches!(files[i].phase, Phase::Install | Phase::Import) {
                 continue;
             }
             let phase = files[i].phase;
@@ -149,13 +151,15 @@ fn propagate_imports(files: &mut [SourceFile]) {
                 .facts
                 .imports
                 .iter()
-                .map(|(m, _)| m.rsplit('.').next().unwrap_or(m).to_string())
+                .filter_map(|(m, _)| imported_module(lang, m))
                 .collect();
+            let started = started_files(&files[i]);
             for f in files.iter_mut() {
-                if f.lang == Lang::Python
-                    && f.phase == Phase::Runtime
-                    && imported.contains(module_name(&f.path))
-                {
+                let name = f.path.rsplit(['/', '!']).next().unwrap_or(&f.path);
+                let reached = (f.lang == lang
+                    && module_name(&f.path).is_some_and(|m| imported.contains(m)))
+                    || started.contains(name);
+                if f.phase == Phase::Runtime && reached {
                     f.phase = phase;
                     changed = true;
                 }
@@ -167,14 +171,54 @@ fn propagate_imports(files: &mut [SourceFile]) {
     }
 }
 
-/// The module a Python file defines: `pkg/core.py` -> `core`, `pkg/sub/__init__.py` -> `sub`.
-fn module_name(path: &str) -> &str {
+/// Source files a file starts as a process or runs as code (`os.system(f"{sys.executable}
+/// {here}/payload.py")`, `runpy.run_path("x.py")`), by base name: what an install hook
+/// starts runs at install time too.
+fn started_files(file: &SourceFile) -> HashSet<String> {
+    let runs = Kinds::SPAWN.or(Kinds::EXEC);
+    file.facts
+        .calls
+        .iter()
+        .filter(|c| c.kinds.has(runs) || c.callee.starts_with("runpy.") || c.shell.is_some())
+        .flat_map(|c| c.args.iter().filter_map(|a| a.text.as_deref()))
+        .flat_map(|t| t.split([' ', '"', '\'', '/', '\\']))
+        .filter(|w| {
+            [".py", ".js", ".cjs", ".mjs", ".rb", ".sh"]
+                .iter()
+                .any(|e| w.ends_with(e))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// The last name component of an imported module that may be a file of the package:
+/// any Python module, a relative JavaScript path, a Ruby feature.
+fn imported_module(lang: Lang, module: &str) -> Option<String> {
+    let last = match lang {
+        Lang::Python => module.rsplit('.').next(),
+        Lang::JavaScript if module.starts_with('.') => module.rsplit('/').next(),
+        Lang::Ruby => module.rsplit('/').next(),
+        _ => None,
+    }?;
+    let stem = [".js", ".cjs", ".mjs", ".rb"]
+        .iter()
+        .find_map(|e| last.strip_suffix(e))
+        .unwrap_or(last);
+    Some(stem.to_string())
+}
+
+/// The module a file defines: `pkg/core.py` -> `core`, `pkg/sub/__init__.py` -> `sub`,
+/// `lib/x.js` and `lib/x/index.js` -> `x`, `lib/x.rb` -> `x`.
+fn module_name(path: &str) -> Option<&str> {
     let path = path.rsplit('!').next().unwrap_or(path);
     let mut parts = path.rsplit('/');
-    match parts.next().and_then(|n| n.strip_suffix(".py")) {
-        Some("__init__") => parts.next().unwrap_or(""),
-        Some(stem) => stem,
-        None => "",
+    let name = parts.next()?;
+    let stem = [".py", ".js", ".cjs", ".mjs", ".rb"]
+        .iter()
+        .find_map(|e| name.strip_suffix(e))?;
+    match stem {
+        "__init__" | "index" => parts.next(),
+        stem => Some(stem),
     }
 }
 
@@ -215,6 +259,67 @@ fn npm_scripts(pkg: &Package, npm: &manifest::NpmManifest) -> Option<SourceFile>
         install_scopes: HashSet::new(),
         skipped: None,
     })
+}
+
+/// `binding.gyp` command expansions (`<!(cmd)`, `<!@(cmd)`): node-gyp runs them while it
+/// builds the addon at install. Analysed as shell in a virtual file named after binding.gyp.
+fn gyp_commands(pkg: &Package) -> Option<SourceFile> {
+    let path = format!("{}binding.gyp", pkg.root);
+    let entry = pkg.entries.iter().find(|e| e.path == path)?;
+    let text = String::from_utf8_lossy(&entry.data).into_owned();
+    let mut facts = FileFacts::default();
+    for (i, line) in text.lines().enumerate() {
+        let mut rest = line;
+        while let Some(start) = rest.find("<!") {
+            rest = &rest[start + 2..];
+            let Some(open) = rest.strip_prefix('@').unwrap_or(rest).strip_prefix('(') else {
+                continue;
+            };
+            let command = balanced_parens(open);
+            let at = CallFact {
+                callee: "node-gyp.command".into(),
+                kinds: Default::default(),
+                args: vec![facts::Value {
+                    text: Some(command.to_string()),
+                    ..Default::default()
+                }],
+                kwargs: vec![],
+                receiver: None,
+                line: i as u32 + 1,
+                scope: String::new(),
+                on_load: true,
+                shell: None,
+            };
+            facts.calls.extend(facts::shell_calls(command, &at));
+        }
+    }
+    Some(SourceFile {
+        path,
+        lang: Lang::Shell,
+        phase: Phase::Install,
+        text,
+        facts,
+        install_scopes: HashSet::new(),
+        skipped: None,
+    })
+}
+
+/// The text before the `)` that closes an already opened parenthesis.
+fn balanced_parens(text: &str) -> &str {
+    let mut depth = 1;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return &text[..i];
+                }
+            }
+            _ => {}
+        }
+    }
+    text
 }
 
 /// Classes named in an install-time `cmdclass={...}` run at install wherever they live.

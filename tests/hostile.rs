@@ -256,6 +256,29 @@ fn deep_and_long_sources_do_not_crash_and_code_after_them_is_seen() {
             p.notes
         );
     }
+    let deep_js_ruby = [
+        ("js-deep-parens-1.0.tgz", "index.js"),
+        ("js-deep-arrays-1.0.tgz", "index.js"),
+        ("js-long-concat-1.0.tgz", "index.js"),
+        ("js-deep-calls-1.0.tgz", "index.js"),
+        ("rb-deep-parens-1.0.gem", ".rb"),
+        ("rb-deep-arrays-1.0.gem", ".rb"),
+        ("rb-long-concat-1.0.gem", ".rb"),
+    ];
+    for (file, source) in deep_js_ruby {
+        let p = package(file);
+        assert!(p.errors.is_empty(), "{file}: {:?}", p.errors);
+        assert!(
+            p.findings
+                .iter()
+                .any(|f| f.file.ends_with(source) && f.line == 2),
+            "{file}: the dropper line after the deep expression was missed: {:?}",
+            p.findings
+                .iter()
+                .map(|f| (f.rule, f.line))
+                .collect::<Vec<_>>()
+        );
+    }
     let shell = package("deep-shell-1.0.tar.gz");
     assert!(shell.errors.is_empty(), "{:?}", shell.errors);
 }

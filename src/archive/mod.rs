@@ -344,6 +344,21 @@ impl<'l> Reader<'l> {
         }
     }
 
+    /// Flags an archive member whose path an earlier member already used with other content.
+    pub(crate) fn check_duplicate(&mut self, path: &str, data: &[u8]) {
+        let digest = fnv(data);
+        if let Some(previous) = self.seen.insert(path.to_string(), digest) {
+            if previous != digest {
+                self.anomaly(
+                    "duplicate-entry",
+                    Severity::Medium,
+                    path,
+                    "the archive holds this path twice with different content; tools disagree on which copy wins".into(),
+                );
+            }
+        }
+    }
+
     /// Keeps a file, or descends into it if it is itself an archive.
     pub(crate) fn keep(&mut self, path: String, (data, complete): (Vec<u8>, bool), depth: u32) {
         let format = sniff::sniff(&data);
@@ -361,19 +376,6 @@ impl<'l> Reader<'l> {
             } else {
                 self.blob(&format!("{path}!"), &data, depth + 1);
                 return;
-            }
-        }
-        // Only files are compared: an archive descended into is compared through its
-        // entries, and a gem's `metadata.gz` is kept, inflated, under its own name.
-        let digest = fnv(&data);
-        if let Some(previous) = self.seen.insert(path.clone(), digest) {
-            if previous != digest {
-                self.anomaly(
-                    "duplicate-entry",
-                    Severity::Medium,
-                    &path,
-                    "the archive holds this path twice with different content; tools disagree on which copy wins".into(),
-                );
             }
         }
         let size = data.len() as u64;

@@ -52,6 +52,7 @@ pub(super) fn read_stream<R: Read>(r: &mut Reader, prefix: &str, input: R, depth
         match header.entry_type() {
             EntryType::Regular | EntryType::Continuous | EntryType::GNUSparse => {
                 if let Some(data) = r.read_entry(&path, &mut entry) {
+                    r.check_duplicate(&path, &data.0);
                     r.keep(path, data, depth);
                 }
             }

@@ -70,6 +70,7 @@ pub(super) fn read(r: &mut Reader, prefix: &str, bytes: &[u8], depth: u32) {
             continue;
         }
         if let Some(data) = r.read_entry(&path, &mut file) {
+            r.check_duplicate(&path, &data.0);
             record.saw(&name, &data);
             r.keep(path, data, depth);
         }

@@ -14,6 +14,7 @@ pub const DETECTOR: Detector = Detector {
 /// Extensions under which native code is expected.
 const NATIVE: &[&str] = &[
     "so", "pyd", "dll", "dylib", "node", "bundle", "o", "a", "lib", "exe", "bin", "elf", "wasm",
+    "co", "cubin", "hsaco", "fatbin", "ko",
 ];
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {

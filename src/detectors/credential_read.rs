@@ -28,10 +28,12 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         };
         let phase = f.call_phase(c);
+        // SSH clients, cloud SDKs and package tools read these files when asked to; code
+        // that runs unasked has less reason. Sending what was read is `secret-exfiltration`.
         let (severity, confidence) = if runs_unasked(phase) {
-            (Severity::High, Confidence::High)
-        } else {
             (Severity::High, Confidence::Medium)
+        } else {
+            (Severity::Medium, Confidence::Low)
         };
         out.push(at_call(
             f,

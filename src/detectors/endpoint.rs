@@ -27,7 +27,12 @@ fn endpoints() -> &'static [String] {
 /// Why a URL is suspicious, if it is.
 pub fn classify(url: &str) -> Option<String> {
     let lower = url.to_ascii_lowercase();
-    if let Some(e) = endpoints().iter().find(|e| lower.contains(e.as_str())) {
+    let at_boundary = |e: &str| {
+        lower
+            .match_indices(e)
+            .any(|(i, _)| i == 0 || matches!(lower.as_bytes()[i - 1], b'/' | b'.' | b'@'))
+    };
+    if let Some(e) = endpoints().iter().find(|e| at_boundary(e)) {
         return Some(format!("`{e}`"));
     }
     let host = paths::host(&lower);
@@ -51,11 +56,7 @@ fn is_private(ip: &str) -> bool {
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
-        let urls = c
-            .all_args()
-            .chain(c.receiver.as_ref())
-            .filter_map(|v| v.text.as_deref())
-            .filter_map(paths::find_url);
+        let urls = super::urls_of(c).into_iter();
         let Some((url, why)) = urls.filter_map(|u| classify(&u).map(|w| (u, w))).next() else {
             continue;
         };

@@ -1,11 +1,12 @@
 //! Running decoded content: `exec(base64.b64decode(...))`, `eval(Buffer.from(x,
-//! 'base64'))`, `echo ... | base64 -d | sh`. Hiding code from the reader and then running
-//! it has no honest use in a package.
+//! 'base64'))`, `echo ... | base64 -d | sh`, `powershell -enc ...`. Hiding code from the
+//! reader and then running it has no honest use in a package.
 
 use super::{at_call, calls, runs_unasked, when, Ctx, Detector};
 use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::Labels;
+use crate::lang::shell;
 
 pub const DETECTOR: Detector = Detector {
     rules: &["exec-decoded"],
@@ -15,13 +16,25 @@ pub const DETECTOR: Detector = Detector {
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
         let phase = f.call_phase(c);
-        let decoded_exec = c.kinds.has(Kinds::EXEC) && c.arg_labels().has(Labels::DECODED);
+        // A spawned command line that was decoded: `execSync(Buffer.from([...]))`.
+        let decoded_command = c.kinds.has(Kinds::SPAWN)
+            && c.args
+                .first()
+                .is_some_and(|a| a.labels.has(Labels::DECODED));
+        let decoded_exec =
+            (c.kinds.has(Kinds::EXEC) && c.arg_labels().has(Labels::DECODED)) || decoded_command;
         let decoded_pipe = c.callee == "sh.base64"
             && c.shell
                 .as_ref()
                 .and_then(|s| s.pipe_to.as_deref())
                 .is_some_and(|p| matches!(p, "sh" | "bash" | "python" | "python3" | "perl"));
-        if !decoded_exec && !decoded_pipe {
+        // `powershell -enc <base64>`: the command line hides the command it runs.
+        let encoded_command = matches!(c.callee.as_str(), "sh.powershell" | "sh.pwsh")
+            && c.args
+                .iter()
+                .filter_map(|a| a.text.as_deref())
+                .any(shell::is_encoded_command_flag);
+        if !decoded_exec && !decoded_pipe && !encoded_command {
             continue;
         }
         let (severity, confidence) = if runs_unasked(phase) {

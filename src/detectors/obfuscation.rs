@@ -23,6 +23,12 @@ const MARKERS: &[&str] = &[
 ];
 /// An encoded literal this long is a payload, not data a library needs inline to run.
 const BLOB: usize = 2000;
+/// Dean Edwards' packer: its unpacker is passed straight to `eval`.
+const PACKER: &str = "eval(function(p,a,c,k,e,";
+/// A code string this long handed to `eval`/`Function` is a program hidden in a literal.
+const CODE_STRING: usize = 1000;
+/// Strings spelled by this many runs of `t[3]+t[17]+t[9]` lookups into one table.
+const TABLE_SPELLINGS: usize = 10;
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for f in ctx.files {
@@ -38,8 +44,29 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             .strings
             .iter()
             .find(|(s, _)| s.len() >= BLOB && looks_encoded(s));
+        let code_string = f.facts.calls.iter().find_map(|c| {
+            let len = c.args.first()?.text.as_ref()?.len();
+            (c.kinds.has(Kinds::EXEC) && len >= CODE_STRING).then_some((c.line, len, &c.callee))
+        });
         let found = if let Some((m, line)) = marker {
             Some((line, format!("carries the obfuscator marker `{m}`")))
+        } else if let Some(at) = f.text.find(PACKER) {
+            let line = f.text[..at].matches('\n').count() as u32 + 1;
+            Some((
+                line,
+                "is packed: an unpacking function's output goes straight to eval".into(),
+            ))
+        } else if let Some((line, len, callee)) = code_string {
+            Some((
+                line,
+                format!("runs a {len}-character code string held in a literal with `{callee}`"),
+            ))
+        } else if table_spellings(&f.text) >= TABLE_SPELLINGS {
+            Some((
+                1,
+                "spells its strings one character at a time from a lookup table (`t[3]+t[17]+...`)"
+                    .into(),
+            ))
         } else if mangled >= 20 {
             Some((
                 1,
@@ -72,6 +99,53 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             });
         }
     }
+}
+
+/// Runs of three or more `+`-joined constant-index lookups into the same table
+/// (`_k[29]+_k[38]+_k[32]`), the way some obfuscators spell every string.
+fn table_spellings(text: &str) -> usize {
+    let b = text.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+    // One `name[digits]` at `i`: the name and the index after it.
+    let lookup = |i: usize| -> Option<(&[u8], usize)> {
+        let start = i;
+        let mut j = i;
+        while j < b.len() && ident(b[j]) {
+            j += 1;
+        }
+        if j == start || b.get(j) != Some(&b'[') {
+            return None;
+        }
+        let digits = b[j + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        (digits > 0 && b.get(j + 1 + digits) == Some(&b']')).then(|| (&b[start..j], j + digits + 2))
+    };
+    let mut runs = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if i > 0 && ident(b[i - 1]) {
+            i += 1;
+            continue;
+        }
+        let Some((name, mut end)) = lookup(i) else {
+            i += 1;
+            continue;
+        };
+        let mut len = 1;
+        while b.get(end) == Some(&b'+') {
+            match lookup(end + 1) {
+                Some((next, e)) if next == name => {
+                    len += 1;
+                    end = e;
+                }
+                _ => break,
+            }
+        }
+        if len >= 3 {
+            runs += 1;
+        }
+        i = end.max(i + 1);
+    }
+    runs
 }
 
 /// Base64 or hex text: nearly all characters from the encoding alphabet, no spaces.

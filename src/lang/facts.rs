@@ -165,11 +165,14 @@ pub const MAX_CALLS: usize = 100_000;
 const MAX_FOLDED: usize = 1 << 20;
 
 /// Computes the facts of a lowered module.
-pub fn extract(module: Module) -> FileFacts {
-    let mut env = Env::default();
+pub fn extract(module: Module, parse_expr: Option<ExprParser>) -> FileFacts {
+    let mut env = Env {
+        parse_expr,
+        ..Env::default()
+    };
     // Two binding passes so functions see module constants defined after them.
     for _ in 0..2 {
-        env.bind(&module.body);
+        env.bind(&module.body, None);
     }
     let mut facts = FileFacts {
         strings: module.strings,
@@ -227,10 +230,27 @@ struct Env {
     aliases: HashMap<String, String>,
     consts: HashMap<String, String>,
     labels: HashMap<String, Labels>,
+    /// Functions the file defines: a call of one is local, whatever the catalogue says
+    /// about a builtin of the same name (a JavaScript `compile` is not Python's).
+    local_defs: HashSet<String>,
+    /// Local functions that return what a decoder returns (`d = s => atob(s)`).
+    decoders: HashSet<String>,
+    /// Parses a code string of this file's language into one expression, so
+    /// `eval('\x6d\x61\x67\x69\x63')` folds to the value of `magic`.
+    parse_expr: Option<ExprParser>,
+    /// Nesting of such evaluations, bounded by `MAX_EVAL_NESTING`.
+    eval_depth: std::cell::Cell<u8>,
 }
 
+/// A language's parser for one expression held in a string.
+pub type ExprParser = fn(&str) -> Option<Expr>;
+
+/// `eval` of a string that itself evals a string... is followed this deep.
+const MAX_EVAL_NESTING: u8 = 4;
+
 impl Env {
-    fn bind(&mut self, body: &[Stmt]) {
+    /// Binds names, constants and labels; `def` is the function whose body this is.
+    fn bind(&mut self, body: &[Stmt], def: Option<&str>) {
         for s in body {
             match s {
                 Stmt::Import {
@@ -261,10 +281,52 @@ impl Env {
                     for t in targets {
                         self.bind_target(t, alias.as_deref(), text.as_deref(), labels);
                     }
+                    self.bind_lambdas(value);
                 }
-                Stmt::Def { body, .. } => self.bind(body),
+                Stmt::Eval { value, .. } => self.bind_lambdas(value),
+                Stmt::Return { value, .. } => {
+                    self.bind_lambdas(value);
+                    if let Some(def) = def {
+                        let labels = self.labels_of(value);
+                        self.labels.entry(result_key(def)).or_default().add(labels);
+                        if self.calls_decoder(value) {
+                            self.decoders.insert(def.to_string());
+                        }
+                    }
+                }
+                Stmt::Def {
+                    name, kind, body, ..
+                } => {
+                    if *kind == DefKind::Function {
+                        self.local_defs.insert(name.clone());
+                    }
+                    self.bind(body, Some(name))
+                }
                 _ => {}
             }
+        }
+    }
+
+    /// Binds inside function literals (callbacks hold most of the code in JavaScript).
+    fn bind_lambdas(&mut self, e: &Expr) {
+        match e {
+            Expr::Lambda(body) => self.bind(body, None),
+            Expr::Call(c) => {
+                self.bind_lambdas(&c.func);
+                for a in c.args.iter().chain(c.kwargs.iter().map(|(_, v)| v)) {
+                    self.bind_lambdas(a);
+                }
+            }
+            Expr::Attr(x, _) | Expr::Reversed(x) | Expr::Decoded(x) => self.bind_lambdas(x),
+            Expr::Index(a, b) | Expr::PathJoin(a, b) | Expr::Percent(a, b) => {
+                self.bind_lambdas(a);
+                self.bind_lambdas(b);
+            }
+            Expr::Concat(xs) | Expr::Template(xs) | Expr::Seq(xs) | Expr::Other(xs) => {
+                xs.iter().for_each(|x| self.bind_lambdas(x))
+            }
+            Expr::Dict(kv) => kv.iter().for_each(|(_, v)| self.bind_lambdas(v)),
+            Expr::Str(_) | Expr::Int(_) | Expr::Name(_) | Expr::ResultOf(_) => {}
         }
     }
 
@@ -319,7 +381,7 @@ impl Env {
     fn resolve(&self, e: &Expr) -> Option<String> {
         match e {
             Expr::Name(n) => Some(self.aliases.get(n).cloned().unwrap_or_else(|| n.clone())),
-            Expr::Attr(o, a) => Some(format!("{}.{a}", self.resolve_obj(o)?)),
+            Expr::Attr(o, a) => Some(member(self.resolve_obj(o)?, a)),
             _ => None,
         }
     }
@@ -353,7 +415,7 @@ impl Env {
             Expr::Index(o, k) => {
                 // `global['req'+'uire']` and `obj["exec"]` name members too.
                 let obj = self.resolve_obj(o)?;
-                Some(format!("{obj}.{}", self.fold(k)?))
+                Some(member(obj, &self.fold(k)?))
             }
             _ => Some("?".into()),
         }
@@ -383,6 +445,7 @@ impl Env {
             }
             Expr::Concat(parts) | Expr::Template(parts) => self.fold_parts(parts)?,
             Expr::Reversed(x) => self.fold(x)?.chars().rev().collect(),
+            Expr::Decoded(x) => self.fold(x)?,
             Expr::PathJoin(a, b) => join_path(&self.fold_or_hole(a), &self.fold_or_hole(b)),
             Expr::Percent(f, args) => {
                 let fmt = self.fold(f)?;
@@ -426,6 +489,20 @@ impl Env {
 
     /// Calls whose result is known from their constant arguments: path building, home
     /// directory lookups, decoding, string methods.
+    /// The value of `eval("<expression>")` when the expression's own value folds: the
+    /// string is parsed in the file's language and folded in the same environment.
+    fn fold_eval(&self, code: &str) -> Option<String> {
+        let parse = self.parse_expr?;
+        if code.len() > 4096 || self.eval_depth.get() >= MAX_EVAL_NESTING {
+            return None;
+        }
+        let expr = parse(code)?;
+        self.eval_depth.set(self.eval_depth.get() + 1);
+        let value = self.fold(&expr);
+        self.eval_depth.set(self.eval_depth.get() - 1);
+        value
+    }
+
     fn fold_call(&self, c: &Call) -> Option<String> {
         let callee = self.callee(&c.func);
         let arg = |i: usize| c.args.get(i).and_then(|a| self.fold(a));
@@ -458,7 +535,7 @@ impl Env {
             }
             "os.path.expanduser" | "os.path.expandvars" | "os.path.abspath"
             | "os.path.normpath" | "os.path.realpath" | "File.expand_path" | "str" | "String"
-            | "bytes" | "os.fsencode" => arg(0),
+            | "bytes" | "os.fsencode" | "compile" | "builtins.compile" => arg(0),
             "pathlib.Path.home" | "os.homedir" | "Dir.home" | "os.path.expanduser.home" => {
                 Some("~".into())
             }
@@ -466,6 +543,7 @@ impl Env {
             "os.getenv" | "os.environ.get" | "ENV.fetch" => {
                 env_var_text(&format!("os.environ.{}", arg(0)?))
             }
+            "eval" => self.fold_eval(&arg(0)?),
             "chr" | "String.fromCharCode" => {
                 let chars: Option<String> = c
                     .args
@@ -550,25 +628,20 @@ impl Env {
                 }
             }
             Expr::Call(c) => {
-                let k = catalog::kinds(&self.callee(&c.func));
-                for (kind, label) in [
-                    (Kinds::DOWNLOAD, Labels::DOWNLOADED),
-                    (Kinds::DECODE, Labels::DECODED),
-                    (Kinds::HOSTINFO, Labels::HOSTINFO),
-                    (Kinds::ENVALL, Labels::ENV),
-                ] {
-                    if k.has(kind) {
-                        l.add(label);
-                    }
-                }
+                l.add(self.result_labels(&c.func, c.args.first()));
+
                 if self.reads_secret(c) {
                     l.add(Labels::SECRET);
                 }
                 // Spawning a command captures its output, which carries what the command did.
-                l.add(self.labels_of(&c.func));
                 for a in c.args.iter().chain(c.kwargs.iter().map(|(_, v)| v)) {
                     l.add(self.labels_of(a));
                 }
+            }
+            Expr::ResultOf(func) => l.add(self.result_labels(func, None)),
+            Expr::Decoded(x) => {
+                l.add(self.labels_of(x));
+                l.add(Labels::DECODED);
             }
             Expr::Index(o, k) => {
                 l.add(self.labels_of(o));
@@ -599,6 +672,69 @@ impl Env {
             Expr::Str(_) | Expr::Int(_) | Expr::Lambda(_) => {}
         }
         l
+    }
+
+    /// Labels of what calling `func` returns: from what the callee does, and from the
+    /// object it is called on (`resp.read()` carries what `resp` carries). Decoding is
+    /// hiding only when what is decoded was shipped as a constant: decoding runtime data
+    /// (a source map, a network reply, characters a parser read) is ordinary.
+    fn result_labels(&self, func: &Expr, first_arg: Option<&Expr>) -> Labels {
+        let mut l = self.labels_of(func);
+        let callee = self.callee(func);
+        if let Some(returned) = self.labels.get(&result_key(&callee)) {
+            l.add(*returned);
+        }
+        let k = self.kinds_of(&callee);
+        for (kind, label) in [
+            (Kinds::DOWNLOAD, Labels::DOWNLOADED),
+            (Kinds::HOSTINFO, Labels::HOSTINFO),
+            (Kinds::ENVALL, Labels::ENV),
+        ] {
+            if k.has(kind) {
+                l.add(label);
+            }
+        }
+        let decodes = k.has(Kinds::DECODE) || self.decoders.contains(&callee);
+        if decodes && first_arg.is_some_and(|a| self.is_constant(a)) {
+            l.add(Labels::DECODED);
+        }
+        l
+    }
+
+    /// What a call named `callee` can do; nothing for a function the file defines.
+    fn kinds_of(&self, callee: &str) -> Kinds {
+        if !callee.contains('.') && self.local_defs.contains(callee) {
+            return Kinds::default();
+        }
+        catalog::kinds(callee)
+    }
+
+    /// True for a value fully known from the source: a folded text with no unknown part,
+    /// or a list of such values (`Buffer.from([101, 118, 97, 108])`).
+    fn is_constant(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Seq(items) => !items.is_empty() && items.iter().all(|i| self.is_constant(i)),
+            Expr::Decoded(_) => true,
+            _ => self.fold(e).is_some_and(|t| !t.contains("{?}")),
+        }
+    }
+
+    /// True when an expression calls a decoder (catalogued, or a local wrapper of one).
+    fn calls_decoder(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Call(c) => {
+                let callee = self.callee(&c.func);
+                self.kinds_of(&callee).has(Kinds::DECODE)
+                    || self.decoders.contains(&callee)
+                    || self.calls_decoder(&c.func)
+                    || c.args.iter().any(|a| self.calls_decoder(a))
+            }
+            Expr::Attr(x, _) | Expr::Reversed(x) => self.calls_decoder(x),
+            Expr::Concat(xs) | Expr::Template(xs) | Expr::Other(xs) => {
+                xs.iter().any(|x| self.calls_decoder(x))
+            }
+            _ => false,
+        }
     }
 
     /// A call that opens a credential file or reads a secret environment variable.
@@ -686,7 +822,9 @@ impl Env {
                     }
                     self.calls_in(value, scope, facts, classes);
                 }
-                Stmt::Eval { value, .. } => self.calls_in(value, scope, facts, classes),
+                Stmt::Eval { value, .. } | Stmt::Return { value, .. } => {
+                    self.calls_in(value, scope, facts, classes)
+                }
                 Stmt::Def {
                     name,
                     kind,
@@ -753,13 +891,14 @@ impl Env {
                 }
             }
             Expr::Lambda(body) => self.collect(body, scope, facts, classes),
-            Expr::Str(_) | Expr::Int(_) | Expr::Name(_) => {}
+            Expr::Decoded(x) => self.calls_in(x, scope, facts, classes),
+            Expr::Str(_) | Expr::Int(_) | Expr::Name(_) | Expr::ResultOf(_) => {}
         }
     }
 
     fn record_call(&self, c: &Call, scope: &str, facts: &mut FileFacts) {
         let callee = self.callee(&c.func);
-        let kinds = catalog::kinds(&callee);
+        let kinds = self.kinds_of(&callee);
         if facts.calls.len() >= MAX_CALLS && kinds == Kinds::default() {
             facts.truncated = true;
             return;
@@ -836,8 +975,14 @@ pub fn shell_calls(line: &str, spawner: &CallFact) -> Vec<CallFact> {
         let mut args = vec![text(&cmd.program)];
         args.extend(cmd.args.iter().map(|a| text(a)));
         let callee = format!("sh.{}", cmd.name());
+        // A program started by its path (`./x`, `~/.x`) is a process the package placed.
+        let by_path = if cmd.program.contains(['/', '\\']) {
+            Kinds::SPAWN
+        } else {
+            Kinds::default()
+        };
         out.push(CallFact {
-            kinds: catalog::kinds(&callee),
+            kinds: catalog::kinds(&callee).or(by_path),
             callee,
             args,
             kwargs: vec![],
@@ -858,6 +1003,21 @@ fn cap(mut s: String) -> String {
         s.truncate(end);
     }
     s
+}
+
+/// The key under which a local function's result labels are kept (`f()`).
+fn result_key(function: &str) -> String {
+    format!("{function}()")
+}
+
+/// `obj.name`, except that members of the global object are plain names
+/// (`global.require`, `globalThis['ev'+'al']`, `window.atob`).
+fn member(obj: String, name: &str) -> String {
+    if matches!(obj.as_str(), "global" | "globalThis" | "window") {
+        name.to_string()
+    } else {
+        format!("{obj}.{name}")
+    }
 }
 
 fn strip_node_prefix(module: &str) -> String {
@@ -934,6 +1094,11 @@ fn brace_format(fmt: &str, vals: &[String]) -> String {
 
 /// Decodes base64 (standard or URL-safe, padding optional) to text, lossily.
 pub fn decode_base64(s: &str) -> Option<String> {
+    decode_base64_bytes(s).map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// Decodes base64 (standard or URL-safe, padding optional) to bytes.
+pub fn decode_base64_bytes(s: &str) -> Option<Vec<u8>> {
     let mut bits = 0u32;
     let mut nbits = 0;
     let mut out = Vec::with_capacity(s.len() * 3 / 4);
@@ -954,7 +1119,7 @@ pub fn decode_base64(s: &str) -> Option<String> {
             out.push((bits >> nbits) as u8);
         }
     }
-    Some(String::from_utf8_lossy(&out).into_owned())
+    Some(out)
 }
 
 fn decode_hex(s: &str) -> Option<String> {
@@ -1012,10 +1177,13 @@ mod tests {
             .collect();
         body.push(call("f0".into()));
         let start = std::time::Instant::now();
-        let facts = extract(Module {
-            body,
-            ..Module::default()
-        });
+        let facts = extract(
+            Module {
+                body,
+                ..Module::default()
+            },
+            None,
+        );
         assert!(facts.calls.iter().all(|c| c.on_load));
         assert!(start.elapsed().as_secs() < 10, "took {:?}", start.elapsed());
     }

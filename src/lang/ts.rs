@@ -92,3 +92,32 @@ fn push_code(out: &mut String, chars: &mut std::iter::Peekable<std::str::Chars>,
         None => out.push_str(&hex),
     }
 }
+
+/// True when a literal's `\x`/`\u` escapes spell readable text (`"\x65\x76\x61\x6c"`):
+/// code hides words that way, data does not (`"\x1b[0m"`, `"\u00e9"`).
+pub fn hides_text(raw: &str) -> bool {
+    let mut hidden = 0;
+    let mut rest = raw;
+    while let Some(i) = rest.find('\\') {
+        rest = &rest[i + 1..];
+        let digits = match rest.as_bytes().first() {
+            Some(b'x') => 2,
+            Some(b'u') if rest.as_bytes().get(1) != Some(&b'{') => 4,
+            _ => {
+                rest = rest.get(1..).unwrap_or("");
+                continue;
+            }
+        };
+        let code = rest
+            .get(1..1 + digits)
+            .and_then(|h| u32::from_str_radix(h, 16).ok());
+        if code
+            .and_then(char::from_u32)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '(' | ')' | ' '))
+        {
+            hidden += 1;
+        }
+        rest = rest.get(1 + digits..).unwrap_or("");
+    }
+    hidden >= 4
+}

@@ -27,7 +27,18 @@ pub struct NpmManifest {
     /// Lifecycle and other scripts: (name, command, line in package.json).
     pub scripts: Vec<(String, String, u32)>,
     pub main: Option<String>,
+    /// Files installed as commands (`bin`), run when the user types the command.
+    pub bin: Vec<String>,
+    /// Dependencies installed with the package (`dependencies`, `optionalDependencies`,
+    /// `peerDependencies`): (name, version spec, line in package.json).
+    pub dependencies: Vec<(String, String, u32)>,
+    /// `"gypfile": true`: npm builds `binding.gyp` with node-gyp at install.
+    pub gypfile: bool,
 }
+
+/// Dependency sections whose entries npm installs along with the package.
+const INSTALLED_DEPENDENCIES: &[&str] =
+    &["dependencies", "optionalDependencies", "peerDependencies"];
 
 /// npm scripts that run when the package is installed.
 pub const INSTALL_SCRIPTS: &[&str] = &[
@@ -50,11 +61,33 @@ pub fn package_json(text: &str) -> Result<NpmManifest, String> {
             }
         }
     }
+    let bin = match json.get("bin") {
+        Some(Json::String(path)) => vec![path.clone()],
+        Some(Json::Object(map)) => map
+            .values()
+            .filter_map(Json::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => vec![],
+    };
+    let mut dependencies = Vec::new();
+    for section in INSTALLED_DEPENDENCIES {
+        if let Some(map) = json.get(*section).and_then(Json::as_object) {
+            for (name, spec) in map {
+                if let Some(spec) = spec.as_str() {
+                    dependencies.push((name.clone(), spec.to_string(), line_of_key(text, name)));
+                }
+            }
+        }
+    }
     Ok(NpmManifest {
         name: s("name"),
         version: s("version"),
         scripts,
         main: s("main"),
+        bin,
+        dependencies,
+        gypfile: json.get("gypfile").and_then(Json::as_bool).unwrap_or(false),
     })
 }
 

