@@ -106,7 +106,8 @@ impl ScanArgs {
 }
 
 /// Exit status for CI: 1 if a package reached `fail_on`, else 2 if anything could not
-/// be scanned, else 0.
+/// be scanned completely (an unreadable package, or one read or analysed only in part),
+/// else 0.
 pub fn exit_code(report: &ScanReport, fail_on: FailOn) -> i32 {
     let threshold = match fail_on {
         FailOn::Malicious => Verdict::Malicious,
@@ -117,7 +118,10 @@ pub fn exit_code(report: &ScanReport, fail_on: FailOn) -> i32 {
         .iter()
         .any(|p| p.verdict != Verdict::Error && p.verdict >= threshold);
     let errors = !report.input_errors.is_empty()
-        || report.packages.iter().any(|p| p.verdict == Verdict::Error);
+        || report
+            .packages
+            .iter()
+            .any(|p| p.verdict == Verdict::Error || !p.errors.is_empty());
     if failed {
         1
     } else if errors {

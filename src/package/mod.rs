@@ -74,7 +74,10 @@ impl Package {
                 self.gem = Some(GemSpec::default());
             }
             if rels.iter().any(|r| r == "metadata.gz")
-                && !rels.iter().any(|r| r.starts_with("data.tar.gz!"))
+                && !self
+                    .entries
+                    .iter()
+                    .any(|e| e.path.starts_with("data.tar.gz!"))
             {
                 self.errors.push(
                     "gem has no readable data.tar.gz: its files could not be analysed".into(),
@@ -201,15 +204,21 @@ fn normalize(p: &str) -> String {
 }
 
 /// The single top folder all entries share, with its slash; gem data is under `data.tar.gz!`.
+/// Names an extractor refuses (absolute, `..`) do not count: a stray `/etc/cron.d/x`
+/// entry must not hide which file is the package's `setup.py`.
 fn common_root(entries: &[Entry]) -> String {
     if entries.iter().any(|e| e.path.starts_with("data.tar.gz!")) {
         return "data.tar.gz!".to_string();
     }
-    let first = match entries.first().and_then(|e| e.path.split_once('/')) {
+    let mut names = entries
+        .iter()
+        .map(|e| e.path.as_str())
+        .filter(|p| !crate::archive::escapes(p));
+    let first = match names.clone().next().and_then(|p| p.split_once('/')) {
         Some((top, _)) => format!("{top}/"),
         None => return String::new(),
     };
-    if entries.iter().all(|e| e.path.starts_with(&first)) {
+    if names.all(|p| p.starts_with(&first)) {
         first
     } else {
         String::new()
