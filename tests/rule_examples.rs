@@ -106,9 +106,11 @@ fn example_blocks(doc: &Doc) -> Result<Vec<Block>, String> {
     Ok(blocks)
 }
 
+/// A parsed info string: language, `key="value"` attributes, bare flags.
+type Info = (String, BTreeMap<String, String>, Vec<String>);
+
 /// Splits an info string: language, `key="value"` attributes, bare flags.
-#[allow(clippy::type_complexity)]
-fn info_string(info: &str) -> Result<(String, BTreeMap<String, String>, Vec<String>), String> {
+fn info_string(info: &str) -> Result<Info, String> {
     let mut rest = info.trim();
     let lang_end = rest.find(' ').unwrap_or(rest.len());
     let lang = rest[..lang_end].to_string();
