@@ -6,6 +6,9 @@
 use crate::detectors::runs_unasked;
 use crate::finding::{Category, Confidence, Finding, Severity};
 
+/// Every rule id the chains report.
+pub const RULES: &[&str] = &["dropper-chain", "typosquat-install"];
+
 /// Adds chain findings to `findings`.
 pub fn correlate(findings: &mut Vec<Finding>) {
     if let Some(chain) = dropper_chain(findings) {

@@ -24,6 +24,23 @@ pub enum Command {
     Scan(ScanArgs),
     /// Check package names for typosquatting before anything is downloaded.
     CheckName(crate::typosquat::cli::CheckNameArgs),
+    /// List every rule: id, category, severity and title, by category.
+    Rules(RulesArgs),
+    /// Print a rule's document: what it checks, why it matters, false positives, examples.
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct ExplainArgs {
+    /// The rule id, as findings name it (`shell-rc-write`).
+    pub rule: String,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -14,6 +14,7 @@ pub mod input;
 pub mod lang;
 pub mod package;
 pub mod report;
+pub mod rules;
 pub mod scan;
 pub mod verdict;
 

@@ -1,6 +1,6 @@
 use clap::Parser;
 use pkgwarden::cli::{exit_code, Cli, Command, Format};
-use pkgwarden::report;
+use pkgwarden::{report, rules};
 
 fn main() {
     // Usage errors exit with 2 (clap's own convention matches ours).
@@ -16,6 +16,8 @@ fn main() {
             exit_code(&result, args.fail_on)
         }
         Command::CheckName(args) => pkgwarden::typosquat::cli::run(&args),
+        Command::Rules(args) => rules::print_list(matches!(args.format, Format::Json)),
+        Command::Explain(args) => rules::print_explain(&args.rule),
     };
     std::process::exit(code);
 }

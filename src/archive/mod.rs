@@ -47,6 +47,22 @@ pub struct Contents {
     pub errors: Vec<String>,
 }
 
+/// Every rule id the archive reader reports (as `archive-anomaly` findings).
+pub const RULES: &[&str] = &[
+    "decompression-bomb",
+    "device-file",
+    "duplicate-entry",
+    "encrypted-entry",
+    "link-outside-package",
+    "nesting-too-deep",
+    "oversized-entry",
+    "oversized-package",
+    "path-traversal",
+    "setuid-entry",
+    "too-many-entries",
+    "wheel-record-mismatch",
+];
+
 /// Large files that are not source keep only their head: enough to sniff their format.
 const HEAD_BYTES: usize = 4096;
 /// Files up to this size are kept whole whatever their name.
