@@ -59,6 +59,12 @@ impl SourceFile {
         }
     }
 
+    /// Minified: a bundle of a few very long lines rather than written source.
+    pub fn is_minified(&self) -> bool {
+        let lines = self.text.lines().count().max(1);
+        self.text.len() > 20_000 && self.text.len() / lines > 500
+    }
+
     /// The trimmed source line, shortened for reports.
     pub fn snippet(&self, line: u32) -> String {
         let text = self
@@ -154,7 +160,8 @@ fn propagate_imports(files: &mut [SourceFile]) {
                 .flat_map(|(m, _)| resolve_module(files, i, m))
                 .collect();
             let started = started_files(&files[i]);
-            reached.extend((0..files.len()).filter(|&j| started.contains(base_name(&files[j].path))));
+            reached
+                .extend((0..files.len()).filter(|&j| started.contains(base_name(&files[j].path))));
             for j in reached {
                 if files[j].phase == Phase::Runtime {
                     files[j].phase = phase;
@@ -175,11 +182,18 @@ fn propagate_install_calls(files: &mut [SourceFile]) {
     loop {
         let mut targets: Vec<(usize, String)> = Vec::new();
         for (i, f) in files.iter().enumerate() {
-            for c in f.facts.calls.iter().filter(|c| c.shell.is_none() && f.call_phase(c) == Phase::Install) {
+            for c in f
+                .facts
+                .calls
+                .iter()
+                .filter(|c| c.shell.is_none() && f.call_phase(c) == Phase::Install)
+            {
                 match c.callee.rsplit_once('.') {
-                    Some((module, name)) => {
-                        targets.extend(resolve_module(files, i, module).into_iter().map(|j| (j, name.to_string())))
-                    }
+                    Some((module, name)) => targets.extend(
+                        resolve_module(files, i, module)
+                            .into_iter()
+                            .map(|j| (j, name.to_string())),
+                    ),
                     None => targets.push((i, c.callee.clone())),
                 }
             }
@@ -220,7 +234,10 @@ fn resolve_module(files: &[SourceFile], from: usize, module: &str) -> Vec<usize>
                 .filter(|&j| files[j].lang == Lang::Python && j != from)
                 .filter(|&j| {
                     let p = files[j].path.rsplit('!').next().unwrap_or(&files[j].path);
-                    let stem = p.strip_suffix("/__init__.py").or_else(|| p.strip_suffix(".py")).unwrap_or("");
+                    let stem = p
+                        .strip_suffix("/__init__.py")
+                        .or_else(|| p.strip_suffix(".py"))
+                        .unwrap_or("");
                     stem == key || stem.ends_with(&format!("/{key}"))
                 })
                 .collect()
@@ -230,26 +247,41 @@ fn resolve_module(files: &[SourceFile], from: usize, module: &str) -> Vec<usize>
             (0..files.len())
                 .filter(|&j| {
                     let p = &files[j].path;
-                    ["", ".js", ".cjs", ".mjs", "/index.js"].iter().any(|e| *p == format!("{target}{e}"))
+                    ["", ".js", ".cjs", ".mjs", "/index.js"]
+                        .iter()
+                        .any(|e| *p == format!("{target}{e}"))
                 })
                 .collect()
         }
         Lang::Ruby => {
-            let name = module.rsplit('/').next().unwrap_or(module).trim_end_matches(".rb");
+            let name = module
+                .rsplit('/')
+                .next()
+                .unwrap_or(module)
+                .trim_end_matches(".rb");
             (0..files.len())
-                .filter(|&j| files[j].lang == Lang::Ruby && base_name(&files[j].path).trim_end_matches(".rb") == name)
+                .filter(|&j| {
+                    files[j].lang == Lang::Ruby
+                        && base_name(&files[j].path).trim_end_matches(".rb") == name
+                })
                 .collect()
         }
         _ => Vec::new(),
     };
     let shared = |j: usize| common_prefix(dir, &files[j].path);
     let best = candidates.iter().map(|&j| shared(j)).max().unwrap_or(0);
-    candidates.into_iter().filter(|&j| shared(j) == best).collect()
+    candidates
+        .into_iter()
+        .filter(|&j| shared(j) == best)
+        .collect()
 }
 
 /// How many leading folders two paths share.
 fn common_prefix(dir: &str, path: &str) -> usize {
-    dir.split('/').zip(path.split('/')).take_while(|(a, b)| a == b).count()
+    dir.split('/')
+        .zip(path.split('/'))
+        .take_while(|(a, b)| a == b)
+        .count()
 }
 
 /// Resolves `.` and `..` in a `/`-separated path.

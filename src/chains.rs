@@ -7,7 +7,7 @@ use crate::detectors::runs_unasked;
 use crate::finding::{Category, Confidence, Finding, Severity};
 
 /// Every rule id the chains report.
-pub const RULES: &[&str] = &["dropper-chain", "typosquat-install"];
+pub const RULES: &[&str] = &["dropper-chain", "typosquat-install", "unasked-chain"];
 
 /// Adds chain findings to `findings`.
 pub fn correlate(findings: &mut Vec<Finding>) {
@@ -83,7 +83,10 @@ fn unasked_chain(findings: &[Finding]) -> Option<Finding> {
     ];
     let mut steps: Vec<&Finding> = Vec::new();
     for f in findings.iter().filter(|f| {
-        runs_unasked(f.phase) && KINDS.contains(&f.category) && f.severity >= Severity::Medium && f.confidence >= Confidence::Medium
+        runs_unasked(f.phase)
+            && KINDS.contains(&f.category)
+            && f.severity >= Severity::Medium
+            && f.confidence >= Confidence::Medium
     }) {
         if !steps.iter().any(|s| s.category == f.category) {
             steps.push(f);
@@ -94,16 +97,23 @@ fn unasked_chain(findings: &[Finding]) -> Option<Finding> {
     }
     steps.sort_by_key(|f| (f.file.clone(), f.line));
     let first = steps[0];
-    let story: Vec<String> = steps.iter().map(|f| format!("{} ({}:{})", f.message, short(&f.file), f.line)).collect();
+    let story: Vec<String> = steps
+        .iter()
+        .map(|f| format!("{} ({}:{})", f.message, short(&f.file), f.line))
+        .collect();
     Some(Finding {
         rule: "unasked-chain",
-        category: first.category,
+        category: Category::InstallHook,
         severity: Severity::Critical,
         confidence: Confidence::Medium,
         phase: first.phase,
         file: first.file.clone(),
         line: first.line,
-        message: format!("{} risky behaviours in code that runs unasked: {}", steps.len(), story.join("; and ")),
+        message: format!(
+            "{} risky behaviours in code that runs unasked: {}",
+            steps.len(),
+            story.join("; and ")
+        ),
         snippet: first.snippet.clone(),
     })
 }

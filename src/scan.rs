@@ -184,11 +184,13 @@ pub fn scan_contents(
     let package = Package::new(entries, &file_name);
     let (files, timeout) = analysis::analyse(&package, limits, deadline);
     errors.extend(timeout);
-    let mut findings = detectors::run_all(&Ctx {
+    let ctx = Ctx {
         package: &package,
         files: &files,
-    });
+    };
+    let mut findings = detectors::run_all(&ctx);
     findings.extend(anomalies);
+    detectors::demote_context(&ctx, &mut findings);
     chains::correlate(&mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());

@@ -757,7 +757,7 @@ fn every_rule_has_a_document() {
 fn rule_ids_in_sources_are_listed() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     // Kebab-case literals in these files that are not rule ids.
-    const NOT_RULES: &[&str] = &["start-process"];
+    const NOT_RULES: &[&str] = &["start-process", "build-aux"];
     let mut sources = vec![root.join("src/chains.rs")];
     for dir in ["src/detectors", "src/archive"] {
         for e in std::fs::read_dir(root.join(dir)).unwrap() {

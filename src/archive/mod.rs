@@ -348,13 +348,14 @@ impl<'l> Reader<'l> {
         true
     }
 
-    /// Flags entry names that would escape the extraction folder.
-    pub(crate) fn check_name(&mut self, name: &str) {
+    /// Flags entry names that would escape the extraction folder; `path` is how the entry
+    /// is reported (with the names of the archives it is nested in).
+    pub(crate) fn check_name(&mut self, name: &str, path: &str) {
         if escapes(name) {
             self.anomaly(
                 "path-traversal",
                 Severity::High,
-                name,
+                path,
                 "entry name escapes the package folder (absolute or `..`); an extracting installer would write outside it".into(),
             );
         }

@@ -38,7 +38,7 @@ pub(super) fn read_stream<R: Read>(r: &mut Reader, prefix: &str, input: R, depth
         if !r.count_entry(&path) {
             return;
         }
-        r.check_name(&name);
+        r.check_name(&name, &path);
         let header = entry.header();
         let mode = header.mode().unwrap_or(0);
         if mode & 0o6000 != 0 && header.entry_type().is_file() {

@@ -32,7 +32,7 @@ pub(super) fn read(r: &mut Reader, prefix: &str, bytes: &[u8], depth: u32) {
         if !r.count_entry(&path) {
             return;
         }
-        r.check_name(&name);
+        r.check_name(&name, &path);
         let mut file = match archive.by_index(i) {
             Ok(f) => f,
             Err(ZipError::UnsupportedArchive(ZipError::PASSWORD_REQUIRED)) => {

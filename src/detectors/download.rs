@@ -54,7 +54,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         // Build helpers fetch sources from addresses they compute (a version, a mirror),
         // and client modules call servers their user configures: a computed address is
         // context. A fixed address fetched at install or import is not.
-        let computed = url.as_deref().is_none_or(|u| paths::host(u).contains("{?}"));
+        let computed = url
+            .as_deref()
+            .is_none_or(|u| paths::host(u).contains("{?}"));
         let severity = if computed { Severity::Low } else { severity };
         out.push(at_call(
             f,

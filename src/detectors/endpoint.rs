@@ -62,8 +62,24 @@ fn is_message_sink(callee: &str) -> bool {
         || last.ends_with("Warning")
         || matches!(
             last,
-            "print" | "log" | "debug" | "info" | "warn" | "warning" | "error" | "critical" | "format" | "echo" | "puts"
-                | "Field" | "help" | "add_argument" | "deprecated" | "describe" | "it" | "test"
+            "print"
+                | "log"
+                | "debug"
+                | "info"
+                | "warn"
+                | "warning"
+                | "error"
+                | "critical"
+                | "format"
+                | "echo"
+                | "puts"
+                | "Field"
+                | "help"
+                | "add_argument"
+                | "deprecated"
+                | "describe"
+                | "it"
+                | "test"
         )
 }
 

@@ -61,10 +61,22 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             // Start-up hooks of coverage tools and setuptools `exec` a line of their own;
             // what makes one a threat is spawning, fetching, decoding or sending, or
             // executing what was fetched or decoded.
-            let risky = Kinds::SPAWN.or(Kinds::DOWNLOAD).or(Kinds::DECODE).or(Kinds::SEND);
+            let risky = Kinds::SPAWN
+                .or(Kinds::DOWNLOAD)
+                .or(Kinds::DECODE)
+                .or(Kinds::SEND);
             let hidden = Labels::DOWNLOADED.or(Labels::DECODED);
-            for c in f.facts.calls.iter().filter(|c| c.kinds.has(risky.or(Kinds::EXEC))) {
-                let severity = if c.kinds.has(risky) || c.arg_labels().has(hidden) { Severity::High } else { Severity::Low };
+            for c in f
+                .facts
+                .calls
+                .iter()
+                .filter(|c| c.kinds.has(risky.or(Kinds::EXEC)))
+            {
+                let severity = if c.kinds.has(risky) || c.arg_labels().has(hidden) {
+                    Severity::High
+                } else {
+                    Severity::Low
+                };
                 out.push(Finding {
                     rule: "pth-exec",
                     category: Category::StartupHook,

@@ -63,15 +63,30 @@ pub fn run_all(ctx: &Ctx) -> Vec<Finding> {
     for d in DETECTORS {
         (d.run)(ctx, &mut out);
     }
-    for f in &mut out {
-        // Tests, CI scripts, docs and examples exercise dangerous APIs on purpose and
-        // never run when the package is installed or imported: context, not verdict.
-        if matches!(f.phase, Phase::Runtime | Phase::Archive) && paths::is_dev_file(&f.file) {
+    out
+}
+
+/// Lowers findings in files no install or import runs to context: tests, CI and helper
+/// scripts, docs, examples, shell scripts, and label-based findings in minified bundles
+/// (where one short variable name serves many values, so data-flow labels mix).
+pub fn demote_context(ctx: &Ctx, findings: &mut [Finding]) {
+    for f in findings
+        .iter_mut()
+        .filter(|f| matches!(f.phase, Phase::Runtime | Phase::Archive))
+    {
+        let file = ctx.files.iter().find(|s| s.path == f.file);
+        let shell =
+            f.phase == Phase::Runtime && file.is_some_and(|s| s.lang == crate::lang::Lang::Shell);
+        let minified_flow = file.is_some_and(|s| s.is_minified())
+            && matches!(
+                f.category,
+                Category::ExecDownloaded | Category::ExecDecoded | Category::Exfiltration
+            );
+        if paths::is_dev_file(&f.file) || shell || minified_flow {
             f.severity = f.severity.min(Severity::Low);
             f.confidence = Confidence::Low;
         }
     }
-    out
 }
 
 /// A finding at a call site.

@@ -32,7 +32,11 @@ pub fn is_home(path: &str) -> bool {
 /// Temporary folders (`/tmp`, `%TEMP%`, `tempfile.gettempdir()` folds to `/tmp`).
 pub fn is_temp(path: &str) -> bool {
     let p = normalize(path);
-    p.starts_with("/tmp/") || p.starts_with("/var/tmp/") || p.starts_with("%temp%") || p.starts_with("%tmp%") || p.contains("/appdata/local/temp/")
+    p.starts_with("/tmp/")
+        || p.starts_with("/var/tmp/")
+        || p.starts_with("%temp%")
+        || p.starts_with("%tmp%")
+        || p.contains("/appdata/local/temp/")
 }
 
 /// Caches and per-user data folders that libraries legitimately fill when called.
@@ -50,10 +54,33 @@ pub fn is_dev_file(path: &str) -> bool {
     let p = path.to_ascii_lowercase();
     let name = p.rsplit(['/', '!']).next().unwrap_or(&p);
     const DIRS: &[&str] = &[
-        "tests", "test", "testing", "__tests__", "spec", "docs", "doc", "examples", "example", "benchmarks", "bench",
-        "scripts", "tools", "ci", ".github", ".evergreen", ".circleci", "build-aux", "demo", "demos", "samples",
+        "tests",
+        "test",
+        "testing",
+        "unittests",
+        "__tests__",
+        "spec",
+        "docs",
+        "doc",
+        "examples",
+        "example",
+        "benchmarks",
+        "bench",
+        "scripts",
+        "tools",
+        "ci",
+        ".github",
+        ".evergreen",
+        ".circleci",
+        "build-aux",
+        "demo",
+        "demos",
+        "samples",
     ];
-    p.split(['/', '!']).rev().skip(1).any(|dir| DIRS.contains(&dir))
+    p.split(['/', '!'])
+        .rev()
+        .skip(1)
+        .any(|dir| DIRS.contains(&dir))
         || name.starts_with("test_")
         || name.ends_with("_test.py")
         || name == "conftest.py"
@@ -83,9 +110,12 @@ pub fn is_host(text: &str) -> bool {
 pub fn is_executable_name(path: &str) -> bool {
     let p = path.to_ascii_lowercase();
     let p = p.split(['?', '#']).next().unwrap_or(&p);
-    [".exe", ".bat", ".cmd", ".vbs", ".ps1", ".scr", ".msi", ".dll", ".jar", ".sh", ".py", ".pyw", ".js", ".hta", ".lnk"]
-        .iter()
-        .any(|e| p.ends_with(e))
+    [
+        ".exe", ".bat", ".cmd", ".vbs", ".ps1", ".scr", ".msi", ".dll", ".jar", ".sh", ".py",
+        ".pyw", ".js", ".hta", ".lnk",
+    ]
+    .iter()
+    .any(|e| p.ends_with(e))
 }
 
 /// The first http(s)/ftp URL in a text.

@@ -71,8 +71,13 @@ pub fn mechanism(path: &str) -> Option<&'static str> {
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
         let phase = f.call_phase(c);
+        // Developer tools write rc files for a home they are given when asked (`devenv`,
+        // `conda init`); a payload names the file itself.
+        let computed = c.write_target().is_some_and(|t| t.contains("{?}"));
         let (severity, confidence) = if runs_unasked(phase) {
             (Severity::High, Confidence::High)
+        } else if computed {
+            (Severity::Medium, Confidence::Low)
         } else {
             (Severity::Medium, Confidence::Medium)
         };

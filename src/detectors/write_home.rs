@@ -20,7 +20,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
         // Planting a program or script in the home or temp folder is staging it to run;
         // other files in the home folder are a medium signal alone.
-        let (severity, what) = if paths::is_executable_name(target) && (paths::is_home(target) || paths::is_temp(target)) {
+        let (severity, what) = if paths::is_executable_name(target)
+            && (paths::is_home(target) || paths::is_temp(target))
+        {
             (Severity::High, "plants the program")
         } else if paths::is_home(target) {
             (Severity::Medium, "writes")
@@ -34,7 +36,10 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             Category::WriteHome,
             severity,
             Confidence::High,
-            format!("{what} `{target}` in the user's home or temp folder {}", when(phase)),
+            format!(
+                "{what} `{target}` in the user's home or temp folder {}",
+                when(phase)
+            ),
         ));
     }
 }

@@ -446,6 +446,9 @@ impl Env {
                     return Some(c.clone());
                 }
                 let name = self.resolve(e)?;
+                if name == "sys.executable" {
+                    return Some("python".into());
+                }
                 return env_var_text(&name);
             }
             Expr::Concat(parts) | Expr::Template(parts) => self.fold_parts(parts)?,
@@ -946,12 +949,17 @@ impl Env {
                 .find(|(k, _)| k == "args" || k == "cmd")
                 .map(|(_, v)| v)
         })?;
+        // Argument lists are quoted word by word, so `["python", "-c", "a b"]` stays
+        // three words when the line is parsed again.
         let mut words = match first {
-            Expr::Seq(items) => items.iter().map(|i| self.fold_or_hole(i)).collect(),
+            Expr::Seq(items) => items
+                .iter()
+                .map(|i| shell_quote(&self.fold_or_hole(i)))
+                .collect(),
             other => vec![self.fold(other)?],
         };
         if let Some(Expr::Seq(items)) = c.args.get(1) {
-            words.extend(items.iter().map(|i| self.fold_or_hole(i)));
+            words.extend(items.iter().map(|i| shell_quote(&self.fold_or_hole(i))));
         }
         Some(words.join(" "))
     }
@@ -1000,6 +1008,19 @@ pub fn shell_calls(line: &str, spawner: &CallFact) -> Vec<CallFact> {
         });
     }
     out
+}
+
+/// One shell word: quoted when it holds anything the shell would split or expand.
+fn shell_quote(word: &str) -> String {
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./~:=@%+,{}?$".contains(c))
+    {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 fn cap(mut s: String) -> String {
