@@ -2,7 +2,7 @@
 //! file fetched to disk and then started. Whatever the phase, fetching code and running
 //! it unseen is the core of a dropper.
 
-use super::{at_call, calls, runs_unasked, when, Ctx, Detector};
+use super::{at_call, calls, paths, runs_unasked, when, Ctx, Detector};
 use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::{CallFact, Labels};
@@ -33,7 +33,11 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
         let phase = f.call_phase(c);
         let runs = c.kinds.has(Kinds::EXEC.or(Kinds::SPAWN));
+        // Data-flow labels are per file and can mix at runtime; a named file or a pipe
+        // into a shell cannot.
+        let mut by_flow = false;
         let how = if runs && c.arg_labels().has(Labels::DOWNLOADED) {
+            by_flow = true;
             Some(format!(
                 "runs content fetched from the network with `{}`",
                 c.callee
@@ -58,8 +62,10 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         if let Some(how) = how {
             let (severity, confidence) = if runs_unasked(phase) {
                 (Severity::Critical, Confidence::High)
-            } else {
+            } else if by_flow {
                 (Severity::High, Confidence::Medium)
+            } else {
+                (Severity::Critical, Confidence::Medium)
             };
             out.push(at_call(
                 f,
@@ -104,11 +110,18 @@ pub fn download_destinations(ctx: &Ctx) -> Vec<String> {
             }
         }
     }
-    // Files written from downloaded content (`open(p, "wb").write(resp.content)`).
-    for (_, c) in calls(ctx) {
-        if c.arg_labels().has(Labels::DOWNLOADED) {
+    // Files written from downloaded content (`open(p, "wb").write(resp.content)`), and
+    // programs written by a file that downloads (the write and the data are often
+    // separate calls: `open("x.exe", "wb")` then `.write(r.content)`).
+    for f in ctx.files {
+        let downloads = f.facts.calls.iter().any(|c| c.kinds.has(Kinds::DOWNLOAD));
+        for c in &f.facts.calls {
             if let Some(t) = c.write_target() {
-                dests.push(t.to_string());
+                if c.arg_labels().has(Labels::DOWNLOADED)
+                    || downloads && paths::is_executable_name(t)
+                {
+                    dests.push(t.to_string());
+                }
             }
         }
     }

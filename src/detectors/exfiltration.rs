@@ -14,7 +14,8 @@ pub const DETECTOR: Detector = Detector {
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
-        if !c.kinds.has(Kinds::SEND) {
+        // A GET carries data too, in its address or query (`?h=<hostname>`).
+        if !c.kinds.has(Kinds::SEND.or(Kinds::DOWNLOAD)) {
             continue;
         }
         let labels = c.arg_labels();
@@ -34,8 +35,14 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         };
         let phase = f.call_phase(c);
+        // A send to a webhook, bot API, tunnel or bare IP is a hard-coded collection point:
+        // whoever triggers it, the data goes to the attacker.
+        let to_endpoint = super::urls_of(c)
+            .iter()
+            .any(|u| super::endpoint::classify(u).is_some());
         let (severity, confidence) = match (rule, runs_unasked(phase)) {
             (_, true) => (Severity::Critical, Confidence::High),
+            (_, false) if to_endpoint => (Severity::Critical, Confidence::Medium),
             // Value labels are tracked per file, not per path: at runtime an environment
             // label can come from an unrelated variable, so only install/import code counts.
             ("host-beacon" | "env-exfiltration", false) => (Severity::Low, Confidence::Medium),

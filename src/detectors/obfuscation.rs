@@ -2,7 +2,7 @@
 //! mangling, and long encoded blobs in files that also execute code dynamically. Hiding
 //! code from the reader is intent; a blob alone (an embedded font, a test vector) is not.
 
-use super::{Ctx, Detector};
+use super::{runs_unasked, Ctx, Detector};
 use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 
@@ -11,11 +11,13 @@ pub const DETECTOR: Detector = Detector {
     run,
 };
 
-/// Strings in source that only packers and obfuscators write.
+/// Text that only packers and obfuscators write: pyarmor's runtime, the names Hyperion
+/// gives itself and the builtins it renames in one tuple, and self-descriptions.
 const MARKERS: &[&str] = &[
     "__pyarmor__",
     "pyarmor_runtime",
     "__obfuscator__",
+    "exec, str, tuple, map, ord, globals",
     "pyobfuscate",
     "Obfuscated by",
     "obfuscated with",
@@ -32,11 +34,10 @@ const TABLE_SPELLINGS: usize = 10;
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for f in ctx.files {
         let executes = f.facts.calls.iter().any(|c| c.kinds.has(Kinds::EXEC));
-        let marker = f
-            .facts
-            .strings
-            .iter()
-            .find_map(|(s, line)| MARKERS.iter().find(|m| s.contains(*m)).map(|m| (*m, *line)));
+        let marker = MARKERS.iter().find_map(|m| {
+            let at = f.text.find(m)?;
+            Some((*m, f.text[..at].matches('\n').count() as u32 + 1))
+        });
         let mangled = f.text.matches("_0x").count();
         let blob = f
             .facts
@@ -85,11 +86,19 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             })
         };
         if let Some((line, message)) = found {
+            // Hidden code that runs unasked (the file executes code dynamically, or a packer
+            // runtime does it for it) is as bad as running a decoded payload.
+            let runs_hidden = runs_unasked(f.phase) && (executes || marker.is_some());
+            let (severity, confidence) = if runs_hidden {
+                (Severity::High, Confidence::High)
+            } else {
+                (Severity::Medium, Confidence::Medium)
+            };
             out.push(Finding {
                 rule: "obfuscated-code",
                 category: Category::Obfuscation,
-                severity: Severity::Medium,
-                confidence: Confidence::Medium,
+                severity,
+                confidence,
                 phase: f.phase,
                 file: f.path.clone(),
                 line,

@@ -687,8 +687,17 @@ impl Env {
     /// hiding only when what is decoded was shipped as a constant: decoding runtime data
     /// (a source map, a network reply, characters a parser read) is ordinary.
     fn result_labels(&self, func: &Expr, first_arg: Option<&Expr>) -> Labels {
-        let mut l = self.labels_of(func);
         let callee = self.callee(func);
+        // `os.environ.get("X")` reads one variable, not the whole environment.
+        let one_variable = matches!(
+            callee.as_str(),
+            "os.environ.get" | "os.getenv" | "ENV.fetch"
+        );
+        let mut l = if one_variable {
+            Labels::default()
+        } else {
+            self.labels_of(func)
+        };
         if let Some(returned) = self.labels.get(&result_key(&callee)) {
             l.add(*returned);
         }

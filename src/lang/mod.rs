@@ -143,9 +143,20 @@ fn hidden_code(lang: Lang, c: &facts::CallFact) -> Option<(Lang, &str)> {
             .position(|a| a.text.as_deref() == Some(flag.0))?;
         return Some((flag.1, text(at + 1)?));
     }
-    if !c.kinds.has(catalog::Kinds::EXEC)
-        || !matches!(lang, Lang::Python | Lang::JavaScript | Lang::Ruby)
-    {
+    if !matches!(lang, Lang::Python | Lang::JavaScript | Lang::Ruby) {
+        return None;
+    }
+    // A payload staged into a file to be started later (`tmp.write(b"import os;...")`):
+    // written text that reads as code of the file's language is analysed as code.
+    if c.callee.ends_with(".write") || c.kinds.has(catalog::Kinds::WRITE) {
+        let code = c
+            .args
+            .iter()
+            .filter_map(|a| a.text.as_deref())
+            .find(|t| looks_like_code(lang, t))?;
+        return Some((lang, code));
+    }
+    if !c.kinds.has(catalog::Kinds::EXEC) {
         return None;
     }
     // `new Function(a, b, body)`: the body is the last argument.
@@ -156,6 +167,17 @@ fn hidden_code(lang: Lang, c: &facts::CallFact) -> Option<(Lang, &str)> {
     };
     let code = text(i)?;
     (!code.contains("{?}")).then_some((lang, code))
+}
+
+/// Text that is code rather than data: it imports or requires something and calls it.
+fn looks_like_code(lang: Lang, text: &str) -> bool {
+    let imports = match lang {
+        Lang::Python => text.contains("import "),
+        Lang::JavaScript => text.contains("require(") || text.contains("import "),
+        Lang::Ruby => text.contains("require "),
+        _ => false,
+    };
+    imports && text.contains('(') && !text.contains("{?}")
 }
 
 /// Analyses one source file as written.
