@@ -24,17 +24,26 @@ fn endpoints() -> &'static [String] {
     })
 }
 
-/// Why a URL is suspicious, if it is.
-pub fn classify(url: &str) -> Option<String> {
+/// The listed endpoint (webhook, bot API, catcher, tunnel, drop) a URL points at.
+fn listed(url: &str) -> Option<&'static str> {
     let lower = url.to_ascii_lowercase();
     let at_boundary = |e: &str| {
         lower
             .match_indices(e)
             .any(|(i, _)| i == 0 || matches!(lower.as_bytes()[i - 1], b'/' | b'.' | b'@'))
     };
-    if let Some(e) = endpoints().iter().find(|e| at_boundary(e)) {
+    endpoints()
+        .iter()
+        .find(|e| at_boundary(e))
+        .map(String::as_str)
+}
+
+/// Why a URL is suspicious, if it is.
+pub fn classify(url: &str) -> Option<String> {
+    if let Some(e) = listed(url) {
         return Some(format!("`{e}`"));
     }
+    let lower = url.to_ascii_lowercase();
     let host = paths::host(&lower);
     if host.ends_with(".onion") {
         return Some("a Tor hidden service".into());
@@ -95,8 +104,12 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         };
         let phase = f.call_phase(c);
+        // A webhook, bot API, interaction catcher or file drop written into the package in
+        // full is a collection point whoever calls the code; a bare IP alone is weaker.
         let (severity, confidence) = if runs_unasked(phase) {
             (Severity::High, Confidence::High)
+        } else if listed(&url).is_some() && !url.contains("{?}") {
+            (Severity::Critical, Confidence::Medium)
         } else {
             (Severity::High, Confidence::Medium)
         };

@@ -92,6 +92,11 @@ pub fn is_dev_file(path: &str) -> bool {
 /// A bare host name or IPv4 address, optionally with a port and path (`a.example.com`,
 /// `192.0.2.1:8080/x`): what network tools are handed without a scheme.
 pub fn is_host(text: &str) -> bool {
+    // `{?}.{?}.oob.example.com`: computed labels in front of a fixed domain (a DNS beacon).
+    let mut text = text;
+    while let Some(rest) = text.strip_prefix("{?}.") {
+        text = rest;
+    }
     let host = text.split('/').next().unwrap_or(text);
     let host = host.split(':').next().unwrap_or(host);
     let labels: Vec<&str> = host.split('.').collect();

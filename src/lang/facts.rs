@@ -978,6 +978,8 @@ impl Env {
 /// redirections become `sh.>` / `sh.>>` writes to their target.
 pub fn shell_calls(line: &str, spawner: &CallFact) -> Vec<CallFact> {
     let mut out = Vec::new();
+    // The words carry what the command line was built from (`f"dig {hostname}.x"`).
+    let labels = spawner.arg_labels();
     for cmd in shell::parse(line) {
         let info = ShellInfo {
             background: cmd.background,
@@ -985,6 +987,7 @@ pub fn shell_calls(line: &str, spawner: &CallFact) -> Vec<CallFact> {
         };
         let text = |s: &str| Value {
             text: Some(s.to_string()),
+            labels,
             ..Value::default()
         };
         for (op, target) in &cmd.redirects {
