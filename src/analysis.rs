@@ -3,6 +3,7 @@
 
 use crate::archive::limits::Limits;
 use crate::finding::Phase;
+use crate::lang::catalog::Kinds;
 use crate::lang::facts::{self, CallFact, FileFacts};
 use crate::lang::{self, Lang};
 use crate::package::{manifest, Package};
@@ -152,11 +153,13 @@ fn propagate_imports(files: &mut [SourceFile]) {
                 .iter()
                 .filter_map(|(m, _)| imported_module(lang, m))
                 .collect();
+            let started = started_files(&files[i]);
             for f in files.iter_mut() {
-                if f.lang == lang
-                    && f.phase == Phase::Runtime
-                    && module_name(&f.path).is_some_and(|m| imported.contains(m))
-                {
+                let name = f.path.rsplit(['/', '!']).next().unwrap_or(&f.path);
+                let reached = (f.lang == lang
+                    && module_name(&f.path).is_some_and(|m| imported.contains(m)))
+                    || started.contains(name);
+                if f.phase == Phase::Runtime && reached {
                     f.phase = phase;
                     changed = true;
                 }
@@ -166,6 +169,26 @@ fn propagate_imports(files: &mut [SourceFile]) {
             break;
         }
     }
+}
+
+/// Source files a file starts as a process or runs as code (`os.system(f"{sys.executable}
+/// {here}/payload.py")`, `runpy.run_path("x.py")`), by base name: what an install hook
+/// starts runs at install time too.
+fn started_files(file: &SourceFile) -> HashSet<String> {
+    let runs = Kinds::SPAWN.or(Kinds::EXEC);
+    file.facts
+        .calls
+        .iter()
+        .filter(|c| c.kinds.has(runs) || c.callee.starts_with("runpy.") || c.shell.is_some())
+        .flat_map(|c| c.args.iter().filter_map(|a| a.text.as_deref()))
+        .flat_map(|t| t.split([' ', '"', '\'', '/', '\\']))
+        .filter(|w| {
+            [".py", ".js", ".cjs", ".mjs", ".rb", ".sh"]
+                .iter()
+                .any(|e| w.ends_with(e))
+        })
+        .map(str::to_string)
+        .collect()
 }
 
 /// The last name component of an imported module that may be a file of the package:

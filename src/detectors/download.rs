@@ -1,8 +1,9 @@
-//! Downloads from the network by code that runs unasked (install or import time).
-//! A library that fetches when called is normal; a setup.py that fetches is how
-//! droppers like libpeshnx start.
+//! Network contact by code that runs unasked (install or import time): downloads,
+//! requests and DNS lookups. A library that fetches when called is normal; a setup.py
+//! that fetches is how droppers like libpeshnx start, and one that merely resolves or
+//! posts to a fixed host is a beacon announcing the install.
 
-use super::{at_call, calls, paths, runs_unasked, url_of, when, Ctx, Detector};
+use super::{at_call, calls, is_dns, paths, runs_unasked, url_of, when, Ctx, Detector};
 use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 
@@ -14,23 +15,37 @@ pub const DETECTOR: Detector = Detector {
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
         let phase = f.call_phase(c);
-        if !c.kinds.has(Kinds::DOWNLOAD) || !runs_unasked(phase) {
+        if !c.kinds.has(Kinds::DOWNLOAD.or(Kinds::SEND)) || !runs_unasked(phase) {
             continue;
         }
+        let verb = if c.kinds.has(Kinds::DOWNLOAD) {
+            "downloads"
+        } else if is_dns(&c.callee) {
+            "resolves"
+        } else {
+            "contacts"
+        };
         // Shell commands repeat as `sh.curl`; a spawning call's own line says the same.
         let url = url_of(c);
         if c.shell.is_some() && url.is_none() {
             continue;
         }
         let (severity, what) = match &url {
-            Some(u) if paths::is_raw_ip(u) => (
+            Some(u) if paths::is_raw_ip(u) => {
+                (Severity::High, format!("{verb} `{u}` (a bare IP address)"))
+            }
+            // Nothing needs to resolve a fixed name while installing: a DNS beacon.
+            Some(u) if verb == "resolves" && !u.contains("{?}") => (
                 Severity::High,
-                format!("downloads `{u}` (a bare IP address)"),
+                format!(
+                    "resolves `{}`, a DNS beacon announcing the install",
+                    paths::host(u)
+                ),
             ),
-            Some(u) => (Severity::Medium, format!("downloads `{u}`")),
+            Some(u) => (Severity::Medium, format!("{verb} `{u}`")),
             None => (
                 Severity::Medium,
-                format!("downloads with `{}` from a computed address", c.callee),
+                format!("{verb} with `{}` a computed address", c.callee),
             ),
         };
         // At import, a client module calling a server its user configures is normal; a

@@ -56,11 +56,7 @@ fn is_private(ip: &str) -> bool {
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
-        let urls = c
-            .all_args()
-            .chain(c.receiver.as_ref())
-            .filter_map(|v| v.text.as_deref())
-            .filter_map(paths::find_url);
+        let urls = super::urls_of(c).into_iter();
         let Some((url, why)) = urls.filter_map(|u| classify(&u).map(|w| (u, w))).next() else {
             continue;
         };

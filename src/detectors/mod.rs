@@ -12,6 +12,7 @@ mod exec_decoded;
 mod exec_downloaded;
 mod exfiltration;
 mod install_hook;
+mod install_spawn;
 mod obfuscation;
 pub mod paths;
 mod persistence;
@@ -39,6 +40,7 @@ pub struct Detector {
 /// Every detector, in the order they run (order does not affect output: findings are sorted).
 pub const DETECTORS: &[Detector] = &[
     install_hook::DETECTOR,
+    install_spawn::DETECTOR,
     download::DETECTOR,
     write_home::DETECTOR,
     persistence::DETECTOR,
@@ -117,8 +119,52 @@ pub fn calls<'a>(ctx: &'a Ctx) -> impl Iterator<Item = (&'a SourceFile, &'a Call
 
 /// The first URL among a call's arguments.
 pub fn url_of(call: &CallFact) -> Option<String> {
-    call.all_args()
-        .chain(call.receiver.as_ref())
-        .filter_map(|v| v.text.as_deref())
-        .find_map(paths::find_url)
+    urls_of(call).into_iter().next()
+}
+
+/// Every address a call contacts: URLs in its arguments, and for DNS lookups and
+/// shell network tools the bare host they are given (`curl 192.0.2.1:8080`,
+/// `gethostbyname("x.example.com")`), written as `http://host`.
+pub fn urls_of(call: &CallFact) -> Vec<String> {
+    let texts = || {
+        call.all_args()
+            .chain(call.receiver.as_ref())
+            .filter_map(|v| v.text.as_deref())
+    };
+    let mut urls: Vec<String> = texts().filter_map(paths::find_url).collect();
+    if urls.is_empty()
+        && (is_dns(&call.callee)
+            || call.shell.is_some() && call.kinds.has(crate::lang::catalog::Kinds::SEND))
+    {
+        let skip = usize::from(call.shell.is_some()); // a shell command's first word is the program
+        urls.extend(
+            call.args
+                .iter()
+                .skip(skip)
+                .filter_map(|v| v.text.as_deref())
+                .filter(|t| paths::is_host(t))
+                .map(|h| format!("http://{h}")),
+        );
+    }
+    urls
+}
+
+/// Name lookups: resolving a constant domain is how DNS beacons report an install.
+pub fn is_dns(callee: &str) -> bool {
+    matches!(
+        callee,
+        "socket.gethostbyname"
+            | "socket.gethostbyname_ex"
+            | "socket.getaddrinfo"
+            | "dns.resolver.resolve"
+            | "dns.resolver.query"
+            | "dns.lookup"
+            | "dns.resolve"
+            | "dns.resolve4"
+            | "Resolv.getaddress"
+            | "sh.nslookup"
+            | "sh.dig"
+            | "sh.host"
+            | "sh.ping"
+    )
 }

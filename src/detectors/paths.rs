@@ -53,6 +53,22 @@ pub fn is_test_file(path: &str) -> bool {
         || name.ends_with(".spec.js")
 }
 
+/// A bare host name or IPv4 address, optionally with a port and path (`a.example.com`,
+/// `192.0.2.1:8080/x`): what network tools are handed without a scheme.
+pub fn is_host(text: &str) -> bool {
+    let host = text.split('/').next().unwrap_or(text);
+    let host = host.split(':').next().unwrap_or(host);
+    let labels: Vec<&str> = host.split('.').collect();
+    labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        && labels
+            .last()
+            .is_some_and(|tld| tld.bytes().any(|b| b.is_ascii_alphabetic()) || labels.len() == 4)
+        && !text.starts_with('-')
+}
+
 /// The first http(s)/ftp URL in a text.
 pub fn find_url(text: &str) -> Option<String> {
     let start = ["http://", "https://", "ftp://"]

@@ -160,8 +160,11 @@ pub struct FileFacts {
 const MAX_FOLDED: usize = 1 << 20;
 
 /// Computes the facts of a lowered module.
-pub fn extract(module: Module) -> FileFacts {
-    let mut env = Env::default();
+pub fn extract(module: Module, parse_expr: Option<ExprParser>) -> FileFacts {
+    let mut env = Env {
+        parse_expr,
+        ..Env::default()
+    };
     // Two binding passes so functions see module constants defined after them.
     for _ in 0..2 {
         env.bind(&module.body, None);
@@ -227,7 +230,18 @@ struct Env {
     local_defs: HashSet<String>,
     /// Local functions that return what a decoder returns (`d = s => atob(s)`).
     decoders: HashSet<String>,
+    /// Parses a code string of this file's language into one expression, so
+    /// `eval('\x6d\x61\x67\x69\x63')` folds to the value of `magic`.
+    parse_expr: Option<ExprParser>,
+    /// Nesting of such evaluations, bounded by `MAX_EVAL_NESTING`.
+    eval_depth: std::cell::Cell<u8>,
 }
+
+/// A language's parser for one expression held in a string.
+pub type ExprParser = fn(&str) -> Option<Expr>;
+
+/// `eval` of a string that itself evals a string... is followed this deep.
+const MAX_EVAL_NESTING: u8 = 4;
 
 impl Env {
     /// Binds names, constants and labels; `def` is the function whose body this is.
@@ -470,6 +484,20 @@ impl Env {
 
     /// Calls whose result is known from their constant arguments: path building, home
     /// directory lookups, decoding, string methods.
+    /// The value of `eval("<expression>")` when the expression's own value folds: the
+    /// string is parsed in the file's language and folded in the same environment.
+    fn fold_eval(&self, code: &str) -> Option<String> {
+        let parse = self.parse_expr?;
+        if code.len() > 4096 || self.eval_depth.get() >= MAX_EVAL_NESTING {
+            return None;
+        }
+        let expr = parse(code)?;
+        self.eval_depth.set(self.eval_depth.get() + 1);
+        let value = self.fold(&expr);
+        self.eval_depth.set(self.eval_depth.get() - 1);
+        value
+    }
+
     fn fold_call(&self, c: &Call) -> Option<String> {
         let callee = self.callee(&c.func);
         let arg = |i: usize| c.args.get(i).and_then(|a| self.fold(a));
@@ -502,7 +530,7 @@ impl Env {
             }
             "os.path.expanduser" | "os.path.expandvars" | "os.path.abspath"
             | "os.path.normpath" | "os.path.realpath" | "File.expand_path" | "str" | "String"
-            | "bytes" | "os.fsencode" => arg(0),
+            | "bytes" | "os.fsencode" | "compile" | "builtins.compile" => arg(0),
             "pathlib.Path.home" | "os.homedir" | "Dir.home" | "os.path.expanduser.home" => {
                 Some("~".into())
             }
@@ -510,6 +538,7 @@ impl Env {
             "os.getenv" | "os.environ.get" | "ENV.fetch" => {
                 env_var_text(&format!("os.environ.{}", arg(0)?))
             }
+            "eval" => self.fold_eval(&arg(0)?),
             "chr" | "String.fromCharCode" => {
                 let chars: Option<String> = c
                     .args

@@ -77,10 +77,91 @@ pub fn decode_source(bytes: &[u8]) -> String {
     }
 }
 
-/// Analyses one source file.
+/// Analyses one source file, including code hidden in its strings.
 pub fn analyse(lang: Lang, source: &str, limits: &Limits) -> FileFacts {
+    let mut facts = analyse_plain(lang, source, limits);
+    reveal(lang, &mut facts, limits, 0);
+    facts
+}
+
+/// Strings run as code are followed this many levels deep (`exec` of a string that
+/// `exec`s another...).
+const MAX_HIDDEN_DEPTH: u32 = 3;
+
+/// Code hidden in strings: text handed to `exec`/`eval`/`compile`/`Function`, or to
+/// `python -c` / `node -e`, once folded to a constant (decoded from base64, reversed,
+/// rot13...), is analysed as code, and its calls join the file's facts at the line of
+/// the call that runs it. Detectors then see what the payload does, not only that a
+/// payload exists.
+fn reveal(lang: Lang, facts: &mut FileFacts, limits: &Limits, depth: u32) {
+    if depth >= MAX_HIDDEN_DEPTH {
+        return;
+    }
+    let mut budget = limits.max_source_bytes;
+    let mut found = Vec::new();
+    for c in &facts.calls {
+        let Some((code_lang, code)) = hidden_code(lang, c) else {
+            continue;
+        };
+        if code.len() < 6 || code.len() > budget {
+            continue;
+        }
+        budget -= code.len();
+        let mut inner = analyse_plain(code_lang, code, limits);
+        reveal(code_lang, &mut inner, limits, depth + 1);
+        for mut ic in inner.calls {
+            ic.line = c.line;
+            ic.scope = c.scope.clone();
+            ic.on_load = c.on_load;
+            found.push(ic);
+        }
+        facts
+            .strings
+            .extend(inner.strings.into_iter().map(|(s, _)| (s, c.line)));
+        facts
+            .imports
+            .extend(inner.imports.into_iter().map(|(m, _)| (m, c.line)));
+    }
+    facts.calls.extend(found);
+}
+
+/// The language and text of code a call runs from a string, if it does.
+fn hidden_code(lang: Lang, c: &facts::CallFact) -> Option<(Lang, &str)> {
+    let text = |i: usize| c.args.get(i).and_then(|a| a.text.as_deref());
+    if c.shell.is_some() {
+        let flag = match c.callee.as_str() {
+            "sh.python" | "sh.python3" | "sh.python2" | "sh.pythonw" | "sh.py" => {
+                ("-c", Lang::Python)
+            }
+            "sh.node" | "sh.nodejs" => ("-e", Lang::JavaScript),
+            "sh.ruby" => ("-e", Lang::Ruby),
+            _ => return None,
+        };
+        let at = c
+            .args
+            .iter()
+            .position(|a| a.text.as_deref() == Some(flag.0))?;
+        return Some((flag.1, text(at + 1)?));
+    }
+    if !c.kinds.has(catalog::Kinds::EXEC)
+        || !matches!(lang, Lang::Python | Lang::JavaScript | Lang::Ruby)
+    {
+        return None;
+    }
+    // `new Function(a, b, body)`: the body is the last argument.
+    let i = if c.callee == "Function" {
+        c.args.len().checked_sub(1)?
+    } else {
+        0
+    };
+    let code = text(i)?;
+    (!code.contains("{?}")).then_some((lang, code))
+}
+
+/// Analyses one source file as written.
+fn analyse_plain(lang: Lang, source: &str, limits: &Limits) -> FileFacts {
     match lang {
-        Lang::Python => facts::extract(python::lower(source, limits)),
+        Lang::Python => facts::extract(python::lower(source, limits), Some(python::parse_expr)),
         Lang::Pth => {
             // site.py executes lines that start with `import`; everything else is a path.
             let code: String = source
@@ -94,10 +175,10 @@ pub fn analyse(lang: Lang, source: &str, limits: &Limits) -> FileFacts {
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
-            facts::extract(python::lower(&code, limits))
+            facts::extract(python::lower(&code, limits), Some(python::parse_expr))
         }
-        Lang::JavaScript => facts::extract(javascript::lower(source, limits)),
-        Lang::Ruby => facts::extract(ruby::lower(source, limits)),
+        Lang::JavaScript => facts::extract(javascript::lower(source, limits), None),
+        Lang::Ruby => facts::extract(ruby::lower(source, limits), None),
         Lang::Shell => {
             let spawner = facts::CallFact {
                 callee: "sh".into(),

@@ -37,6 +37,15 @@ pub fn lower(source: &str, limits: &Limits) -> Module {
     }
 }
 
+/// Parses one Python expression held in a string (for folding `eval("...")`).
+pub fn parse_expr(code: &str) -> Option<Expr> {
+    let module = lower(code.trim(), &Limits::default());
+    match module.body.as_slice() {
+        [Stmt::Eval { value, .. }] => Some(value.clone()),
+        _ => None,
+    }
+}
+
 fn fallback(source: &str, limits: &Limits, reason: String) -> Module {
     let mut module = python_ts::lower(source, limits);
     module.parse_error = Some(match module.parse_error.take() {
