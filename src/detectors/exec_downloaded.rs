@@ -6,6 +6,7 @@ use super::{at_call, calls, runs_unasked, when, Ctx, Detector};
 use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::{CallFact, Labels};
+use crate::lang::Lang;
 
 pub const DETECTOR: Detector = Detector {
     rules: &["exec-downloaded"],
@@ -58,6 +59,11 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         if let Some(how) = how {
             let (severity, confidence) = if runs_unasked(phase) {
                 (Severity::Critical, Confidence::High)
+            } else if f.lang == Lang::Shell {
+                // A shell script that no install hook, npm script or import starts is a
+                // build, CI or developer script: someone runs it by hand from the source
+                // tree, and `curl ... | sh` there is how projects fetch toolchains.
+                (Severity::Medium, Confidence::Low)
             } else {
                 (Severity::High, Confidence::Medium)
             };
