@@ -104,3 +104,29 @@ fn standalone_build_script_that_pipes_curl_to_bash_is_not_flagged() {
     )]);
     assert_eq!(r.verdict, Verdict::Malicious, "{:#?}", r.findings);
 }
+
+/// kubernetes, awscli: a module-level default path for the client's config file
+/// (`os.environ.get('KUBECONFIG', '~/.kube/config')`) opens nothing on import.
+#[test]
+fn default_credential_path_constant_is_not_a_read() {
+    let r = sdist(&[
+        ("demo/__init__.py", "from .config import *\n"),
+        (
+            "demo/config.py",
+            "import os\nKUBE_CONFIG_DEFAULT_LOCATION = os.environ.get('KUBECONFIG', '~/.kube/config')\nDEFAULT = os.path.expanduser('~/.kube/config')\n\ndef load(path=DEFAULT):\n    with open(path) as f:\n        return f.read()\n",
+        ),
+    ]);
+    assert_clean(&r);
+    // Opening it on import is still a read that runs unasked.
+    let r = sdist(&[(
+        "demo/__init__.py",
+        "import os\nDATA = open(os.path.expanduser('~/.kube/config')).read()\n",
+    )]);
+    assert!(
+        with_rule(&r, "credential-read")
+            .iter()
+            .any(|f| f.severity >= pkgwarden::finding::Severity::High),
+        "{:#?}",
+        r.findings
+    );
+}

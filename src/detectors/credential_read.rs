@@ -11,9 +11,34 @@ pub const DETECTOR: Detector = Detector {
     run,
 };
 
+/// Calls that only compute a path or look up a setting: they open nothing. A module-level
+/// `DEFAULT = os.environ.get("KUBECONFIG", "~/.kube/config")` (kubernetes, awscli) names the
+/// file a client reads when asked; the call that opens it is reported on its own, since the
+/// path's text follows the value there.
+const PATH_BUILDERS: &[&str] = &[
+    "os.path.expanduser",
+    "os.path.expandvars",
+    "os.path.join",
+    "os.path.abspath",
+    "os.path.normpath",
+    "os.path.realpath",
+    "os.path.dirname",
+    "os.environ.get",
+    "os.getenv",
+    "pathlib.Path",
+    "pathlib.Path.as_posix",
+    "pathlib.Path.expanduser",
+    "pathlib.PurePath",
+    "path.join",
+    "path.resolve",
+];
+
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
-        if c.write_target().is_some() || c.shell.is_some() && c.callee == "sh.>" {
+        if c.write_target().is_some()
+            || c.shell.is_some() && c.callee == "sh.>"
+            || PATH_BUILDERS.contains(&c.callee.as_str())
+        {
             continue;
         }
         let texts = c
