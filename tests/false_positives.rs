@@ -130,3 +130,41 @@ fn default_credential_path_constant_is_not_a_read() {
         r.findings
     );
 }
+
+/// orjson, fonttools, mpmath, mcp: test suites hold `_0x` escape vectors and exec'd
+/// snippets, and docs name the novel "Hyperion"; none of it is obfuscation.
+#[test]
+fn test_vectors_and_the_word_hyperion_are_not_obfuscation() {
+    let vectors: String = (0..30)
+        .map(|i| format!("    '\\\\u{i:04x}_0x{i}',\n"))
+        .collect();
+    let r = sdist(&[
+        (
+            "demo/__init__.py",
+            "TITLES = ('Dune', 'Neuromancer', 'Hyperion')\n",
+        ),
+        ("tests/test_escape.py", &format!("CASES = [\n{vectors}]\n")),
+        (
+            "Tests/glif_test.py",
+            &format!(
+                "CODE = '''{}'''\n\ndef test_exec():\n    exec(CODE)\n",
+                "x = 1\n".repeat(200)
+            ),
+        ),
+    ]);
+    assert!(
+        with_rule(&r, "obfuscated-code")
+            .iter()
+            .all(|f| f.severity < pkgwarden::finding::Severity::Medium),
+        "{:#?}",
+        r.findings
+    );
+    assert_clean(&r);
+    // Hyperion's own output still carries its marker.
+    let r = sdist(&[("demo/__init__.py", "__obfuscator__ = 'Hyperion'\n")]);
+    assert!(
+        !with_rule(&r, "obfuscated-code").is_empty(),
+        "{:#?}",
+        r.findings
+    );
+}

@@ -2,8 +2,8 @@
 //! mangling, and long encoded blobs in files that also execute code dynamically. Hiding
 //! code from the reader is intent; a blob alone (an embedded font, a test vector) is not.
 
-use super::{Ctx, Detector};
-use crate::finding::{Category, Confidence, Finding, Severity};
+use super::{paths, Ctx, Detector};
+use crate::finding::{Category, Confidence, Finding, Phase, Severity};
 use crate::lang::catalog::Kinds;
 
 pub const DETECTOR: Detector = Detector {
@@ -12,15 +12,19 @@ pub const DETECTOR: Detector = Detector {
 };
 
 /// Strings in source that only packers and obfuscators write.
+/// Hyperion's output is recognised by its `__obfuscator__ = 'Hyperion'` assignment (see
+/// `OBFUSCATOR_NAME`); the bare word is also a novel, a moon and a product name (mcp's
+/// docs list it among book titles).
 const MARKERS: &[&str] = &[
     "__pyarmor__",
     "pyarmor_runtime",
     "__obfuscator__",
-    "Hyperion",
     "pyobfuscate",
     "Obfuscated by",
     "obfuscated with",
 ];
+/// The name obfuscators such as Hyperion assign their own name to.
+const OBFUSCATOR_NAME: &str = "__obfuscator__";
 /// An encoded literal this long is a payload, not data a library needs inline to run.
 const BLOB: usize = 2000;
 /// Dean Edwards' packer: its unpacker is passed straight to `eval`.
@@ -37,7 +41,12 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             .facts
             .strings
             .iter()
-            .find_map(|(s, line)| MARKERS.iter().find(|m| s.contains(*m)).map(|m| (*m, *line)));
+            .find_map(|(s, line)| MARKERS.iter().find(|m| s.contains(*m)).map(|m| (*m, *line)))
+            .or_else(|| {
+                let at = f.text.find(OBFUSCATOR_NAME)?;
+                let line = f.text[..at].matches('\n').count() as u32 + 1;
+                Some((OBFUSCATOR_NAME, line))
+            });
         let mangled = f.text.matches("_0x").count();
         let blob = f
             .facts
@@ -86,11 +95,19 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             })
         };
         if let Some((line, message)) = found {
+            // Test suites hold escaping vectors, `_0x` hex names and exec'd snippets on
+            // purpose (orjson, fonttools, mpmath), and only a developer runs them.
+            let test = f.phase == Phase::Runtime && paths::is_test_file(&f.path);
+            let (severity, confidence) = if test {
+                (Severity::Low, Confidence::Low)
+            } else {
+                (Severity::Medium, Confidence::Medium)
+            };
             out.push(Finding {
                 rule: "obfuscated-code",
                 category: Category::Obfuscation,
-                severity: Severity::Medium,
-                confidence: Confidence::Medium,
+                severity,
+                confidence,
                 phase: f.phase,
                 file: f.path.clone(),
                 line,
