@@ -58,25 +58,26 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             });
         }
         if f.lang == Lang::Pth {
-            // Start-up hooks of coverage tools and setuptools `exec` a line of their own;
-            // what makes one a threat is spawning, fetching, decoding or sending, or
-            // executing what was fetched or decoded.
+            // Start-up hooks of coverage tools and setuptools `exec` a literal line of their
+            // own; its code is analysed in place (its calls are facts of this file), so the
+            // literal is judged by what it does. Spawning, fetching, decoding, sending, or
+            // executing anything computed, fetched or decoded is a threat.
             let risky = Kinds::SPAWN
                 .or(Kinds::DOWNLOAD)
                 .or(Kinds::DECODE)
                 .or(Kinds::SEND);
             let hidden = Labels::DOWNLOADED.or(Labels::DECODED);
-            for c in f
-                .facts
-                .calls
-                .iter()
-                .filter(|c| c.kinds.has(risky.or(Kinds::EXEC)))
-            {
-                let severity = if c.kinds.has(risky) || c.arg_labels().has(hidden) {
-                    Severity::High
-                } else {
-                    Severity::Low
-                };
+            let flagged = f.facts.calls.iter().filter(|c| {
+                let literal = c
+                    .args
+                    .first()
+                    .and_then(|a| a.text.as_deref())
+                    .is_some_and(|t| !t.contains("{?}"));
+                c.kinds.has(risky)
+                    || c.kinds.has(Kinds::EXEC) && (!literal || c.arg_labels().has(hidden))
+            });
+            for c in flagged {
+                let severity = Severity::High;
                 out.push(Finding {
                     rule: "pth-exec",
                     category: Category::StartupHook,

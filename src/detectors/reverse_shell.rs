@@ -9,6 +9,41 @@ pub const DETECTOR: Detector = Detector {
     run,
 };
 
+/// Programs that read commands from their input: wired to a socket, the far end drives
+/// them. `exec` stands for the shell itself (`exec 5<>/dev/tcp/...`).
+const SHELLS: &[&str] = &[
+    "bash",
+    "sh",
+    "zsh",
+    "dash",
+    "ksh",
+    "ash",
+    "csh",
+    "tcsh",
+    "fish",
+    "exec",
+    "python",
+    "python3",
+    "perl",
+    "ruby",
+    "php",
+    "powershell",
+    "pwsh",
+];
+
+/// Whether a shell command on `line` runs an interpreter. A `/dev/tcp` redirect of a
+/// command that runs none (`: > /dev/tcp/localhost/3001`, the usual "is the port taken"
+/// probe) connects and closes: there is no shell on the socket.
+fn shell_on_line(f: &crate::analysis::SourceFile, line: u32) -> bool {
+    f.facts.calls.iter().any(|c| {
+        c.line == line
+            && c.shell.is_some()
+            && c.callee
+                .strip_prefix("sh.")
+                .is_some_and(|p| SHELLS.contains(&p) || p.starts_with("python"))
+    })
+}
+
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for f in ctx.files {
         let has = |name: &str| f.facts.calls.iter().any(|c| c.callee == name);
@@ -19,6 +54,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                 && texts
                     .iter()
                     .any(|t| t.contains("/dev/tcp/") || t.contains("/dev/udp/"))
+                && shell_on_line(f, c.line)
             {
                 Some("wires a shell to a TCP connection through /dev/tcp")
             } else if matches!(c.callee.as_str(), "sh.nc" | "sh.ncat" | "sh.netcat")

@@ -143,6 +143,12 @@ fn hidden_code(lang: Lang, c: &facts::CallFact) -> Option<(Lang, &str)> {
             .position(|a| a.text.as_deref() == Some(flag.0))?;
         return Some((flag.1, text(at + 1)?));
     }
+    // The code a .pth line executes is Python.
+    let lang = if lang == Lang::Pth {
+        Lang::Python
+    } else {
+        lang
+    };
     if !matches!(lang, Lang::Python | Lang::JavaScript | Lang::Ruby) {
         return None;
     }
