@@ -45,7 +45,10 @@ pub struct SourceFile {
 impl SourceFile {
     /// When one call runs.
     pub fn call_phase(&self, c: &CallFact) -> Phase {
-        if self.phase == Phase::Install
+        // setup.py runs whole at install; another install-time file (a module setup.py
+        // imports, a script an npm hook runs) runs its top level and what that calls.
+        let is_setup = self.path.rsplit(['/', '!']).next() == Some("setup.py");
+        if self.phase == Phase::Install && (is_setup || c.on_load)
             || self
                 .install_scopes
                 .iter()
