@@ -101,3 +101,13 @@ fn functions_called_at_top_level_run_on_load() {
         .collect();
     assert_eq!(systems, [true, false]);
 }
+
+#[test]
+fn encoder_round_trips_fold_to_their_text() {
+    use pkgwarden::lang::facts::Labels;
+    // `cHJpbnQoMSk=` is `print(1)`.
+    let f = facts("exec(__import__('base64').b64decode(__import__('codecs').getencoder('utf-8')('cHJpbnQoMSk=')[0]))\n");
+    let exec = f.calls.iter().find(|c| c.callee == "exec").unwrap();
+    assert!(exec.arg_labels().has(Labels::DECODED), "{exec:#?}");
+    assert_eq!(exec.args[0].text.as_deref(), Some("print(1)"));
+}

@@ -464,6 +464,15 @@ impl Env {
                 percent_format(&fmt, &vals)
             }
             Expr::Index(o, k) => {
+                // `codecs.getencoder("utf-8")(text)[0]`: an encoder's result tuple starts
+                // with the text itself.
+                if let (Expr::Call(c), Expr::Int(0)) = (o.as_ref(), k.as_ref()) {
+                    if matches!(c.func, Expr::Call(_))
+                        && self.callee(&c.func).starts_with("codecs.get")
+                    {
+                        return self.fold(c.args.first()?);
+                    }
+                }
                 let obj = self.resolve(o)?;
                 if is_env_object(&obj) {
                     return env_var_text(&format!("{obj}.{}", self.fold(k)?));
