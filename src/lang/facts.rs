@@ -970,6 +970,8 @@ impl Env {
         // Argument lists are quoted word by word, so `["python", "-c", "a b"]` stays
         // three words when the line is parsed again.
         let mut words = match first {
+            // `Popen(["curl x | sh"], shell=True)`: a one-item list is the whole line.
+            Expr::Seq(items) if items.len() == 1 => vec![self.fold(&items[0])?],
             Expr::Seq(items) => items
                 .iter()
                 .map(|i| shell_quote(&self.fold_or_hole(i)))
