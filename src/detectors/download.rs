@@ -42,6 +42,10 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                     paths::host(u)
                 ),
             ),
+            // Source archives and release listings are what builds fetch.
+            Some(u) if verb == "downloads" && is_build_input(u) => {
+                (Severity::Low, format!("fetches the build input `{u}`"))
+            }
             Some(u) if verb == "downloads" && paths::is_executable_name(u) => {
                 (Severity::High, format!("downloads the executable `{u}`"))
             }
@@ -68,4 +72,19 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             format!("{what} {}", when(phase)),
         ));
     }
+}
+
+/// Source archives, wheels and release listings: the inputs a build from source fetches.
+fn is_build_input(url: &str) -> bool {
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .to_ascii_lowercase();
+    paths::host(url).eq_ignore_ascii_case("api.github.com")
+        || [
+            ".tar.gz", ".tgz", ".tar.xz", ".tar.bz2", ".zip", ".whl", ".json",
+        ]
+        .iter()
+        .any(|e| path.ends_with(e))
 }

@@ -36,6 +36,15 @@ impl ShellCmd {
 const WRAPPERS: &[&str] = &[
     "nohup", "sudo", "setsid", "exec", "env", "timeout", "nice", "xargs", "command", "doas", "time",
 ];
+/// Reserved words that start a compound command: the program follows them.
+const KEYWORDS: &[&str] = &[
+    "if", "then", "else", "elif", "do", "while", "until", "!", "{", "function",
+];
+/// Reserved words and tests that run no program of their own.
+const CLOSERS: &[&str] = &[
+    "fi", "done", "esac", "}", ";;", "for", "case", "[", "[[", "test", "in",
+];
+
 /// Shells whose `-c` argument is itself a command line.
 const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ksh"];
 /// Nested command lines deeper than this are not followed (`sh -c "sh -c ..."`).
@@ -76,6 +85,16 @@ fn parse_into(line: &str, nesting: usize, out: &mut Vec<ShellCmd>) {
         // Leading `VAR=value` assignments are not the program.
         let assignments = w.iter().take_while(|x| is_assignment(x)).count();
         w.drain(..assignments);
+        // Control keywords introduce the command after them (`then curl ...`); closing
+        // ones and `[ ... ]` tests stand for no program.
+        let keywords = w
+            .iter()
+            .take_while(|x| KEYWORDS.contains(&x.as_str()))
+            .count();
+        w.drain(..keywords);
+        if w.first().is_some_and(|x| CLOSERS.contains(&x.as_str())) {
+            w.clear();
+        }
         if w.is_empty() {
             *cur = ShellCmd::default();
             return;
@@ -497,5 +516,14 @@ mod tests {
             vec![(">>".to_string(), "~/.bashrc".to_string())]
         );
         assert!(!cmds[0].background);
+    }
+
+    #[test]
+    fn control_keywords_are_not_programs() {
+        assert_eq!(
+            names("if [ -f x ]; then curl http://x.invalid; fi"),
+            ["curl"]
+        );
+        assert_eq!(names("while read l; do echo $l; done"), ["read", "echo"]);
     }
 }
