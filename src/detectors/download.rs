@@ -76,11 +76,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
 
 /// Source archives, wheels and release listings: the inputs a build from source fetches.
 fn is_build_input(url: &str) -> bool {
-    let path = url
-        .split(['?', '#'])
-        .next()
-        .unwrap_or(url)
-        .to_ascii_lowercase();
+    let path = paths::without_query(url).to_ascii_lowercase();
     paths::host(url).eq_ignore_ascii_case("api.github.com")
         || [
             ".tar.gz", ".tgz", ".tar.xz", ".tar.bz2", ".zip", ".whl", ".json",

@@ -48,7 +48,7 @@ pub fn classify(url: &str) -> Option<String> {
     if host.ends_with(".onion") {
         return Some("a Tor hidden service".into());
     }
-    if paths::is_raw_ip(&lower) && !is_private(host) {
+    if paths::is_raw_ip(&lower) && !is_private(&host) {
         return Some("a bare IP address".into());
     }
     None
@@ -104,11 +104,13 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         };
         let phase = f.call_phase(c);
-        // A webhook, bot API, interaction catcher or file drop written into the package in
-        // full is a collection point whoever calls the code; a bare IP alone is weaker.
+        // A webhook, bot API, interaction catcher or file drop written into the package
+        // (its address up to the query; `?text={data}` may vary) is a collection point
+        // whoever calls the code; a bare IP alone is weaker. Client libraries build these
+        // addresses from what their user passes, so a computed path does not count.
         let (severity, confidence) = if runs_unasked(phase) {
             (Severity::High, Confidence::High)
-        } else if listed(&url).is_some() && !url.contains("{?}") {
+        } else if listed(&url).is_some() && !paths::without_query(&url).contains(paths::HOLE) {
             (Severity::Critical, Confidence::Medium)
         } else {
             (Severity::High, Confidence::Medium)

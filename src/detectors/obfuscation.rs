@@ -39,6 +39,8 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             Some((*m, f.text[..at].matches('\n').count() as u32 + 1))
         });
         let mangled = f.text.matches("_0x").count();
+        let packed = f.text.find(PACKER);
+        let spelled = table_spellings(&f.text) >= TABLE_SPELLINGS;
         let blob = f
             .facts
             .strings
@@ -50,7 +52,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         });
         let found = if let Some((m, line)) = marker {
             Some((line, format!("carries the obfuscator marker `{m}`")))
-        } else if let Some(at) = f.text.find(PACKER) {
+        } else if let Some(at) = packed {
             let line = f.text[..at].matches('\n').count() as u32 + 1;
             Some((
                 line,
@@ -61,7 +63,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                 line,
                 format!("runs a {len}-character code string held in a literal with `{callee}`"),
             ))
-        } else if table_spellings(&f.text) >= TABLE_SPELLINGS {
+        } else if spelled {
             Some((
                 1,
                 "spells its strings one character at a time from a lookup table (`t[3]+t[17]+...`)"
@@ -85,12 +87,22 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                 )
             })
         };
+        // A blob beside dynamic execution elsewhere in a file (a compiled bundle with an
+        // embedded wasm module) is only a hint unless the file runs unasked.
+        let only_blob = found.is_some()
+            && marker.is_none()
+            && packed.is_none()
+            && code_string.is_none()
+            && !spelled
+            && mangled < 20;
         if let Some((line, message)) = found {
             // Hidden code that runs unasked (the file executes code dynamically, or a packer
             // runtime does it for it) is as bad as running a decoded payload.
             let runs_hidden = runs_unasked(f.phase) && (executes || marker.is_some());
             let (severity, confidence) = if runs_hidden {
                 (Severity::High, Confidence::High)
+            } else if only_blob {
+                (Severity::Low, Confidence::Medium)
             } else {
                 (Severity::Medium, Confidence::Medium)
             };

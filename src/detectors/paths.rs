@@ -114,7 +114,7 @@ pub fn is_host(text: &str) -> bool {
 /// Python scripts. Fetching or planting one is preparing to run it.
 pub fn is_executable_name(path: &str) -> bool {
     let p = path.to_ascii_lowercase();
-    let p = p.split(['?', '#']).next().unwrap_or(&p);
+    let p = without_query(&p);
     [
         ".exe", ".bat", ".cmd", ".vbs", ".ps1", ".scr", ".msi", ".dll", ".jar", ".sh", ".py",
         ".pyw", ".js", ".hta", ".lnk",
@@ -139,11 +139,27 @@ pub fn find_url(text: &str) -> Option<String> {
 }
 
 /// The host part of a URL.
-pub fn host(url: &str) -> &str {
-    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+pub fn host(url: &str) -> String {
+    let url = url.replace(HOLE, "\u{1}");
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(&url);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
     let host = authority.rsplit('@').next().unwrap_or(authority);
-    host.split(':').next().unwrap_or(host)
+    host.split(':')
+        .next()
+        .unwrap_or(host)
+        .replace('\u{1}', HOLE)
+}
+
+/// How folded text marks a part it could not compute.
+pub const HOLE: &str = "{?}";
+
+/// A URL without its query string and fragment (the `?` of a `{?}` hole is not one).
+pub fn without_query(url: &str) -> String {
+    let url = url.replace(HOLE, "\u{1}");
+    url.split(['?', '#'])
+        .next()
+        .unwrap_or(&url)
+        .replace('\u{1}', HOLE)
 }
 
 /// True when a URL's host is a bare IPv4 address.
