@@ -41,7 +41,8 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
         let program = c.callee.trim_start_matches("sh.");
         // `$CC`, `${PKG_CONFIG}`: a tool the build environment names.
-        if program.starts_with('$')
+        if program.is_empty()
+            || program.starts_with('$')
             || program.starts_with('>')
             || program.contains("{?}")
             || build_tools().contains(program.to_ascii_lowercase().as_str())

@@ -264,6 +264,7 @@ fn is_assignment(word: &str) -> bool {
 /// Splits a command line into words and operators. Command substitutions (`$(...)`,
 /// backticks) are collected into `nested` and also left in the word as text.
 fn lex(line: &str, nested: &mut Vec<String>) -> Vec<Tok> {
+    let mut heredocs: Vec<String> = Vec::new();
     let mut toks = Vec::new();
     let mut word = String::new();
     let mut in_word = false;
@@ -282,6 +283,24 @@ fn lex(line: &str, nested: &mut Vec<String>) -> Vec<Tok> {
             '\n' | ';' => {
                 end_word(&mut word, &mut in_word, &mut toks);
                 toks.push(Tok::Op(";"));
+                // A here-document's body is data for the command, not commands: skip to
+                // the line that holds only its delimiter.
+                if c == '\n' {
+                    for delimiter in heredocs.drain(..) {
+                        while i + 1 < chars.len() {
+                            let start = i + 1;
+                            let end = chars[start..]
+                                .iter()
+                                .position(|x| *x == '\n')
+                                .map_or(chars.len(), |p| start + p);
+                            let line: String = chars[start..end].iter().collect();
+                            i = end;
+                            if line.trim() == delimiter {
+                                break;
+                            }
+                        }
+                    }
+                }
             }
             '#' if !in_word => {
                 while i < chars.len() && chars[i] != '\n' {
@@ -301,6 +320,27 @@ fn lex(line: &str, nested: &mut Vec<String>) -> Vec<Tok> {
                 } else {
                     toks.push(Tok::Op(if c == '&' { "&" } else { "|" }));
                 }
+            }
+            '<' if chars.get(i + 1) == Some(&'<') && chars.get(i + 2) != Some(&'<') => {
+                // `<<EOF` / `<<-'EOF'`: remember the delimiter; the body starts next line.
+                end_word(&mut word, &mut in_word, &mut toks);
+                i += 2;
+                while i < chars.len() && matches!(chars[i], '-' | ' ') {
+                    i += 1;
+                }
+                let delimiter: String = chars[i..]
+                    .iter()
+                    .take_while(|x| !x.is_whitespace() && !matches!(x, ';' | '|' | '&' | ')'))
+                    .filter(|x| !matches!(x, '\'' | '"'))
+                    .collect();
+                i += chars[i..]
+                    .iter()
+                    .take_while(|x| !x.is_whitespace() && !matches!(x, ';' | '|' | '&' | ')'))
+                    .count();
+                if !delimiter.is_empty() {
+                    heredocs.push(delimiter);
+                }
+                continue;
             }
             '>' | '<' => {
                 // `2>&1` and `>&2` are stream plumbing, not files.
@@ -525,5 +565,11 @@ mod tests {
             ["curl"]
         );
         assert_eq!(names("while read l; do echo $l; done"), ["read", "echo"]);
+    }
+
+    #[test]
+    fn here_documents_are_data() {
+        let line = "cat > conf.ac <<EOF\nAC_INIT([x], [1])\ncurl http://x.invalid\nEOF\nmake";
+        assert_eq!(names(line), ["cat", "make"]);
     }
 }
