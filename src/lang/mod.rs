@@ -220,12 +220,36 @@ fn analyse_plain(lang: Lang, source: &str, limits: &Limits) -> FileFacts {
                 shell: None,
             };
             let mut out = FileFacts::default();
+            // Logical line by logical line, so each command keeps its line: a quoted string
+            // or a trailing `\` continues onto the next line; a here-document's body is data.
+            let mut heredoc: Option<String> = None;
+            let mut pending = String::new();
+            let mut quotes = shell::OpenQuotes::default();
+            let mut start = 0;
             for (i, line) in source.lines().enumerate() {
+                if let Some(delimiter) = &heredoc {
+                    if line.trim() == delimiter {
+                        heredoc = None;
+                    }
+                    continue;
+                }
+                if pending.is_empty() {
+                    start = i;
+                } else {
+                    pending.push('\n');
+                }
+                pending.push_str(line);
+                if quotes.continues_after(line) && pending.len() < 1 << 20 {
+                    continue;
+                }
+                quotes = shell::OpenQuotes::default();
+                heredoc = shell::heredoc_delimiter(&pending);
                 let at = facts::CallFact {
-                    line: i as u32 + 1,
+                    line: start as u32 + 1,
                     ..spawner.clone()
                 };
-                out.calls.extend(facts::shell_calls(line, &at));
+                out.calls
+                    .extend(facts::shell_calls(&std::mem::take(&mut pending), &at));
             }
             out
         }

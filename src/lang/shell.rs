@@ -328,15 +328,8 @@ fn lex(line: &str, nested: &mut Vec<String>) -> Vec<Tok> {
                 while i < chars.len() && matches!(chars[i], '-' | ' ') {
                     i += 1;
                 }
-                let delimiter: String = chars[i..]
-                    .iter()
-                    .take_while(|x| !x.is_whitespace() && !matches!(x, ';' | '|' | '&' | ')'))
-                    .filter(|x| !matches!(x, '\'' | '"'))
-                    .collect();
-                i += chars[i..]
-                    .iter()
-                    .take_while(|x| !x.is_whitespace() && !matches!(x, ';' | '|' | '&' | ')'))
-                    .count();
+                let (delimiter, used) = delimiter_at(&chars[i..]);
+                i += used;
                 if !delimiter.is_empty() {
                     heredocs.push(delimiter);
                 }
@@ -441,6 +434,61 @@ fn lex(line: &str, nested: &mut Vec<String>) -> Vec<Tok> {
     }
     end_word(&mut word, &mut in_word, &mut toks);
     toks
+}
+
+/// The here-document delimiter word at the start of `chars` (quotes removed), and how
+/// many characters it used.
+fn delimiter_at(chars: &[char]) -> (String, usize) {
+    let used = chars
+        .iter()
+        .take_while(|x| !x.is_whitespace() && !matches!(x, ';' | '|' | '&' | ')'))
+        .count();
+    (
+        chars[..used]
+            .iter()
+            .filter(|x| !matches!(x, '\'' | '"'))
+            .collect(),
+        used,
+    )
+}
+
+/// Quotes left open at the end of a line: the command continues on the next one.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct OpenQuotes {
+    single: bool,
+    double: bool,
+}
+
+impl OpenQuotes {
+    /// Reads one more line; true if the command goes on past it (an open quote, or a
+    /// trailing backslash).
+    pub fn continues_after(&mut self, line: &str) -> bool {
+        let mut escaped = false;
+        for c in line.chars() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' if !self.single => escaped = true,
+                '\'' if !self.double => self.single = !self.single,
+                '"' if !self.single => self.double = !self.double,
+                _ => {}
+            }
+        }
+        self.single || self.double || escaped
+    }
+}
+
+/// The delimiter of a here-document a line opens (`cat <<'EOF' > x`), if it opens one.
+pub fn heredoc_delimiter(line: &str) -> Option<String> {
+    let at = line
+        .match_indices("<<")
+        .map(|(i, _)| i)
+        .find(|&i| !line[i + 2..].starts_with('<'))?;
+    let rest: Vec<char> = line[at + 2..]
+        .trim_start_matches(['-', ' '])
+        .chars()
+        .collect();
+    let (delimiter, _) = delimiter_at(&rest);
+    (!delimiter.is_empty()).then_some(delimiter)
 }
 
 /// The text up to the `)` matching an opening already consumed; returns it and the index after.
