@@ -13,15 +13,6 @@ use rustpython_parser::ast::{self, Constant, Ranged};
 /// Lowers Python source to the IR. Never fails: a file neither parser accepts yields
 /// an empty module with the reason in `parse_error`.
 pub fn lower(source: &str, limits: &Limits) -> Module {
-    // rustpython's AST costs about a hundred times the source in memory; a multi-megabyte
-    // file (always generated or packed) goes to tree-sitter, whose tree is far smaller.
-    if source.len() > RUSTPYTHON_MAX_BYTES {
-        return fallback(
-            source,
-            limits,
-            format!("{} bytes, too large for the primary parser", source.len()),
-        );
-    }
     if let Some(reason) = too_deep_for_rustpython(source, limits) {
         return fallback(source, limits, reason);
     }
@@ -45,9 +36,6 @@ pub fn lower(source: &str, limits: &Limits) -> Module {
         Err(e) => fallback(source, limits, format!("rustpython-parser: {}", e.error)),
     }
 }
-
-/// Sources larger than this skip rustpython-parser.
-const RUSTPYTHON_MAX_BYTES: usize = 2 << 20;
 
 /// Parses one Python expression held in a string (for folding `eval("...")`).
 pub fn parse_expr(code: &str) -> Option<Expr> {
