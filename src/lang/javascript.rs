@@ -14,37 +14,22 @@ use tree_sitter::Node;
 
 /// Lowers JavaScript source; `parse_error` is set when the tree has errors.
 pub fn lower(source: &str, limits: &Limits) -> Module {
-    let tree = match ts::parse(
+    ts::lower_tree(
         tree_sitter_javascript::LANGUAGE.into(),
         source,
-        limits.parse_deadline(),
-    ) {
-        Ok(t) => t,
-        Err(e) => {
-            return Module {
-                parse_error: Some(e),
-                ..Module::default()
-            }
-        }
-    };
-    let root = tree.root_node();
-    let mut l = Lowerer {
-        src: source,
-        strings: Vec::new(),
-        pending: Vec::new(),
-        max_depth: limits.max_ast_depth,
-        truncated: false,
-    };
-    let body = l.block(root, 0);
-    let parse_error = root
-        .has_error()
-        .then(|| "syntax errors (recovered)".to_string());
-    Module {
-        body,
-        strings: l.strings,
-        parse_error,
-        truncated: l.truncated,
-    }
+        limits,
+        |root| {
+            let mut l = Lowerer {
+                src: source,
+                strings: Vec::new(),
+                pending: Vec::new(),
+                max_depth: limits.max_ast_depth,
+                truncated: false,
+            };
+            let body = l.block(root, 0);
+            (body, l.strings, l.truncated)
+        },
+    )
 }
 
 struct Lowerer<'s> {

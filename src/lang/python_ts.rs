@@ -10,37 +10,22 @@ use tree_sitter::Node;
 
 /// Lowers Python source with tree-sitter; `parse_error` is set when the tree has errors.
 pub fn lower(source: &str, limits: &Limits) -> Module {
-    let tree = match ts::parse(
+    ts::lower_tree(
         tree_sitter_python::LANGUAGE.into(),
         source,
-        limits.parse_deadline(),
-    ) {
-        Ok(t) => t,
-        Err(e) => {
-            return Module {
-                parse_error: Some(e),
-                ..Module::default()
-            }
-        }
-    };
-    let root = tree.root_node();
-    let mut l = Lowerer {
-        src: source,
-        strings: Vec::new(),
-        max_depth: limits.max_ast_depth,
-        truncated: false,
-    };
-    let mut body = Vec::new();
-    l.stmt(root, 0, &mut body);
-    let parse_error = root
-        .has_error()
-        .then(|| "syntax errors (recovered)".to_string());
-    Module {
-        body,
-        strings: l.strings,
-        parse_error,
-        truncated: l.truncated,
-    }
+        limits,
+        |root| {
+            let mut l = Lowerer {
+                src: source,
+                strings: Vec::new(),
+                max_depth: limits.max_ast_depth,
+                truncated: false,
+            };
+            let mut body = Vec::new();
+            l.stmt(root, 0, &mut body);
+            (body, l.strings, l.truncated)
+        },
+    )
 }
 
 struct Lowerer<'s> {

@@ -1,5 +1,7 @@
 //! Shared tree-sitter plumbing: parsing under a deadline and reading node text.
 
+use super::ir::{Module, Stmt};
+use crate::archive::limits::Limits;
 use std::ops::ControlFlow;
 use std::time::Instant;
 use tree_sitter::{Language, Node, ParseOptions, Parser, Tree};
@@ -30,6 +32,38 @@ pub fn parse(language: Language, source: &str, deadline: Instant) -> Result<Tree
     parser
         .parse_with_options(&mut input, None, Some(options))
         .ok_or_else(|| "parsing stopped at the time limit".to_string())
+}
+
+/// Parses `source` with a tree-sitter grammar and lowers it with `walk`, which returns
+/// the statements, the string literals it saw and whether nesting was cut. The tree's
+/// syntax errors (recovered, so the walk still sees the calls around them) or a parse
+/// that could not finish are recorded as the module's `parse_error`.
+pub fn lower_tree(
+    language: Language,
+    source: &str,
+    limits: &Limits,
+    walk: impl FnOnce(Node) -> (Vec<Stmt>, Vec<(String, u32)>, bool),
+) -> Module {
+    let tree = match parse(language, source, limits.parse_deadline()) {
+        Ok(t) => t,
+        Err(e) => {
+            return Module {
+                parse_error: Some(e),
+                ..Module::default()
+            }
+        }
+    };
+    let root = tree.root_node();
+    let (body, strings, truncated) = walk(root);
+    let parse_error = root
+        .has_error()
+        .then(|| "syntax errors (recovered)".to_string());
+    Module {
+        body,
+        strings,
+        parse_error,
+        truncated,
+    }
 }
 
 /// The source text of a node.
