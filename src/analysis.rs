@@ -62,6 +62,20 @@ impl SourceFile {
         }
     }
 
+    /// A virtual file of shell commands a package manager runs at install (npm lifecycle
+    /// scripts, binding.gyp expansions), named after the manifest that holds them.
+    fn install_commands(path: String, text: String, facts: FileFacts) -> SourceFile {
+        SourceFile {
+            path,
+            lang: Lang::Shell,
+            phase: Phase::Install,
+            text,
+            facts,
+            install_scopes: HashSet::new(),
+            skipped: None,
+        }
+    }
+
     /// Minified: a bundle of a few very long lines rather than written source.
     pub fn is_minified(&self) -> bool {
         let lines = self.text.lines().count().max(1);
@@ -354,15 +368,7 @@ fn npm_scripts(pkg: &Package, npm: &manifest::NpmManifest) -> Option<SourceFile>
         facts.calls.extend(facts::shell_calls(cmd, &at));
         facts.calls.push(at);
     }
-    Some(SourceFile {
-        path,
-        lang: Lang::Shell,
-        phase: Phase::Install,
-        text,
-        facts,
-        install_scopes: HashSet::new(),
-        skipped: None,
-    })
+    Some(SourceFile::install_commands(path, text, facts))
 }
 
 /// `binding.gyp` command expansions (`<!(cmd)`, `<!@(cmd)`): node-gyp runs them while it
@@ -397,15 +403,7 @@ fn gyp_commands(pkg: &Package) -> Option<SourceFile> {
             facts.calls.extend(facts::shell_calls(command, &at));
         }
     }
-    Some(SourceFile {
-        path,
-        lang: Lang::Shell,
-        phase: Phase::Install,
-        text,
-        facts,
-        install_scopes: HashSet::new(),
-        skipped: None,
-    })
+    Some(SourceFile::install_commands(path, text, facts))
 }
 
 /// The text before the `)` that closes an already opened parenthesis.
