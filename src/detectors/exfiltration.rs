@@ -5,7 +5,8 @@
 use super::{at_call, calls, runs_unasked, url_of, when, Ctx, Detector};
 use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
-use crate::lang::facts::Labels;
+use crate::lang::facts::{CallFact, Labels};
+use crate::lang::sensitive::credential_path;
 
 pub const DETECTOR: Detector = Detector {
     rules: &["secret-exfiltration", "env-exfiltration", "host-beacon"],
@@ -19,7 +20,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         let labels = c.arg_labels();
-        let (rule, what) = if labels.has(Labels::SECRET) {
+        let (rule, what) = if labels.has(Labels::SECRET) || uploads_credential(c) {
             ("secret-exfiltration", "credentials it read")
         } else if labels.has(Labels::ENV) {
             (
@@ -59,4 +60,25 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             format!("sends {what}{to} with `{}` {}", c.callee, when(phase)),
         ));
     }
+}
+
+/// A shell upload of a credential file: `curl -F f=@~/.npmrc`, `curl -d @$HOME/.pypirc`,
+/// `curl -T ~/.ssh/id_rsa`, `wget --post-file=...`.
+fn uploads_credential(c: &CallFact) -> bool {
+    if c.shell.is_none() {
+        return false;
+    }
+    let words: Vec<&str> = c.args.iter().filter_map(|a| a.text.as_deref()).collect();
+    let uploaded = words.iter().enumerate().filter_map(|(i, w)| {
+        if let Some((_, file)) = w.split_once('@') {
+            return Some(file);
+        }
+        if matches!(*w, "-T" | "--upload-file" | "--post-file") {
+            return words.get(i + 1).copied();
+        }
+        w.strip_prefix("--post-file=")
+    });
+    uploaded
+        .into_iter()
+        .any(|file| credential_path(file).is_some())
 }

@@ -640,8 +640,15 @@ impl Env {
                         l.add(Labels::ENV);
                     }
                 }
-                if let Expr::Attr(o, _) = e {
-                    l.add(self.labels_of(o));
+                if let Expr::Attr(o, var) = e {
+                    // `process.env.NPM_TOKEN` is one variable: a secret, or nothing.
+                    if self.resolve(o).is_some_and(|n| is_env_object(&n)) {
+                        if sensitive::is_secret_env(var) {
+                            l.add(Labels::SECRET);
+                        }
+                    } else {
+                        l.add(self.labels_of(o));
+                    }
                 }
             }
             Expr::Call(c) => {
