@@ -70,11 +70,13 @@ pub fn run_all(ctx: &Ctx) -> Vec<Finding> {
 /// scripts, docs, examples, shell scripts, and label-based findings in minified bundles
 /// (where one short variable name serves many values, so data-flow labels mix).
 pub fn demote_context(ctx: &Ctx, findings: &mut [Finding]) {
+    let by_path: std::collections::HashMap<&str, &SourceFile> =
+        ctx.files.iter().map(|s| (s.path.as_str(), s)).collect();
     for f in findings
         .iter_mut()
         .filter(|f| matches!(f.phase, Phase::Runtime | Phase::Archive))
     {
-        let file = ctx.files.iter().find(|s| s.path == f.file);
+        let file = by_path.get(f.file.as_str()).copied();
         let shell =
             f.phase == Phase::Runtime && file.is_some_and(|s| s.lang == crate::lang::Lang::Shell);
         let minified_flow = file.is_some_and(|s| s.is_minified())

@@ -758,28 +758,17 @@ impl<'s> Lowerer<'s> {
 
     /// Binary operators; `+` chains are walked along their left spine iteratively.
     fn binary(&mut self, n: Node, d: usize) -> Expr {
-        fn op<'t>(x: Node<'t>) -> &'t str {
-            x.child_by_field_name("operator")
-                .map(|o| o.kind())
-                .unwrap_or("")
-        }
-        if op(n) != "+" {
+        if ts::operator(n) != "+" {
             let l = self.field_expr(n, "left", d);
             let r = self.field_expr(n, "right", d);
             return Expr::Other(vec![l, r]);
         }
-        let mut rights = Vec::new();
-        let mut cur = n;
-        while cur.kind() == "binary_expression" && op(cur) == "+" {
-            rights.extend(cur.child_by_field_name("right"));
-            match cur.child_by_field_name("left") {
-                Some(l) => cur = l,
-                None => break,
-            }
-        }
-        let mut parts = vec![self.expr(cur, d)];
-        parts.extend(rights.into_iter().rev().map(|r| self.expr(r, d)));
-        Expr::Concat(parts)
+        Expr::Concat(
+            ts::plus_operands(n, "binary_expression")
+                .into_iter()
+                .map(|x| self.expr(x, d))
+                .collect(),
+        )
     }
 
     fn string(&mut self, n: Node) -> Expr {

@@ -222,29 +222,10 @@ impl Lowerer {
         use ast::Stmt as S;
         match s {
             S::FunctionDef(f) => {
-                let mut body = self.arguments(&f.args, d);
-                for dec in &f.decorator_list {
-                    self.eval(dec, d, &mut body);
-                }
-                body.extend(self.stmts(&f.body, d));
-                out.push(Stmt::Def {
-                    name: f.name.to_string(),
-                    kind: DefKind::Function,
-                    bases: vec![],
-                    body,
-                    line,
-                });
+                out.push(self.function(&f.name, &f.args, &f.decorator_list, &f.body, line, d))
             }
             S::AsyncFunctionDef(f) => {
-                let mut body = self.arguments(&f.args, d);
-                body.extend(self.stmts(&f.body, d));
-                out.push(Stmt::Def {
-                    name: f.name.to_string(),
-                    kind: DefKind::Function,
-                    bases: vec![],
-                    body,
-                    line,
-                });
+                out.push(self.function(&f.name, &f.args, &f.decorator_list, &f.body, line, d))
             }
             S::ClassDef(c) => {
                 let mut bases: Vec<Expr> = c.bases.iter().map(|b| self.expr(b, d)).collect();
@@ -421,6 +402,31 @@ impl Lowerer {
         }
         out.extend(self.stmts(orelse, d));
         out.extend(self.stmts(finalbody, d));
+    }
+
+    /// A function definition: decorators and default values run where it is defined, so
+    /// they lead its body.
+    fn function(
+        &mut self,
+        name: &ast::Identifier,
+        args: &ast::Arguments,
+        decorators: &[ast::Expr],
+        body: &[ast::Stmt],
+        line: u32,
+        d: usize,
+    ) -> Stmt {
+        let mut out = self.arguments(args, d);
+        for dec in decorators {
+            self.eval(dec, d, &mut out);
+        }
+        out.extend(self.stmts(body, d));
+        Stmt::Def {
+            name: name.to_string(),
+            kind: DefKind::Function,
+            bases: vec![],
+            body: out,
+            line,
+        }
     }
 
     /// Default values run when the function is defined: keep them as statements.

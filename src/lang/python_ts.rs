@@ -368,28 +368,13 @@ impl<'s> Lowerer<'s> {
 
     /// Binary operators; `+` chains are walked along their left spine iteratively.
     fn binary(&mut self, n: Node, d: usize) -> Expr {
-        fn op<'t>(x: Node<'t>) -> &'t str {
-            x.child_by_field_name("operator")
-                .map(|o| o.kind())
-                .unwrap_or("")
-        }
-        match op(n) {
-            "+" => {
-                let mut rights = Vec::new();
-                let mut cur = n;
-                while cur.kind() == "binary_operator" && op(cur) == "+" {
-                    if let Some(r) = cur.child_by_field_name("right") {
-                        rights.push(r);
-                    }
-                    match cur.child_by_field_name("left") {
-                        Some(l) => cur = l,
-                        None => break,
-                    }
-                }
-                let mut parts = vec![self.expr(cur, d)];
-                parts.extend(rights.into_iter().rev().map(|r| self.expr(r, d)));
-                Expr::Concat(parts)
-            }
+        match ts::operator(n) {
+            "+" => Expr::Concat(
+                ts::plus_operands(n, "binary_operator")
+                    .into_iter()
+                    .map(|x| self.expr(x, d))
+                    .collect(),
+            ),
             o => {
                 let l = n
                     .child_by_field_name("left")

@@ -66,6 +66,30 @@ pub fn lower_tree(
     }
 }
 
+/// A binary expression's operator (`+`, `/`, ...), or "" when the node has none.
+pub fn operator<'t>(n: Node<'t>) -> &'t str {
+    n.child_by_field_name("operator")
+        .map(|o| o.kind())
+        .unwrap_or("")
+}
+
+/// The operands of a left-deep `a + b + c` chain of `kind` nodes, in source order. The
+/// left spine is walked in a loop, so a 200,000-term concatenation does not recurse.
+pub fn plus_operands<'t>(n: Node<'t>, kind: &str) -> Vec<Node<'t>> {
+    let mut rights = Vec::new();
+    let mut cur = n;
+    while cur.kind() == kind && operator(cur) == "+" {
+        rights.extend(cur.child_by_field_name("right"));
+        match cur.child_by_field_name("left") {
+            Some(l) => cur = l,
+            None => break,
+        }
+    }
+    rights.push(cur);
+    rights.reverse();
+    rights
+}
+
 /// The source text of a node.
 pub fn text<'s>(node: Node, source: &'s str) -> &'s str {
     source.get(node.byte_range()).unwrap_or("")
