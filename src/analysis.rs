@@ -47,8 +47,9 @@ impl SourceFile {
     pub fn call_phase(&self, c: &CallFact) -> Phase {
         // setup.py runs whole at install; another install-time file (a module setup.py
         // imports, a script an npm hook runs) runs its top level and what that calls.
+        // An install-time file is started as a program, so its `__main__` block runs too.
         let is_setup = self.path.rsplit(['/', '!']).next() == Some("setup.py");
-        if self.phase == Phase::Install && (is_setup || c.on_load)
+        if self.phase == Phase::Install && (is_setup || c.on_main)
             || self
                 .install_scopes
                 .iter()
@@ -112,6 +113,10 @@ pub fn analyse(
         .iter()
         .filter_map(|e| Some((e, Lang::of(&e.path).or_else(|| Lang::of_shebang(&e.data))?)))
         .collect();
+    let package_dirs: HashSet<&str> = sources
+        .iter()
+        .filter_map(|(e, _)| e.path.strip_suffix("/__init__.py"))
+        .collect();
     let mut timeout = None;
     for (i, &(e, lang)) in sources.iter().enumerate() {
         if Instant::now() > deadline {
@@ -124,7 +129,12 @@ pub fn analyse(
             break;
         }
         let text = lang::decode_source(&e.data);
-        let phase = pkg.phase_of(&e.path);
+        let phase = match pkg.phase_of(&e.path) {
+            Phase::Runtime if lang == Lang::Python && is_module(pkg, &e.path, &package_dirs) => {
+                Phase::Import
+            }
+            phase => phase,
+        };
         let (facts, skipped) = if e.data.len() > limits.max_source_bytes {
             (
                 FileFacts::default(),
@@ -157,6 +167,27 @@ pub fn analyse(
     (files, timeout)
 }
 
+/// Whether a Python file is a module of the package whose top level runs when the
+/// package is used: a module inside a package folder (one with an `__init__.py`), or the
+/// package's single top-level module (`name.py` at the root or under `src/`). Programs
+/// (`__main__.py`, `if __name__ == "__main__":` blocks) and development files (tests,
+/// docs, examples, scripts) are not.
+fn is_module(pkg: &Package, path: &str, package_dirs: &HashSet<&str>) -> bool {
+    let Some(stem) = path.strip_suffix(".py") else {
+        return false;
+    };
+    let (dir, name) = stem.rsplit_once('/').unwrap_or(("", stem));
+    if name == "__main__" || name == "setup" || crate::detectors::paths::is_dev_file(path) {
+        return false;
+    }
+    if package_dirs.contains(dir) {
+        return true;
+    }
+    let rel_dir = pkg.rel(path).rsplit_once('/').map_or("", |(d, _)| d);
+    let normalize = |s: &str| s.to_ascii_lowercase().replace(['-', '.'], "_");
+    matches!(rel_dir, "" | "src") && normalize(name) == normalize(&pkg.name)
+}
+
 /// A module imported by code that runs unasked runs unasked too: `__init__.py` doing
 /// `from .core import x` runs `core.py`'s top level on import, setup.py importing a
 /// local helper runs it at install, and so does an npm install script's
@@ -180,7 +211,13 @@ fn propagate_imports(files: &mut [SourceFile]) {
             reached
                 .extend((0..files.len()).filter(|&j| started.contains(base_name(&files[j].path))));
             for j in reached {
-                if files[j].phase == Phase::Runtime {
+                // Install is the stronger claim: a package module started by setup.py
+                // runs at install, not only on import.
+                let weaker = match phase {
+                    Phase::Install => matches!(files[j].phase, Phase::Runtime | Phase::Import),
+                    _ => files[j].phase == Phase::Runtime,
+                };
+                if weaker {
                     files[j].phase = phase;
                     changed = true;
                 }
@@ -363,6 +400,7 @@ fn npm_scripts(pkg: &Package, npm: &manifest::NpmManifest) -> Option<SourceFile>
             line: *line,
             scope: String::new(),
             on_load: true,
+            on_main: true,
             shell: None,
         };
         facts.calls.extend(facts::shell_calls(cmd, &at));
@@ -398,6 +436,7 @@ fn gyp_commands(pkg: &Package) -> Option<SourceFile> {
                 line: i as u32 + 1,
                 scope: String::new(),
                 on_load: true,
+                on_main: true,
                 shell: None,
             };
             facts.calls.extend(facts::shell_calls(command, &at));

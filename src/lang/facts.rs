@@ -4,7 +4,7 @@
 //! language and every detector agrees on what a call is.
 
 use super::catalog::{self, Kinds};
-use super::ir::{Call, DefKind, Expr, Module, Stmt};
+use super::ir::{Call, DefKind, Expr, Module, Stmt, MAIN_SCOPE};
 use super::sensitive;
 use super::shell;
 use std::collections::{HashMap, HashSet};
@@ -70,8 +70,12 @@ pub struct CallFact {
     pub line: u32,
     /// Enclosing definitions, outermost first, joined with `.`; empty at top level.
     pub scope: String,
-    /// Runs when the file itself runs: top level, class bodies, and functions called from there.
+    /// Runs when the file is imported: top level, class bodies, and functions called from
+    /// there.
     pub on_load: bool,
+    /// Runs when the file is started as a program: what runs on load plus its
+    /// `if __name__ == "__main__":` block and what that calls.
+    pub on_main: bool,
     pub shell: Option<ShellInfo>,
 }
 
@@ -191,23 +195,43 @@ pub fn extract(module: Module, parse_expr: Option<ExprParser>) -> FileFacts {
     facts
 }
 
-/// Scopes that run when the file runs: top level, class bodies, and functions named by
-/// a call that itself runs on load (a fixpoint: `main()` at top level calling `drop()`).
-/// A worklist, so a chain of 50,000 functions each calling the next stays linear.
+/// Marks which calls run when the file is imported (`on_load`) and when it is started as
+/// a program (`on_main`, which adds the `__main__` block).
 fn mark_on_load(calls: &mut [CallFact], defs: &[DefFact], classes: &HashSet<String>) {
+    let mut roots: HashSet<String> = HashSet::from([String::new()]);
+    roots.extend(classes.iter().cloned());
+    let loaded = reachable(calls, defs, roots.clone());
+    roots.insert(MAIN_SCOPE.to_string());
+    let main = reachable(calls, defs, roots);
+    for c in calls {
+        c.on_load = loaded.contains(&c.scope);
+        c.on_main = main.contains(&c.scope);
+    }
+}
+
+/// Scopes that run when `roots` run: functions named by a call that itself runs (a
+/// fixpoint: `main()` at top level calling `drop()`), constructors of classes
+/// instantiated, and functions handed to something that runs them (`Thread(target=f)`,
+/// `atexit.register(f)`). A worklist, so a chain of 50,000 functions each calling the
+/// next stays linear.
+fn reachable(calls: &[CallFact], defs: &[DefFact], roots: HashSet<String>) -> HashSet<String> {
     let mut called_from: HashMap<&str, Vec<&str>> = HashMap::new();
     for c in calls.iter() {
-        called_from
-            .entry(&c.scope)
-            .or_default()
-            .push(c.callee.rsplit('.').next().unwrap_or(&c.callee));
+        let names = called_from.entry(&c.scope).or_default();
+        names.push(c.callee.rsplit('.').next().unwrap_or(&c.callee));
+        if RUNNERS.contains(&c.callee.as_str()) {
+            names.extend(
+                c.all_args()
+                    .filter_map(|a| a.name.as_deref())
+                    .map(|n| n.rsplit('.').next().unwrap_or(n)),
+            );
+        }
     }
     let mut defined: HashMap<&str, Vec<&DefFact>> = HashMap::new();
     for d in defs {
         defined.entry(&d.name).or_default().push(d);
     }
-    let mut loaded: HashSet<String> = HashSet::from([String::new()]);
-    loaded.extend(classes.iter().cloned());
+    let mut loaded = roots;
     let mut todo: Vec<String> = loaded.iter().cloned().collect();
     while let Some(scope) = todo.pop() {
         for name in called_from.get(scope.as_str()).into_iter().flatten() {
@@ -225,10 +249,19 @@ fn mark_on_load(calls: &mut [CallFact], defs: &[DefFact], classes: &HashSet<Stri
             }
         }
     }
-    for c in calls {
-        c.on_load = loaded.contains(&c.scope);
-    }
+    loaded
 }
+
+/// Calls that run a function they are handed, soon and unasked: a thread or process
+/// target, a timer, an exit hook.
+const RUNNERS: &[&str] = &[
+    "threading.Thread",
+    "threading.Timer",
+    "multiprocessing.Process",
+    "atexit.register",
+    "_thread.start_new_thread",
+    "thread.start_new_thread",
+];
 
 #[derive(Default)]
 struct Env {
@@ -820,6 +853,9 @@ impl Env {
         }
         match e {
             Expr::Name(_) | Expr::Attr(..) => out.extend(self.resolve(e)),
+            // What a call returns is named by the call (`s.recv(1024)` is
+            // `socket.socket.recv`); its arguments are not part of the value.
+            Expr::Call(_) => out.extend(self.resolve_obj(e)),
             Expr::Concat(xs) | Expr::Template(xs) | Expr::Seq(xs) | Expr::Other(xs) => {
                 xs.iter().for_each(|x| self.names_in(x, out))
             }
@@ -902,6 +938,9 @@ impl Env {
         match e {
             Expr::Call(c) => {
                 self.record_call(c, scope, facts);
+                if let Some(handed) = self.handed_off(c) {
+                    self.record_call(&handed, scope, facts);
+                }
                 self.calls_in(&c.func, scope, facts, classes);
                 for a in c.args.iter().chain(c.kwargs.iter().map(|(_, v)| v)) {
                     self.calls_in(a, scope, facts, classes);
@@ -956,6 +995,7 @@ impl Env {
             line: c.line,
             scope: scope.to_string(),
             on_load: false,
+            on_main: false,
             shell: None,
         };
         if kinds.has(Kinds::SPAWN) {
@@ -964,6 +1004,56 @@ impl Env {
             }
         }
         facts.calls.push(fact);
+    }
+
+    /// The call a runner makes of a function it is handed, when that function is one the
+    /// catalogue knows: `Thread(target=exec, args=(code,))` runs `exec(code)`, and
+    /// `atexit.register(os.system, cmd)` runs `os.system(cmd)` at exit. Local functions
+    /// handed over are followed by `reachable` instead.
+    fn handed_off(&self, c: &Call) -> Option<Call> {
+        let runner = self.callee(&c.func);
+        if !RUNNERS.contains(&runner.as_str()) {
+            return None;
+        }
+        let kwarg = |name: &str| c.kwargs.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+        let (func, args) = match runner.as_str() {
+            "atexit.register" => (c.args.first()?.clone(), c.args[1..].to_vec()),
+            "_thread.start_new_thread" | "thread.start_new_thread" => (
+                c.args.first()?.clone(),
+                c.args.get(1).cloned().into_iter().collect(),
+            ),
+            "threading.Timer" => (
+                c.args.get(1).or_else(|| kwarg("function"))?.clone(),
+                c.args
+                    .get(2)
+                    .or_else(|| kwarg("args"))
+                    .cloned()
+                    .into_iter()
+                    .collect(),
+            ),
+            _ => (
+                kwarg("target").or_else(|| c.args.get(1))?.clone(),
+                kwarg("args")
+                    .or_else(|| c.args.get(3))
+                    .cloned()
+                    .into_iter()
+                    .collect(),
+            ),
+        };
+        // A tuple of arguments (`args=(code, globals)`) spreads into the call.
+        let args = match args.as_slice() {
+            [Expr::Seq(items)] => items.clone(),
+            _ => args,
+        };
+        if self.kinds_of(&self.callee(&func)) == Kinds::default() {
+            return None;
+        }
+        Some(Call {
+            func,
+            args,
+            kwargs: Vec::new(),
+            line: c.line,
+        })
     }
 
     /// The command line a spawn call runs: a string, or an argument list joined by spaces.

@@ -64,6 +64,10 @@ pub enum DefKind {
 }
 
 /// A statement, reduced to what detectors need.
+/// The scope of a Python `if __name__ == "__main__":` block: code that runs when the file
+/// is started as a program, never when it is imported.
+pub const MAIN_SCOPE: &str = "__main__";
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stmt {
     /// `import a.b as c` (alias `c`), `import a.b` (binds `a`), `require("a")` bound to a name.

@@ -113,6 +113,7 @@ fn reveal(lang: Lang, facts: &mut FileFacts, limits: &Limits, depth: u32) {
             ic.line = c.line;
             ic.scope = c.scope.clone();
             ic.on_load = c.on_load;
+            ic.on_main = c.on_main;
             found.push(ic);
         }
         facts
@@ -217,6 +218,7 @@ fn analyse_plain(lang: Lang, source: &str, limits: &Limits) -> FileFacts {
                 line: 1,
                 scope: String::new(),
                 on_load: true,
+                on_main: true,
                 shell: None,
             };
             let mut out = FileFacts::default();

@@ -5,7 +5,7 @@
 //! overflows the stack). Sources it rejects or that look too deep for it go to the
 //! tree-sitter fallback, and the reason is recorded on the module.
 
-use super::ir::{Call, DefKind, Expr, LineIndex, Module, Stmt};
+use super::ir::{Call, DefKind, Expr, LineIndex, Module, Stmt, MAIN_SCOPE};
 use super::python_ts;
 use crate::archive::limits::Limits;
 use rustpython_parser::ast::{self, Constant, Ranged};
@@ -287,6 +287,19 @@ impl Lowerer {
                 self.eval(&w.test, d, out);
                 out.extend(self.stmts(&w.body, d));
                 out.extend(self.stmts(&w.orelse, d));
+            }
+            S::If(i) if is_main_guard(&i.test) => {
+                // The block runs only when the file is the program, not when it is
+                // imported: a scope of its own (`MAIN_SCOPE`), like a function.
+                let body = self.stmts(&i.body, d);
+                out.push(Stmt::Def {
+                    name: MAIN_SCOPE.to_string(),
+                    kind: DefKind::Function,
+                    bases: Vec::new(),
+                    body,
+                    line,
+                });
+                out.extend(self.stmts(&i.orelse, d));
             }
             S::If(i) => {
                 self.eval(&i.test, d, out);
@@ -623,6 +636,20 @@ fn is_minus_one(step: Option<&ast::Expr>) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether a test is `__name__ == "__main__"` (either way round).
+fn is_main_guard(test: &ast::Expr) -> bool {
+    let ast::Expr::Compare(c) = test else {
+        return false;
+    };
+    if c.ops.len() != 1 || !matches!(c.ops[0], ast::CmpOp::Eq) {
+        return false;
+    }
+    let is_name = |e: &ast::Expr| matches!(e, ast::Expr::Name(n) if n.id.as_str() == "__name__");
+    let is_main = |e: &ast::Expr| matches!(e, ast::Expr::Constant(k) if matches!(&k.value, ast::Constant::Str(s) if s == "__main__"));
+    let (l, r) = (c.left.as_ref(), &c.comparators[0]);
+    (is_name(l) && is_main(r)) || (is_main(l) && is_name(r))
 }
 
 #[cfg(test)]
