@@ -1,6 +1,6 @@
 //! Data leaving the machine: a network send whose arguments carry secrets, the whole
-//! environment, or host and user names (the install-time beacon of dependency-confusion
-//! probes). The read and the send are one finding because the value flows between them.
+//! environment, local files' content, or host and user names (the install-time beacon of
+//! dependency-confusion probes). The read and the send are one finding because the value flows between them.
 
 use super::{at_call, calls, runs_unasked, url_of, when, Ctx, Detector};
 use crate::finding::{Category, Confidence, Finding, Severity};
@@ -9,7 +9,12 @@ use crate::lang::facts::{CallFact, Labels};
 use crate::lang::sensitive::credential_path;
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["secret-exfiltration", "env-exfiltration", "host-beacon"],
+    rules: &[
+        "secret-exfiltration",
+        "env-exfiltration",
+        "file-exfiltration",
+        "host-beacon",
+    ],
     run,
 };
 
@@ -27,6 +32,8 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                 "env-exfiltration",
                 "the process environment (tokens, keys, CI secrets)",
             )
+        } else if payload_labels(c).has(Labels::FILE) {
+            ("file-exfiltration", "the content of local files")
         } else if labels.has(Labels::HOSTINFO) {
             (
                 "host-beacon",
@@ -42,8 +49,16 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             .iter()
             .any(|u| super::endpoint::classify(u).is_some());
         let (severity, confidence) = match (rule, runs_unasked(phase)) {
+            // Uploading a file is what upload clients do when asked; unasked, it is not.
+            ("file-exfiltration", true) if !to_endpoint => (Severity::High, Confidence::High),
             (_, true) => (Severity::Critical, Confidence::High),
             (_, false) if to_endpoint => (Severity::Critical, Confidence::Medium),
+            ("file-exfiltration", false) => continue,
+            // The whole environment read in the sending function and sent to a host
+            // written in the code: no honest feature ships every variable to a fixed place.
+            ("env-exfiltration", false) if reads_env_before(f, c) && fixed_host(c) => {
+                (Severity::Critical, Confidence::Medium)
+            }
             // Value labels are tracked per file, not per path: at runtime an environment
             // label can come from an unrelated variable, so only install/import code counts.
             ("host-beacon" | "env-exfiltration", false) => (Severity::Low, Confidence::Medium),
@@ -81,4 +96,40 @@ fn uploads_credential(c: &CallFact) -> bool {
     uploaded
         .into_iter()
         .any(|file| credential_path(file).is_some())
+}
+
+/// The labels of what a call sends, leaving out the address it sends to: a URL read from
+/// a config file is not the file's content leaving. Shell commands are left to
+/// `uploads_credential`.
+fn payload_labels(c: &CallFact) -> Labels {
+    // Stream and socket writes take the data first; HTTP clients take the address first.
+    let method = c.callee.rsplit('.').next().unwrap_or("");
+    let data_first = matches!(
+        method,
+        "send" | "sendall" | "sendto" | "write" | "end" | "sendmail" | "send_message" | "puts"
+    );
+    let mut l = Labels::default();
+    let positional = c.args.iter().skip(usize::from(!data_first));
+    let keywords = c.kwargs.iter().filter(|(k, _)| k != "url").map(|(_, v)| v);
+    for v in positional.chain(keywords) {
+        l = l.or(v.labels);
+    }
+    l
+}
+
+/// Whether the function that sends also reads the whole environment before the send.
+fn reads_env_before(f: &crate::analysis::SourceFile, c: &CallFact) -> bool {
+    f.facts
+        .calls
+        .iter()
+        .any(|d| d.scope == c.scope && d.line <= c.line && d.kinds.has(Kinds::ENVALL))
+}
+
+/// Whether the call's address names its host in the code (`https://x.example.com/{?}`).
+fn fixed_host(c: &CallFact) -> bool {
+    url_of(c).is_some_and(|u| {
+        let rest = u.split_once("://").map_or(u.as_str(), |(_, r)| r);
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        !host.is_empty() && !host.contains("{?}")
+    })
 }

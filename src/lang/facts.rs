@@ -24,6 +24,8 @@ impl Labels {
     pub const HOSTINFO: Labels = Labels(1 << 3);
     /// Read from a credential file or a secret environment variable.
     pub const SECRET: Labels = Labels(1 << 4);
+    /// The content of a local file (or an open handle to one, which an upload reads).
+    pub const FILE: Labels = Labels(1 << 5);
 
     /// The union of two sets.
     pub const fn or(self, other: Labels) -> Labels {
@@ -690,6 +692,9 @@ impl Env {
                 if self.reads_secret(c) {
                     l.add(Labels::SECRET);
                 }
+                if self.reads_file(c) {
+                    l.add(Labels::FILE);
+                }
                 // Spawning a command captures its output, which carries what the command did.
                 for a in c.args.iter().chain(c.kwargs.iter().map(|(_, v)| v)) {
                     l.add(self.labels_of(a));
@@ -829,6 +834,29 @@ impl Env {
             .into_iter()
             .chain(receiver)
             .any(|t| sensitive::credential_path(&t).is_some())
+    }
+
+    /// A call that reads a file's content or opens it for reading (`open(p, "rb")`,
+    /// `Path(p).read_bytes()`, `fs.readFileSync(p)`); listing folders does not count.
+    fn reads_file(&self, c: &Call) -> bool {
+        let callee = self.callee(&c.func);
+        match callee.as_str() {
+            "open" | "io.open" | "codecs.open" | "pathlib.Path.open" => {
+                let mode = c
+                    .args
+                    .get(1)
+                    .or_else(|| c.kwargs.iter().find(|(k, _)| k == "mode").map(|(_, v)| v))
+                    .and_then(|m| self.fold(m))
+                    .unwrap_or_else(|| "r".into());
+                !mode.contains(['w', 'a', 'x', '+'])
+            }
+            "pathlib.Path.read_text"
+            | "pathlib.Path.read_bytes"
+            | "fs.readFileSync"
+            | "fs.readFile"
+            | "fs.createReadStream" => true,
+            _ => false,
+        }
     }
 
     fn value(&self, e: &Expr) -> Value {
