@@ -255,7 +255,9 @@ fn propagate_install_calls(files: &mut [SourceFile]) {
         let mut changed = false;
         for (j, name) in targets {
             let f = &mut files[j];
-            if f.phase == Phase::Install || f.install_scopes.contains(&name) {
+            // An install-time file only runs its top level by itself: the functions
+            // install code calls in it are marked even then.
+            if f.install_scopes.contains(&name) {
                 continue;
             }
             if f.facts.defs.iter().any(|d| d.scope == name) {

@@ -5,6 +5,7 @@ use super::{Ctx, Detector};
 use crate::finding::{Category, Confidence, Finding, Phase, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::Labels;
+use crate::lang::ir::DefKind;
 use crate::lang::Lang;
 
 pub const DETECTOR: Detector = Detector {
@@ -18,7 +19,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             .facts
             .defs
             .iter()
-            .filter(|d| f.install_scopes.contains(&d.scope))
+            // Commands are classes; functions in `install_scopes` are what install code
+            // calls, reported by the behaviour they have.
+            .filter(|d| d.kind == DefKind::Class && f.install_scopes.contains(&d.scope))
         {
             out.push(Finding {
                 rule: "cmdclass-override",

@@ -11,6 +11,7 @@ mod endpoint;
 mod exec_decoded;
 mod exec_downloaded;
 mod exfiltration;
+mod import_spawn;
 mod install_hook;
 mod install_spawn;
 mod obfuscation;
@@ -41,6 +42,7 @@ pub struct Detector {
 pub const DETECTORS: &[Detector] = &[
     install_hook::DETECTOR,
     install_spawn::DETECTOR,
+    import_spawn::DETECTOR,
     download::DETECTOR,
     write_home::DETECTOR,
     persistence::DETECTOR,

@@ -908,14 +908,19 @@ impl Env {
                 Stmt::Import { module, line, .. } => facts.imports.push((module.clone(), *line)),
                 Stmt::ImportFrom {
                     module, name, line, ..
-                } => facts.imports.push((
+                } => {
                     if module.is_empty() {
-                        name.clone()
+                        facts.imports.push((name.clone(), *line));
                     } else {
-                        module.clone()
-                    },
-                    *line,
-                )),
+                        facts.imports.push((module.clone(), *line));
+                        // `from .pkg import mod` may load the submodule `pkg/mod.py`
+                        // (the only way in when `pkg` has no `__init__.py`).
+                        if name != "*" {
+                            let sep = if module.ends_with('.') { "" } else { "." };
+                            facts.imports.push((format!("{module}{sep}{name}"), *line));
+                        }
+                    }
+                }
                 Stmt::Assign { targets, value, .. } => {
                     for t in targets {
                         self.calls_in(t, scope, facts, classes);
