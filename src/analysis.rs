@@ -40,6 +40,9 @@ pub struct SourceFile {
     pub install_scopes: HashSet<String>,
     /// Set when the file was too large to parse.
     pub skipped: Option<String>,
+    /// Imported or started by code that runs unasked: package code, even when its path
+    /// looks like a test or a script.
+    pub reached: bool,
 }
 
 impl SourceFile {
@@ -74,6 +77,7 @@ impl SourceFile {
             facts,
             install_scopes: HashSet::new(),
             skipped: None,
+            reached: false,
         }
     }
 
@@ -155,6 +159,7 @@ pub fn analyse(
             facts,
             install_scopes: HashSet::new(),
             skipped,
+            reached: false,
         });
     }
     if let Some(npm) = &pkg.npm {
@@ -210,7 +215,12 @@ fn propagate_imports(files: &mut [SourceFile]) {
             let started = started_files(&files[i]);
             reached
                 .extend((0..files.len()).filter(|&j| started.contains(base_name(&files[j].path))));
+            // A test package's `__init__.py` importing its tests does not make them
+            // package code.
+            let from_package =
+                files[i].reached || !crate::detectors::paths::is_dev_file(&files[i].path);
             for j in reached {
+                files[j].reached |= from_package;
                 // Install is the stronger claim: a package module started by setup.py
                 // runs at install, not only on import.
                 let weaker = match phase {

@@ -86,7 +86,8 @@ pub fn demote_context(ctx: &Ctx, findings: &mut [Finding]) {
                 f.category,
                 Category::ExecDownloaded | Category::ExecDecoded | Category::Exfiltration
             );
-        if paths::is_dev_file(&f.file) || shell || minified_flow {
+        let dev = paths::is_dev_file(&f.file) && !file.is_some_and(|s| s.reached);
+        if dev || shell || minified_flow {
             f.severity = f.severity.min(Severity::Low);
             f.confidence = Confidence::Low;
         }

@@ -3,7 +3,11 @@
 //! scheduled tasks. The mechanisms are data (`rules/data/persistence.txt`).
 
 use super::{at_call, calls, runs_unasked, when, Ctx, Detector};
+use crate::analysis::SourceFile;
 use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::lang::catalog::{self, Kinds};
+use crate::lang::facts::CallFact;
+use crate::lang::shell;
 use std::sync::OnceLock;
 
 pub const DETECTOR: Detector = Detector {
@@ -16,6 +20,7 @@ pub const DETECTOR: Detector = Detector {
         "startup-folder",
         "windows-run-key",
         "scheduled-task",
+        "planted-download",
     ],
     run,
 };
@@ -95,6 +100,27 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         if let Some(target) = c.write_target() {
             if let Some(rule) = mechanism(target) {
                 hit(rule, format!("writes `{target}` ({})", describe(rule)));
+                if let Some(cmd) = planted_download(f, c) {
+                    // A downloader planted where the system starts it is a dropper that
+                    // re-arms itself, whoever calls the code that plants it.
+                    out.push(at_call(
+                        f,
+                        c,
+                        "planted-download",
+                        Category::Persistence,
+                        Severity::Critical,
+                        if runs_unasked(phase) {
+                            Confidence::High
+                        } else {
+                            Confidence::Medium
+                        },
+                        format!(
+                            "plants the download `{cmd}` in `{target}` ({}) {}",
+                            describe(rule),
+                            when(phase)
+                        ),
+                    ));
+                }
                 continue;
             }
         }
@@ -143,6 +169,40 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// A download command in the text a function writes after opening a start-up file (the
+/// open call itself, or a `.write` of the same function on a later line), as written.
+fn planted_download(f: &SourceFile, open: &CallFact) -> Option<String> {
+    f.facts
+        .calls
+        .iter()
+        .filter(|w| w.scope == open.scope && w.line >= open.line && w.shell.is_none())
+        .flat_map(|w| w.args.iter().filter_map(|a| a.text.as_deref()))
+        .filter(|t| t.contains("://"))
+        .find_map(|t| download_in(t, 2))
+}
+
+/// The first download command in a shell text, looking `depth` levels into quoted words
+/// that hold commands themselves (`echo "wget https://... -O x" > run.sh`).
+fn download_in(text: &str, depth: u32) -> Option<String> {
+    let commands = shell::parse(text);
+    for cmd in &commands {
+        let program = cmd.program.rsplit(['/', '\\']).next().unwrap_or("");
+        if catalog::kinds(&format!("sh.{program}")).has(Kinds::DOWNLOAD)
+            && cmd.args.iter().any(|a| a.contains("://"))
+        {
+            return Some(format!("{} {}", cmd.program, cmd.args.join(" ")));
+        }
+    }
+    if depth == 0 {
+        return None;
+    }
+    commands
+        .iter()
+        .flat_map(|c| &c.args)
+        .filter(|a| a.contains("://") && a.contains(' '))
+        .find_map(|a| download_in(a, depth - 1))
 }
 
 /// A short human name for a mechanism.
