@@ -131,7 +131,9 @@ fn functions_handed_to_threads_and_exit_hooks_run() {
     let exec = f.calls.iter().find(|c| c.callee == "exec").unwrap();
     assert_eq!(exec.line, 7);
     assert!(!exec.on_load, "later() is never called: {exec:?}");
-    assert!(exec.args[0].labels.has(pkgwarden::lang::facts::Labels::DOWNLOADED));
+    assert!(exec.args[0]
+        .labels
+        .has(pkgwarden::lang::facts::Labels::DOWNLOADED));
     let system = f.calls.iter().find(|c| c.callee == "os.system").unwrap();
     assert_eq!(system.args[0].text.as_deref(), Some("id"));
 }
