@@ -1,7 +1,9 @@
 //! Declared dependencies whose names imitate popular packages (`seccache` for `sccache`).
 //! Installing the package installs the squat too, so a package can carry its payload in a
 //! dependency and stay clean itself. The names are judged by the same index as
-//! `typosquat-name`; a dependency that is popular itself is never a squat.
+//! `typosquat-name`; a dependency that is popular itself is never a squat, and neither is a
+//! popular name with a version added (`httpx2`): that is how projects publish a new major
+//! line, and an author picks a dependency on purpose rather than mistyping it.
 
 use std::collections::HashSet;
 
@@ -9,7 +11,7 @@ use super::{Ctx, Detector};
 use crate::ecosystem::Ecosystem;
 use crate::finding::{Category, Confidence, Finding, Phase, Severity};
 use crate::package::manifest::{requirement_name, requires_dist, requires_txt};
-use crate::typosquat::{canonical, check_name, is_popular};
+use crate::typosquat::{canonical, check_name, is_popular, Check};
 
 pub const DETECTOR: Detector = Detector {
     rules: &["typosquat-dependency"],
@@ -32,7 +34,8 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         if !seen.insert(canonical(&dep.name, eco)) || is_popular(&dep.name, eco) {
             continue;
         }
-        let Some(squat) = check_name(&dep.name, eco) else {
+        let Some(squat) = check_name(&dep.name, eco).filter(|s| s.check != Check::VersionSuffix)
+        else {
             continue;
         };
         out.push(Finding {
