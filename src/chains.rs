@@ -1,13 +1,18 @@
 //! Correlates a package's findings into the stories a reviewer needs: the libpeshnx
 //! dropper chain (fetch, land in the home directory, come back), several distinct risky
 //! behaviours in code that runs unasked, and a typosquatted name that also runs code at
-//! install. A chain is one finding that cites the others.
+//! install or carries other strong evidence. A chain is one finding that cites the others.
 
 use crate::detectors::runs_unasked;
 use crate::finding::{Category, Confidence, Finding, Severity};
 
 /// Every rule id the chains report.
-pub const RULES: &[&str] = &["dropper-chain", "typosquat-install", "unasked-chain"];
+pub const RULES: &[&str] = &[
+    "dropper-chain",
+    "typosquat-chain",
+    "typosquat-install",
+    "unasked-chain",
+];
 
 /// Adds chain findings to `findings`.
 pub fn correlate(findings: &mut Vec<Finding>) {
@@ -16,7 +21,7 @@ pub fn correlate(findings: &mut Vec<Finding>) {
     } else if let Some(chain) = unasked_chain(findings) {
         findings.push(chain);
     }
-    if let Some(chain) = typosquat_install(findings) {
+    if let Some(chain) = typosquat_install(findings).or_else(|| typosquat_chain(findings)) {
         findings.push(chain);
     }
 }
@@ -146,6 +151,43 @@ fn typosquat_install(findings: &[Finding]) -> Option<Finding> {
             runs.message
         ),
         snippet: runs.snippet.clone(),
+    })
+}
+
+/// A name imitating a popular package with strong evidence that does not run unasked: a
+/// high-severity finding in code a user calls (a credential stealer behind a function of
+/// the copied API), or a dependency that imitates a popular package too. Either alone
+/// leaves a reviewer to judge; an imitated name gives the package no honest reason to have
+/// it.
+fn typosquat_chain(findings: &[Finding]) -> Option<Finding> {
+    let squat = findings
+        .iter()
+        .find(|f| f.category == Category::Typosquat)?;
+    let strong = findings
+        .iter()
+        .filter(|f| {
+            f.category != Category::Typosquat
+                && f.severity >= Severity::High
+                && f.confidence >= Confidence::Medium
+        })
+        .min_by_key(|f| (f.file.clone(), f.line));
+    let evidence = strong.or_else(|| findings.iter().find(|f| f.rule == "typosquat-dependency"))?;
+    Some(Finding {
+        rule: "typosquat-chain",
+        category: Category::Typosquat,
+        severity: Severity::Critical,
+        confidence: Confidence::Medium,
+        phase: evidence.phase,
+        file: evidence.file.clone(),
+        line: evidence.line,
+        message: format!(
+            "{} and {} ({}:{})",
+            squat.message,
+            evidence.message,
+            short(&evidence.file),
+            evidence.line
+        ),
+        snippet: evidence.snippet.clone(),
     })
 }
 

@@ -18,6 +18,7 @@ mod obfuscation;
 pub mod paths;
 mod persistence;
 mod reverse_shell;
+mod typosquat_dependency;
 mod typosquat_name;
 mod write_home;
 
@@ -57,6 +58,7 @@ pub const DETECTORS: &[Detector] = &[
     reverse_shell::DETECTOR,
     dependency_url::DETECTOR,
     typosquat_name::DETECTOR,
+    typosquat_dependency::DETECTOR,
 ];
 
 /// Runs every detector over a package.

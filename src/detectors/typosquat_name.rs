@@ -1,6 +1,7 @@
 //! A package whose name imitates a much more popular one (`diango` for `django`). Alone
 //! it is suspicious; with code that runs at install it becomes the `typosquat-install`
-//! chain. The checks and thresholds are documented in `rules/typosquat/typosquat-name.md`.
+//! chain, and with a high-severity finding anywhere or a squatted dependency the
+//! `typosquat-chain`. The checks and thresholds are documented in `rules/typosquat/typosquat-name.md`.
 
 use super::{Ctx, Detector};
 use crate::finding::{Category, Confidence, Finding, Phase, Severity};

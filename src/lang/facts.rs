@@ -162,6 +162,9 @@ pub struct FileFacts {
     pub defs: Vec<DefFact>,
     /// The `cmdclass={...}` style registrations found: (command, resolved class name).
     pub dict_entries: Vec<(String, String)>,
+    /// Requirements written out as constants in a setuptools `setup(install_requires=[...])`
+    /// call: (requirement, line of the call).
+    pub requirements: Vec<(String, u32)>,
     pub parse_error: Option<String>,
     pub truncated: bool,
 }
@@ -253,6 +256,9 @@ fn reachable(calls: &[CallFact], defs: &[DefFact], roots: HashSet<String>) -> Ha
     }
     loaded
 }
+
+/// The setuptools entry point whose `install_requires` lists a package's dependencies.
+const SETUP_CALLS: &[&str] = &["setup", "setuptools.setup", "distutils.core.setup"];
 
 /// Calls that run a function they are handed, soon and unasked: a thread or process
 /// target, a timer, an exit hook.
@@ -1006,6 +1012,9 @@ impl Env {
 
     fn record_call(&self, c: &Call, scope: &str, facts: &mut FileFacts) {
         let callee = self.callee(&c.func);
+        if SETUP_CALLS.contains(&callee.as_str()) {
+            facts.requirements.extend(self.install_requires(c));
+        }
         let kinds = self.kinds_of(&callee);
         if facts.calls.len() >= MAX_CALLS && kinds == Kinds::default() {
             facts.truncated = true;
@@ -1037,6 +1046,21 @@ impl Env {
             }
         }
         facts.calls.push(fact);
+    }
+
+    /// The requirements of a `setup(install_requires=[...])` call whose list is written out,
+    /// each folded to constant text; items with unknown parts are left out.
+    fn install_requires(&self, c: &Call) -> Vec<(String, u32)> {
+        let Some((_, Expr::Seq(items))) = c.kwargs.iter().find(|(k, _)| k == "install_requires")
+        else {
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|i| self.fold(i))
+            .filter(|r| !r.contains("{?}"))
+            .map(|r| (r, c.line))
+            .collect()
     }
 
     /// The call a runner makes of a function it is handed, when that function is one the

@@ -19,6 +19,53 @@ pub fn pkg_info(text: &str) -> (Option<String>, Option<String>) {
     (name, version)
 }
 
+/// The project name at the start of a PEP 508 requirement (`Django[argon2]>=4; python_version…`).
+pub fn requirement_name(requirement: &str) -> Option<String> {
+    let requirement = requirement.trim_start();
+    let end = requirement
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(requirement.len());
+    (end > 0).then(|| requirement[..end].to_string())
+}
+
+/// The dependencies a plain `pip install` brings in, from the `Requires-Dist` headers of
+/// PKG-INFO / METADATA: (name, line). Requirements that apply only to an extra
+/// (`; extra == "dev"`) are left out: the user must ask for them.
+pub fn requires_dist(text: &str) -> Vec<(String, u32)> {
+    let mut deps = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            break; // the body (long description) follows the first blank line
+        }
+        let Some(req) = line.strip_prefix("Requires-Dist:") else {
+            continue;
+        };
+        let marker = req.split_once(';').map_or("", |(_, m)| m);
+        if marker.contains("extra") {
+            continue;
+        }
+        deps.extend(requirement_name(req).map(|n| (n, i as u32 + 1)));
+    }
+    deps
+}
+
+/// The dependencies a plain `pip install` brings in, from setuptools' `*.egg-info/requires.txt`
+/// (one requirement a line; `[extra]` sections follow, `[:marker]` sections only restrict
+/// the platform): (name, line).
+pub fn requires_txt(text: &str) -> Vec<(String, u32)> {
+    let mut deps = Vec::new();
+    let mut installed = true;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if let Some(section) = line.strip_prefix('[') {
+            installed = section.starts_with(':');
+        } else if installed {
+            deps.extend(requirement_name(line).map(|n| (n, i as u32 + 1)));
+        }
+    }
+    deps
+}
+
 /// What pkgwarden needs from a package.json.
 #[derive(Debug, Clone, Default)]
 pub struct NpmManifest {
@@ -180,6 +227,24 @@ mod tests {
             ("py_x".into(), Some("1.0".into()))
         );
         assert_eq!(from_file_name("noversion.zip"), ("noversion".into(), None));
+    }
+
+    #[test]
+    fn python_requirements() {
+        let meta = "Name: x\nRequires-Dist: requests (>=2)\nRequires-Dist: pytest; extra == \"dev\"\nRequires-Dist: colorama; sys_platform == \"win32\"\n\nRequires-Dist: body\n";
+        assert_eq!(
+            requires_dist(meta),
+            vec![("requests".into(), 2), ("colorama".into(), 4)]
+        );
+        let txt = "seccache\nsqlalchemy>=0.7\n\n[:python_version < \"3.8\"]\nimportlib-metadata\n\n[dev]\npytest\n";
+        assert_eq!(
+            requires_txt(txt),
+            vec![
+                ("seccache".into(), 1),
+                ("sqlalchemy".into(), 2),
+                ("importlib-metadata".into(), 5)
+            ]
+        );
     }
 
     #[test]

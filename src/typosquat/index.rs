@@ -132,6 +132,12 @@ impl Index {
         Some(index)
     }
 
+    /// Whether `raw` is on the popular list, in any spelling of its canonical form.
+    pub fn is_listed(&self, raw: &str) -> bool {
+        self.by_canonical
+            .contains_key(&Forms::new(raw, self.eco).canonical)
+    }
+
     /// The most popular name that `raw` imitates under the thresholds of `policy`, if any.
     ///
     /// A listed name is compared only with the names ranked above it. With `rank_blind`, its

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::ecosystem::Ecosystem;
+use crate::package::manifest::requirement_name;
 
 /// The kinds of dependency file understood, told apart by file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,15 +66,6 @@ fn strip_comment(line: &str) -> &str {
         prev_is_space = c.is_whitespace();
     }
     line
-}
-
-/// The project name at the start of a PEP 508 requirement (`Django[argon2]>=4; python_version…`).
-fn requirement_name(requirement: &str) -> Option<String> {
-    let requirement = requirement.trim_start();
-    let end = requirement
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-        .unwrap_or(requirement.len());
-    (end > 0).then(|| requirement[..end].to_string())
 }
 
 /// The name on one requirements-file line; `None` for blank lines, comments, options (`-r`,

@@ -44,6 +44,12 @@ pub fn check_name(name: &str, eco: Ecosystem) -> Option<Squat> {
     squat(name, eco, false)
 }
 
+/// Whether `name` is on `eco`'s popular list itself. A popular package is what others
+/// imitate, so a dependency on it is never taken for a squat.
+pub fn is_popular(name: &str, eco: Ecosystem) -> bool {
+    index(eco).is_some_and(|index| index.is_listed(name))
+}
+
 /// Like [`check_name`], but a popular name is judged as if it were not popular itself (still
 /// only against the names ranked above it). Run over a popular list, this measures how often
 /// the checks flag legitimate names that the list does not protect.
