@@ -32,7 +32,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                 "env-exfiltration",
                 "the process environment (tokens, keys, CI secrets)",
             )
-        } else if payload_labels(c).has(Labels::FILE) {
+        } else if payload_labels(c).has(Labels::FILE) && reads_file_before(f, c) {
             ("file-exfiltration", "the content of local files")
         } else if labels.has(Labels::HOSTINFO) {
             (
@@ -115,6 +115,25 @@ fn payload_labels(c: &CallFact) -> Labels {
         l = l.or(v.labels);
     }
     l
+}
+
+/// Whether the function that sends also opens or reads a file before the send: labels are
+/// per file, so a variable of the same name filled from a file elsewhere does not count.
+fn reads_file_before(f: &crate::analysis::SourceFile, c: &CallFact) -> bool {
+    f.facts.calls.iter().any(|d| {
+        d.scope == c.scope
+            && d.line <= c.line
+            && d.kinds.has(Kinds::READ)
+            && matches!(
+                d.callee.rsplit('.').next().unwrap_or(""),
+                "open"
+                    | "read_text"
+                    | "read_bytes"
+                    | "readFileSync"
+                    | "readFile"
+                    | "createReadStream"
+            )
+    })
 }
 
 /// Whether the function that sends also reads the whole environment before the send.
