@@ -379,7 +379,8 @@ fn build_archive(b: &Block) -> Result<Example, String> {
             },
             "binary" => Entry::File {
                 path: path.into(),
-                data: executable(arg).ok_or_else(|| err("binary kind: elf, pe or mach-o"))?,
+                data: executable(arg)
+                    .ok_or_else(|| err("binary kind: elf, pe, pe-xor or mach-o"))?,
                 mode: 0o755,
             },
             "zeros" => Entry::File {
@@ -428,8 +429,15 @@ fn build_archive(b: &Block) -> Result<Example, String> {
     })
 }
 
-/// The first bytes of a native executable: what the scanner sniffs.
+/// The first bytes of a native executable: what the scanner sniffs. `pe-xor` is a PE
+/// header (with its `PE\0\0` signature) encrypted with the one-byte XOR key 0x5a.
 fn executable(kind: &str) -> Option<Vec<u8>> {
+    if kind == "pe-xor" {
+        let mut data = executable("pe")?;
+        data[0x3c] = 0x40;
+        data[0x40..0x44].copy_from_slice(b"PE\0\0");
+        return Some(data.iter().map(|b| b ^ 0x5a).collect());
+    }
     let head: &[u8] = match kind {
         "elf" => b"\x7fELF\x02\x01\x01",
         "pe" => b"MZ\x90\x00",

@@ -85,3 +85,35 @@ pub fn executable_kind(head: &[u8]) -> Option<&'static str> {
         None
     }
 }
+
+/// An ELF or PE executable encrypted with a one-byte XOR key, and the key: the key is
+/// what turns the first byte into the magic, and the rest of the header must agree (ELF's
+/// identification bytes, PE's `PE\0\0` signature at the offset the DOS header names), so
+/// plain data does not match by chance.
+pub fn xor_executable_kind(data: &[u8]) -> Option<(&'static str, u8)> {
+    let (&first, _) = data.split_first()?;
+    let elf_key = first ^ 0x7f;
+    if elf_key != 0 && data.len() >= 64 {
+        let ident: Vec<u8> = data[1..7].iter().map(|b| b ^ elf_key).collect();
+        // `ELF`, a class and a byte order of 1 or 2, version 1.
+        if ident[..3] == *b"ELF"
+            && matches!(ident[3], 1 | 2)
+            && matches!(ident[4], 1 | 2)
+            && ident[5] == 1
+        {
+            return Some(("ELF", elf_key));
+        }
+    }
+    let key = first ^ b'M';
+    if key == 0 || data.len() < 64 || data[1] ^ key != b'Z' {
+        return None;
+    }
+    let at = |i: usize| usize::from(data[i] ^ key);
+    let pe = at(0x3c) | at(0x3d) << 8 | at(0x3e) << 16 | at(0x3f) << 24;
+    let signature = data.get(pe..pe.checked_add(4)?)?;
+    signature
+        .iter()
+        .map(|b| b ^ key)
+        .eq(*b"PE\0\0")
+        .then_some(("PE", key))
+}

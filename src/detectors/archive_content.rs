@@ -1,9 +1,11 @@
 //! Executables disguised by their name, found by magic bytes. Compiled extension
 //! modules (`.so`, `.pyd`, `.node`) and tools named `.exe` are normal and not reported;
-//! an ELF named `.py` or a PE named `.png` is hiding.
+//! an ELF named `.py` or a PE named `.png` is hiding. An executable encrypted with a
+//! one-byte XOR key is hiding whatever its name: nothing honest ships a program that only
+//! its own loader can read.
 
 use super::{Ctx, Detector};
-use crate::archive::sniff::executable_kind;
+use crate::archive::sniff::{executable_kind, xor_executable_kind};
 use crate::finding::{Category, Confidence, Finding, Phase, Severity};
 
 pub const DETECTOR: Detector = Detector {
@@ -19,10 +21,26 @@ const NATIVE: &[&str] = &[
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for e in &ctx.package.entries {
+        let name = e.path.rsplit(['/', '!']).next().unwrap_or(&e.path);
         let Some(kind) = executable_kind(&e.data) else {
+            if let Some((kind, key)) = xor_executable_kind(&e.data) {
+                out.push(Finding {
+                    rule: "embedded-executable",
+                    category: Category::EmbeddedBinary,
+                    severity: Severity::Critical,
+                    confidence: Confidence::Medium,
+                    phase: Phase::Archive,
+                    file: e.path.clone(),
+                    line: 0,
+                    message: format!(
+                        "{kind} executable encrypted with the XOR key {key:#04x}, named `{name}`: \
+                         only code that decrypts it can run it"
+                    ),
+                    snippet: String::new(),
+                });
+            }
             continue;
         };
-        let name = e.path.rsplit(['/', '!']).next().unwrap_or(&e.path);
         let ext = name.rsplit_once('.').map(|(_, x)| x.to_ascii_lowercase());
         let expected = match ext.as_deref() {
             None => true,
