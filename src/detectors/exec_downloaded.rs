@@ -62,7 +62,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         } else if runs {
             started_file(c, &dests).map(|d| format!("starts `{d}`, a file it downloaded"))
         } else {
-            None
+            hidden_cradle(c)
         };
         if let Some(how) = how {
             let (severity, confidence) = if runs_unasked(phase) {
@@ -150,4 +150,48 @@ fn started_file<'d>(c: &CallFact, dests: &'d [String]) -> Option<&'d str> {
 
 fn base(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// A download-and-run command kept encoded in the code (`b64decode("bXNodGEg...")` giving
+/// `powershell -c IEX(New-Object Net.WebClient).DownloadString('https://...')`), wherever
+/// the decoded text goes: a registry value, a file, a command. Encoding a cradle has no
+/// purpose but hiding it.
+fn hidden_cradle(c: &CallFact) -> Option<String> {
+    if c.shell.is_some() {
+        return None;
+    }
+    c.all_args()
+        .filter(|a| a.labels.has(Labels::DECODED))
+        .filter_map(|a| a.text.as_deref())
+        .find(|t| is_cradle(t))
+        .map(|_| "hides a download-and-run command in encoded text".to_string())
+}
+
+/// Whether a command text downloads and runs what it downloaded: a PowerShell
+/// `IEX ... DownloadString`, or a download piped into an interpreter.
+fn is_cradle(text: &str) -> bool {
+    // Hyphens dropped, so `Invoke-Expression` and `invokeexpression` compare alike.
+    let lower = text.to_ascii_lowercase().replace('-', "");
+    let ps_runs = lower.contains("iex") || lower.contains("invokeexpression");
+    let ps_fetches = [
+        "downloadstring",
+        "downloaddata",
+        "invokewebrequest",
+        "iwr ",
+        "invokerestmethod",
+        "irm ",
+    ]
+    .iter()
+    .any(|f| lower.contains(f));
+    if ps_runs && ps_fetches && lower.contains("://") {
+        return true;
+    }
+    crate::lang::shell::parse(text).iter().any(|cmd| {
+        let program = cmd.program.rsplit(['/', '\\']).next().unwrap_or("");
+        crate::lang::catalog::kinds(&format!("sh.{program}")).has(Kinds::DOWNLOAD)
+            && cmd
+                .pipe_to
+                .as_deref()
+                .is_some_and(|p| INTERPRETERS.contains(&p))
+    })
 }
