@@ -60,7 +60,12 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                 .unwrap_or_default();
             Some(format!("pipes a download straight into `{into}`"))
         } else if runs {
-            started_file(c, &dests).map(|d| format!("starts `{d}`, a file it downloaded"))
+            started_file(c, &dests)
+                .map(|d| format!("starts `{d}`, a file it downloaded"))
+                .or_else(|| {
+                    inside_download(f, c, &dests)
+                        .map(|d| format!("runs a program inside `{d}`, a folder it downloaded"))
+                })
         } else {
             hidden_cradle(c)
         };
@@ -145,6 +150,31 @@ fn started_file<'d>(c: &CallFact, dests: &'d [String]) -> Option<&'d str> {
                     .any(|t| t == d.as_str() || base(t) == base(d))
             })
         })
+        .map(String::as_str)
+}
+
+/// The downloaded folder a spawn runs in: the same function changed into a download's
+/// destination (`Repo.clone_from(u, d)`, `os.chdir(d)`) before starting a program by a
+/// relative path (`python main.py`).
+fn inside_download<'d>(
+    f: &crate::analysis::SourceFile,
+    c: &CallFact,
+    dests: &'d [String],
+) -> Option<&'d str> {
+    let words: Vec<&str> = c.all_args().filter_map(|a| a.text.as_deref()).collect();
+    let relative = words
+        .iter()
+        .skip(1)
+        .any(|w| !w.starts_with('-') && !w.contains(['/', '\\', ' ']) && w.contains('.'));
+    if c.shell.is_none() || !relative {
+        return None;
+    }
+    f.facts
+        .calls
+        .iter()
+        .filter(|d| d.scope == c.scope && d.line <= c.line && d.callee == "os.chdir")
+        .filter_map(|d| d.args.first()?.text.as_deref())
+        .find_map(|dir| dests.iter().find(|d| d.as_str() == dir))
         .map(String::as_str)
 }
 
