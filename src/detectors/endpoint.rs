@@ -3,7 +3,7 @@
 //! bare public IP addresses and `.onion` hosts.
 
 use super::{at_call, calls, paths, runs_unasked, when, Ctx, Detector};
-use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::finding::{Category, Confidence, Finding, Phase, Severity};
 use std::sync::OnceLock;
 
 pub const DETECTOR: Detector = Detector {
@@ -92,7 +92,65 @@ fn is_message_sink(callee: &str) -> bool {
         )
 }
 
+/// Whether a text holds a collection point together with its credential: a Discord
+/// webhook with its id and token, or a Telegram bot token in an API address. Whoever
+/// holds one can post to it; a package shipping one is set up to send somewhere.
+fn token_webhook(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let discord = ["discord.com/api/webhooks/", "discordapp.com/api/webhooks/"]
+        .iter()
+        .filter_map(|h| lower.split_once(h).map(|(_, rest)| rest))
+        .any(|rest| {
+            let mut parts = rest.split('/');
+            let id = parts.next().unwrap_or("");
+            let token = parts.next().unwrap_or("");
+            id.len() >= 15 && id.bytes().all(|b| b.is_ascii_digit()) && token.len() >= 40
+        });
+    let telegram = lower
+        .split_once("api.telegram.org/bot")
+        .and_then(|(_, rest)| rest.split_once(':'))
+        .is_some_and(|(id, token)| {
+            id.len() >= 6
+                && id.bytes().all(|b| b.is_ascii_digit())
+                && token
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+                    .count()
+                    >= 30
+        });
+    discord || telegram
+}
+
+/// Token-bearing webhook addresses written into the code but not (visibly) called:
+/// reported once per file, at the first one.
+fn embedded_webhooks(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for f in ctx.files {
+        let Some((_, line)) = f.facts.strings.iter().find(|(s, _)| token_webhook(s)) else {
+            continue;
+        };
+        if out.iter().any(|o| o.file == f.path && o.line == *line) {
+            continue;
+        }
+        out.push(Finding {
+            rule: "suspicious-endpoint",
+            category: Category::SuspiciousEndpoint,
+            severity: Severity::High,
+            confidence: Confidence::Medium,
+            phase: Phase::Runtime,
+            file: f.path.clone(),
+            line: *line,
+            message: "holds a chat webhook or bot address with its access token: a collection point ready to post to".into(),
+            snippet: f.snippet(*line),
+        });
+    }
+}
+
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
+    calls_to_endpoints(ctx, out);
+    embedded_webhooks(ctx, out);
+}
+
+fn calls_to_endpoints(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
         // Only where the address is used: messages and docs that mention a webhook
         // host (`raise Error("see bit.ly/...")`) contact nothing.

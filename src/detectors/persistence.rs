@@ -165,7 +165,12 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         if let Some(m) = by_string {
             hit(
                 m.rule,
-                format!("passes a {} path to `{}`", describe(m.rule), c.callee),
+                format!(
+                    "passes `{}` ({}) to `{}`",
+                    m.pattern,
+                    describe(m.rule),
+                    c.callee
+                ),
             );
         }
     }
