@@ -135,3 +135,23 @@ fn functions_handed_to_threads_and_exit_hooks_run() {
     let system = f.calls.iter().find(|c| c.callee == "os.system").unwrap();
     assert_eq!(system.args[0].text.as_deref(), Some("id"));
 }
+
+#[test]
+fn calls_of_small_local_functions_fold_to_what_they_return() {
+    use pkgwarden::lang::facts::Labels;
+    let f = facts("import base64, requests\ndef host():\n    return 'https://example.com/x'\ndef d(s):\n    raw = base64.b64decode(s)\n    text = raw.decode()\n    return text\ndef maybe(n):\n    try:\n        return [n]\n    except Exception:\n        return 'aGk='\nrequests.get(host())\nexec(d('cHJpbnQoMSk='))\nprint(base64.b64decode(maybe(1)))\nprint(d(unknown))\n");
+    let text = |callee: &str| {
+        f.calls
+            .iter()
+            .find(|c| c.callee == callee)
+            .and_then(|c| c.args[0].text.clone())
+    };
+    assert_eq!(text("requests.get").as_deref(), Some("https://example.com/x"));
+    assert_eq!(text("exec").as_deref(), Some("print(1)"));
+    let exec = f.calls.iter().find(|c| c.callee == "exec").unwrap();
+    assert!(exec.arg_labels().has(Labels::DECODED));
+    let prints: Vec<_> = f.calls.iter().filter(|c| c.callee == "print").collect();
+    assert_eq!(prints[0].args[0].text.as_deref(), Some("hi"));
+    assert_eq!(prints[1].args[0].text, None);
+    assert!(!prints[1].arg_labels().has(Labels::DECODED));
+}

@@ -7,6 +7,7 @@ use super::catalog::{self, Kinds};
 use super::ir::{Call, DefKind, Expr, Module, Stmt, MAIN_SCOPE};
 use super::sensitive;
 use super::shell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 
 /// Where a value may have come from, as a set of bits carried through assignments.
@@ -179,6 +180,7 @@ pub fn extract(module: Module, parse_expr: Option<ExprParser>) -> FileFacts {
         parse_expr,
         ..Env::default()
     };
+    env.find_functions(&module.body);
     // Two binding passes so functions see module constants defined after them.
     for _ in 0..2 {
         env.bind(&module.body, None);
@@ -277,8 +279,27 @@ struct Env {
     /// `eval('\x6d\x61\x67\x69\x63')` folds to the value of `magic`.
     parse_expr: Option<ExprParser>,
     /// Nesting of such evaluations, bounded by `MAX_EVAL_NESTING`.
-    eval_depth: std::cell::Cell<u8>,
+    eval_depth: Cell<u8>,
+    /// Small functions the file defines, by name, so a call of one folds to what its body
+    /// returns (`def cdn(): return "https://..."`, `def d(s): return b64decode(s)`);
+    /// None when the name is defined more than once.
+    functions: HashMap<String, Option<LocalFn>>,
+    /// While a call of a local function is folded: its parameters and locals, None where
+    /// the value is unknown. Set only for one call at a time, so folding is one level deep.
+    frame: RefCell<Option<HashMap<String, Option<String>>>>,
+    /// Constant texts decoded so far, so folding a local helper can tell whether it decoded.
+    decodings: Cell<u32>,
 }
+
+/// A function small enough to fold its calls: its parameters and its body.
+struct LocalFn {
+    params: Vec<String>,
+    body: Vec<Stmt>,
+}
+
+/// Functions with more statements than this are not folded: helpers that return a
+/// constant or decode their argument are short, and each folded call walks the body.
+const MAX_FOLDED_FN_STMTS: usize = 24;
 
 /// A language's parser for one expression held in a string.
 pub type ExprParser = fn(&str) -> Option<Expr>;
@@ -288,6 +309,115 @@ const MAX_EVAL_NESTING: u8 = 4;
 
 impl Env {
     /// Binds names, constants and labels; `def` is the function whose body this is.
+    /// Records the small functions the file defines (not methods: a bare call never
+    /// reaches one), at any nesting.
+    fn find_functions(&mut self, body: &[Stmt]) {
+        for s in body {
+            let Stmt::Def {
+                name,
+                kind,
+                params,
+                body,
+                ..
+            } = s
+            else {
+                continue;
+            };
+            if *kind == DefKind::Function {
+                let small = body.len() <= MAX_FOLDED_FN_STMTS
+                    && !body.iter().any(|s| matches!(s, Stmt::Def { .. }));
+                let f = small.then(|| LocalFn {
+                    params: params.clone(),
+                    body: body.clone(),
+                });
+                match self.functions.entry(name.clone()) {
+                    std::collections::hash_map::Entry::Occupied(mut e) => {
+                        e.insert(None);
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(f);
+                    }
+                }
+                self.find_functions(body);
+            }
+        }
+    }
+
+    /// The value of a call of a small local function: its arguments are bound to its
+    /// parameters, its assignments are folded in order, and the value its `return`s
+    /// agree on is the result (returns that fold to nothing, like `return None` or a
+    /// computed list, are ignored). Calls made while folding one are not followed.
+    fn fold_local_call(&self, c: &Call) -> Option<String> {
+        let Expr::Name(name) = &c.func else {
+            return None;
+        };
+        if self.aliases.contains_key(name) || self.frame.borrow().is_some() {
+            return None;
+        }
+        let f = self.functions.get(name)?.as_ref()?;
+        if c.args.len() > f.params.len() {
+            return None;
+        }
+        let mut frame = HashMap::new();
+        for (i, p) in f.params.iter().enumerate() {
+            let arg = c
+                .args
+                .get(i)
+                .or_else(|| c.kwargs.iter().find(|(k, _)| k == p).map(|(_, v)| v));
+            frame.insert(p.clone(), arg.and_then(|a| self.fold(a)));
+        }
+        *self.frame.borrow_mut() = Some(frame);
+        let mut result: Option<String> = None;
+        let mut agree = true;
+        for s in &f.body {
+            match s {
+                Stmt::Assign { targets, value, .. } => {
+                    let v = self.fold(value);
+                    let mut frame = self.frame.borrow_mut();
+                    let frame = frame.as_mut().expect("set above");
+                    for t in targets {
+                        match t {
+                            Expr::Name(n) => {
+                                frame.insert(n.clone(), v.clone());
+                            }
+                            Expr::Seq(items) => {
+                                for i in items {
+                                    if let Expr::Name(n) = i {
+                                        frame.insert(n.clone(), None);
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Stmt::Return { value, .. } => match (self.fold(value), &result) {
+                    (None, _) => {}
+                    (Some(v), None) => result = Some(v),
+                    (Some(v), Some(r)) => agree &= v == *r,
+                },
+                _ => {}
+            }
+        }
+        *self.frame.borrow_mut() = None;
+        result.filter(|_| agree)
+    }
+
+    /// True when a call of a local function folds and decoding constant text is part of
+    /// it: `d("aGk=")` with `def d(s): return base64.b64decode(s).decode()`.
+    fn local_call_decodes(&self, c: &Call) -> bool {
+        let before = self.decodings.get();
+        self.fold_local_call(c).is_some() && self.decodings.get() > before
+    }
+
+    /// Counts a decoding of constant text (see `decodings`).
+    fn decoded(&self, text: Option<String>) -> Option<String> {
+        if text.is_some() {
+            self.decodings.set(self.decodings.get() + 1);
+        }
+        text
+    }
+
     fn bind(&mut self, body: &[Stmt], def: Option<&str>) {
         for s in body {
             match s {
@@ -474,6 +604,11 @@ impl Env {
             Expr::Str(s) => s.clone(),
             Expr::Int(i) => i.to_string(),
             Expr::Name(_) | Expr::Attr(..) => {
+                if let (Expr::Name(n), Some(frame)) = (e, self.frame.borrow().as_ref()) {
+                    if let Some(v) = frame.get(n) {
+                        return v.clone();
+                    }
+                }
                 let key = self.key(e)?;
                 if let Some(c) = self.consts.get(&key) {
                     return Some(c.clone());
@@ -610,16 +745,19 @@ impl Env {
             | "base64.decodestring"
             | "atob"
             | "Base64.decode64"
-            | "Base64.strict_decode64" => decode_base64(&arg(0)?),
-            "bytes.fromhex" | "binascii.unhexlify" | "binascii.a2b_hex" => decode_hex(&arg(0)?),
+            | "Base64.strict_decode64" => self.decoded(decode_base64(&arg(0)?)),
+            "bytes.fromhex" | "binascii.unhexlify" | "binascii.a2b_hex" => {
+                self.decoded(decode_hex(&arg(0)?))
+            }
             "Buffer.from" => match arg(1).as_deref() {
-                Some("base64") => decode_base64(&arg(0)?),
-                Some("hex") => decode_hex(&arg(0)?),
+                Some("base64") => self.decoded(decode_base64(&arg(0)?)),
+                Some("hex") => self.decoded(decode_hex(&arg(0)?)),
                 _ => arg(0),
             },
             "codecs.decode" if arg(1).as_deref().is_some_and(|e| e.starts_with("rot")) => {
-                Some(rot13(&arg(0)?))
+                self.decoded(Some(rot13(&arg(0)?)))
             }
+            _ if self.local_defs.contains(&callee) => self.fold_local_call(c),
             _ => match method {
                 "join" if matches!(c.func, Expr::Attr(ref o, _) if matches!(**o, Expr::Str(_) | Expr::Name(_))) =>
                 {
@@ -686,6 +824,9 @@ impl Env {
             }
             Expr::Call(c) => {
                 l.add(self.result_labels(&c.func, c.args.first()));
+                if self.local_call_decodes(c) {
+                    l.add(Labels::DECODED);
+                }
 
                 if self.reads_secret(c) {
                     l.add(Labels::SECRET);
@@ -903,6 +1044,7 @@ impl Env {
                     bases,
                     body,
                     line,
+                    ..
                 } => {
                     let inner = if scope.is_empty() {
                         name.clone()
@@ -1319,6 +1461,7 @@ mod tests {
             .map(|i| Stmt::Def {
                 name: format!("f{i}"),
                 kind: DefKind::Function,
+                params: vec![],
                 bases: vec![],
                 body: vec![call(format!("f{}", i + 1))],
                 line: 1,

@@ -98,6 +98,9 @@ pub enum Stmt {
     Def {
         name: String,
         kind: DefKind,
+        /// A function's parameter names in order, so a call can bind its arguments to them
+        /// (empty for classes, and where a frontend does not record them).
+        params: Vec<String>,
         bases: Vec<Expr>,
         body: Vec<Stmt>,
         line: u32,

@@ -234,6 +234,7 @@ impl Lowerer {
                 out.push(Stmt::Def {
                     name: c.name.to_string(),
                     kind: DefKind::Class,
+                    params: Vec::new(),
                     bases,
                     body,
                     line,
@@ -241,7 +242,8 @@ impl Lowerer {
             }
             S::Return(r) => {
                 if let Some(v) = &r.value {
-                    self.eval(v, d, out);
+                    let value = self.expr(v, d);
+                    out.push(Stmt::Return { value, line });
                 }
             }
             S::Delete(x) => x.targets.iter().for_each(|t| self.eval(t, d, out)),
@@ -295,6 +297,7 @@ impl Lowerer {
                 out.push(Stmt::Def {
                     name: MAIN_SCOPE.to_string(),
                     kind: DefKind::Function,
+                    params: Vec::new(),
                     bases: Vec::new(),
                     body,
                     line,
@@ -433,9 +436,17 @@ impl Lowerer {
             self.eval(dec, d, &mut out);
         }
         out.extend(self.stmts(body, d));
+        let params = args
+            .posonlyargs
+            .iter()
+            .chain(&args.args)
+            .chain(&args.kwonlyargs)
+            .map(|a| a.def.arg.to_string())
+            .collect();
         Stmt::Def {
             name: name.to_string(),
             kind: DefKind::Function,
+            params,
             bases: vec![],
             body: out,
             line,
