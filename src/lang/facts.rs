@@ -161,6 +161,10 @@ pub struct FileFacts {
     pub defs: Vec<DefFact>,
     /// The `cmdclass={...}` style registrations found: (command, resolved class name).
     pub dict_entries: Vec<(String, String)>,
+    /// Builtins or globals looked up by a name the code spells instead of writing it
+    /// (`globals()["".join(map(chr, [...]))]`), with the line of the call: hiding what
+    /// is called.
+    pub hidden_lookups: Vec<(String, u32)>,
     pub parse_error: Option<String>,
     pub truncated: bool,
 }
@@ -289,6 +293,9 @@ struct Env {
     frame: RefCell<Option<HashMap<String, Option<String>>>>,
     /// Constant texts decoded so far, so folding a local helper can tell whether it decoded.
     decodings: Cell<u32>,
+    /// Names bound to a method of a string literal (`_ = "".join`): the literal, so a call
+    /// through the name folds like the method call.
+    receivers: HashMap<String, String>,
 }
 
 /// A function small enough to fold its calls: its parameters and its body.
@@ -446,8 +453,21 @@ impl Env {
                     let alias = self.value_alias(value);
                     let text = self.fold(value);
                     let labels = self.labels_of(value);
+                    let receiver = match value {
+                        Expr::Attr(o, _) => match o.as_ref() {
+                            Expr::Str(s) => Some(s.clone()),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
                     for t in targets {
                         self.bind_target(t, alias.as_deref(), text.as_deref(), labels);
+                        if let Expr::Name(n) = t {
+                            match &receiver {
+                                Some(r) => self.receivers.insert(n.clone(), r.clone()),
+                                None => self.receivers.remove(n),
+                            };
+                        }
                     }
                     self.bind_lambdas(value);
                 }
@@ -573,8 +593,14 @@ impl Env {
                         .map(|m| strip_node_prefix(&m)),
                     "getattr" => {
                         let obj = self.resolve_obj(c.args.first()?)?;
-                        Some(format!("{obj}.{}", self.fold(c.args.get(1)?)?))
+                        let name = self.fold(c.args.get(1)?)?;
+                        if is_builtins_object(&obj) {
+                            return Some(name);
+                        }
+                        Some(format!("{obj}.{name}"))
                     }
+                    // `__builtins__.get("exec")` is the builtin itself.
+                    _ if builtins_lookup(&callee) => self.fold(c.args.first()?),
                     _ => Some(callee),
                 }
             }
@@ -583,6 +609,10 @@ impl Env {
             Expr::Index(o, k) => {
                 // `global['req'+'uire']` and `obj["exec"]` name members too.
                 let obj = self.resolve_obj(o)?;
+                if is_builtins_object(&obj) {
+                    // `globals()["__builtins__"]`, `builtins.__dict__["exec"]`.
+                    return self.fold(k);
+                }
                 Some(member(obj, &self.fold(k)?))
             }
             _ => Some("?".into()),
@@ -693,6 +723,7 @@ impl Env {
         let arg = |i: usize| c.args.get(i).and_then(|a| self.fold(a));
         let receiver = || match &c.func {
             Expr::Attr(o, _) => self.fold(o),
+            Expr::Name(n) => self.receivers.get(n).cloned(),
             _ => None,
         };
         let method = callee.rsplit('.').next().unwrap_or("");
@@ -759,7 +790,8 @@ impl Env {
             }
             _ if self.local_defs.contains(&callee) => self.fold_local_call(c),
             _ => match method {
-                "join" if matches!(c.func, Expr::Attr(ref o, _) if matches!(**o, Expr::Str(_) | Expr::Name(_))) =>
+                "join" if matches!(c.func, Expr::Attr(ref o, _) if matches!(**o, Expr::Str(_) | Expr::Name(_)))
+                    || matches!(c.func, Expr::Name(ref n) if self.receivers.contains_key(n)) =>
                 {
                     let sep = receiver()?;
                     match c.args.first()? {
@@ -768,6 +800,14 @@ impl Env {
                                 items.iter().map(|i| self.fold_or_hole(i)).collect();
                             Some(parts.join(&sep))
                         }
+                        // Characters spelled by codes (`[chr(c) for c in [...]]`).
+                        Expr::Decoded(x) => match x.as_ref() {
+                            Expr::Str(t) => {
+                                let chars: Vec<String> = t.chars().map(String::from).collect();
+                                Some(chars.join(&sep))
+                            }
+                            _ => None,
+                        },
                         _ => None,
                     }
                 }
@@ -1114,6 +1154,9 @@ impl Env {
     }
 
     fn record_call(&self, c: &Call, scope: &str, facts: &mut FileFacts) {
+        if let Some(name) = self.hidden_lookup(c) {
+            facts.hidden_lookups.push((name, c.line));
+        }
         let callee = self.callee(&c.func);
         let kinds = self.kinds_of(&callee);
         if facts.calls.len() >= MAX_CALLS && kinds == Kinds::default() {
@@ -1146,6 +1189,48 @@ impl Env {
             }
         }
         facts.calls.push(fact);
+    }
+
+    /// A builtin or global the call reaches by a name it spells in code rather than
+    /// writes: `getattr(builtins, <spelled>)`, `__builtins__.get(<spelled>)`,
+    /// `globals()[<spelled>]` in the called expression or an argument. Honest code that
+    /// knows the name writes it; code that computes a name from a user's input leaves it
+    /// unknown, so only names that fold to a constant count.
+    fn hidden_lookup(&self, c: &Call) -> Option<String> {
+        let mut lookups: Vec<(&Expr, &Expr)> = Vec::new();
+        if self.callee(&c.func) == "getattr" {
+            if let [obj, key, ..] = c.args.as_slice() {
+                lookups.push((obj, key));
+            }
+        }
+        if let (Expr::Attr(obj, m), Some(key)) = (&c.func, c.args.first()) {
+            if matches!(m.as_str(), "get" | "__getitem__" | "__getattribute__") {
+                lookups.push((obj, key));
+            }
+        }
+        let mut stack: Vec<&Expr> = vec![&c.func];
+        stack.extend(&c.args);
+        while let Some(e) = stack.pop() {
+            match e {
+                Expr::Index(obj, key) => {
+                    lookups.push((obj, key));
+                    stack.push(obj);
+                }
+                Expr::Attr(obj, _) => stack.push(obj),
+                _ => {}
+            }
+        }
+        lookups.into_iter().find_map(|(obj, key)| {
+            let spelled = !matches!(
+                key,
+                Expr::Str(_) | Expr::Int(_) | Expr::Name(_) | Expr::Attr(..)
+            );
+            let name = self.fold(key)?;
+            let is_name =
+                !name.is_empty() && name.chars().all(|ch| ch.is_alphanumeric() || ch == '_');
+            let builtins = self.resolve_obj(obj).is_some_and(|o| is_builtins_object(&o));
+            (spelled && is_name && builtins).then_some(name)
+        })
     }
 
     /// The call a runner makes of a function it is handed, when that function is one the
@@ -1309,6 +1394,29 @@ fn member(obj: String, name: &str) -> String {
     } else {
         format!("{obj}.{name}")
     }
+}
+
+/// Objects whose members are the builtins or the module's globals: a name looked up in
+/// one is the plain name (`getattr(builtins, "exec")` is `exec`).
+fn is_builtins_object(name: &str) -> bool {
+    matches!(
+        name,
+        "builtins"
+            | "__builtins__"
+            | "__builtin__"
+            | "builtins.__dict__"
+            | "__builtins__.__dict__"
+            | "globals"
+    )
+}
+
+/// `__builtins__.get` and the like: a lookup of a builtin by its name.
+fn builtins_lookup(callee: &str) -> bool {
+    callee
+        .rsplit_once('.')
+        .is_some_and(|(obj, m)| {
+            is_builtins_object(obj) && matches!(m, "get" | "__getitem__" | "__getattribute__")
+        })
 }
 
 fn strip_node_prefix(module: &str) -> String {
