@@ -131,7 +131,9 @@ fn functions_handed_to_threads_and_exit_hooks_run() {
     let exec = f.calls.iter().find(|c| c.callee == "exec").unwrap();
     assert_eq!(exec.line, 7);
     assert!(!exec.on_load, "later() is never called: {exec:?}");
-    assert!(exec.args[0].labels.has(pkgwarden::lang::facts::Labels::DOWNLOADED));
+    assert!(exec.args[0]
+        .labels
+        .has(pkgwarden::lang::facts::Labels::DOWNLOADED));
     let system = f.calls.iter().find(|c| c.callee == "os.system").unwrap();
     assert_eq!(system.args[0].text.as_deref(), Some("id"));
 }
@@ -146,7 +148,10 @@ fn calls_of_small_local_functions_fold_to_what_they_return() {
             .find(|c| c.callee == callee)
             .and_then(|c| c.args[0].text.clone())
     };
-    assert_eq!(text("requests.get").as_deref(), Some("https://example.com/x"));
+    assert_eq!(
+        text("requests.get").as_deref(),
+        Some("https://example.com/x")
+    );
     assert_eq!(text("exec").as_deref(), Some("print(1)"));
     let exec = f.calls.iter().find(|c| c.callee == "exec").unwrap();
     assert!(exec.arg_labels().has(Labels::DECODED));
@@ -168,7 +173,14 @@ fn character_codes_fold_to_the_text_they_spell() {
         .collect();
     assert_eq!(
         texts,
-        [Some("hi"), Some("hi"), Some("hi"), Some("hi"), Some("h-i"), None]
+        [
+            Some("hi"),
+            Some("hi"),
+            Some("hi"),
+            Some("hi"),
+            Some("h-i"),
+            None
+        ]
     );
     let first = f.calls.iter().find(|c| c.callee == "print").unwrap();
     assert!(first.arg_labels().has(Labels::DECODED));

@@ -185,8 +185,7 @@ pub fn urls_of(call: &CallFact) -> Vec<String> {
 /// constructor of a connection to a host.
 fn takes_address(call: &CallFact) -> bool {
     use crate::lang::catalog::Kinds;
-    call.shell.is_none()
-        && (call.kinds.has(Kinds::DOWNLOAD) || call.kinds.has(Kinds::SEND))
+    call.shell.is_none() && (call.kinds.has(Kinds::DOWNLOAD) || call.kinds.has(Kinds::SEND))
         || matches!(
             call.callee.as_str(),
             "http.client.HTTPConnection"

@@ -186,9 +186,12 @@ pub fn extract(module: Module, parse_expr: Option<ExprParser>) -> FileFacts {
     };
     env.find_functions(&module.body);
     // Two binding passes so functions see module constants defined after them.
+    // Folded calls are remembered only while the constants they read stay the same.
     for _ in 0..2 {
+        env.folded_calls.borrow_mut().clear();
         env.bind(&module.body, None);
     }
+    env.folded_calls.borrow_mut().clear();
     let mut facts = FileFacts {
         strings: module.strings,
         parse_error: module.parse_error,
@@ -293,6 +296,9 @@ struct Env {
     frame: RefCell<Option<HashMap<String, Option<String>>>>,
     /// Constant texts decoded so far, so folding a local helper can tell whether it decoded.
     decodings: Cell<u32>,
+    /// Folded calls of local functions by function and argument values: the result and
+    /// whether it decoded, so a helper called a thousand times is walked once per input.
+    folded_calls: RefCell<HashMap<(String, Vec<Option<String>>), (Option<String>, bool)>>,
     /// Names bound to a method of a string literal (`_ = "".join`): the literal, so a call
     /// through the name folds like the method call.
     receivers: HashMap<String, String>,
@@ -365,14 +371,31 @@ impl Env {
         if c.args.len() > f.params.len() {
             return None;
         }
-        let mut frame = HashMap::new();
-        for (i, p) in f.params.iter().enumerate() {
-            let arg = c
-                .args
-                .get(i)
-                .or_else(|| c.kwargs.iter().find(|(k, _)| k == p).map(|(_, v)| v));
-            frame.insert(p.clone(), arg.and_then(|a| self.fold(a)));
+        let args: Vec<Option<String>> = f
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                c.args
+                    .get(i)
+                    .or_else(|| c.kwargs.iter().find(|(k, _)| k == p).map(|(_, v)| v))
+                    .and_then(|a| self.fold(a))
+            })
+            .collect();
+        let key = (name.clone(), args);
+        if let Some((result, decoded)) = self.folded_calls.borrow().get(&key) {
+            if *decoded {
+                self.decodings.set(self.decodings.get() + 1);
+            }
+            return result.clone();
         }
+        let frame = f
+            .params
+            .iter()
+            .cloned()
+            .zip(key.1.iter().cloned())
+            .collect();
+        let before = self.decodings.get();
         *self.frame.borrow_mut() = Some(frame);
         let mut result: Option<String> = None;
         let mut agree = true;
@@ -407,7 +430,12 @@ impl Env {
             }
         }
         *self.frame.borrow_mut() = None;
-        result.filter(|_| agree)
+        let result = result.filter(|_| agree);
+        let decoded = self.decodings.get() > before;
+        self.folded_calls
+            .borrow_mut()
+            .insert(key, (result.clone(), decoded));
+        result
     }
 
     /// True when a call of a local function folds and decoding constant text is part of
@@ -790,8 +818,9 @@ impl Env {
             }
             _ if self.local_defs.contains(&callee) => self.fold_local_call(c),
             _ => match method {
-                "join" if matches!(c.func, Expr::Attr(ref o, _) if matches!(**o, Expr::Str(_) | Expr::Name(_)))
-                    || matches!(c.func, Expr::Name(ref n) if self.receivers.contains_key(n)) =>
+                "join"
+                    if matches!(c.func, Expr::Attr(ref o, _) if matches!(**o, Expr::Str(_) | Expr::Name(_)))
+                        || matches!(c.func, Expr::Name(ref n) if self.receivers.contains_key(n)) =>
                 {
                     let sep = receiver()?;
                     match c.args.first()? {
@@ -1228,7 +1257,9 @@ impl Env {
             let name = self.fold(key)?;
             let is_name =
                 !name.is_empty() && name.chars().all(|ch| ch.is_alphanumeric() || ch == '_');
-            let builtins = self.resolve_obj(obj).is_some_and(|o| is_builtins_object(&o));
+            let builtins = self
+                .resolve_obj(obj)
+                .is_some_and(|o| is_builtins_object(&o));
             (spelled && is_name && builtins).then_some(name)
         })
     }
@@ -1412,11 +1443,9 @@ fn is_builtins_object(name: &str) -> bool {
 
 /// `__builtins__.get` and the like: a lookup of a builtin by its name.
 fn builtins_lookup(callee: &str) -> bool {
-    callee
-        .rsplit_once('.')
-        .is_some_and(|(obj, m)| {
-            is_builtins_object(obj) && matches!(m, "get" | "__getitem__" | "__getattribute__")
-        })
+    callee.rsplit_once('.').is_some_and(|(obj, m)| {
+        is_builtins_object(obj) && matches!(m, "get" | "__getitem__" | "__getattribute__")
+    })
 }
 
 fn strip_node_prefix(module: &str) -> String {

@@ -707,9 +707,7 @@ fn char_codes_call(c: &ast::ExprCall) -> Option<String> {
         return None;
     };
     match (f.id.as_str(), c.args.as_slice()) {
-        ("map", [ast::Expr::Name(g), list]) if g.id.as_str() == "chr" => {
-            char_codes(list)
-        }
+        ("map", [ast::Expr::Name(g), list]) if g.id.as_str() == "chr" => char_codes(list),
         ("bytes" | "bytearray", [list]) => {
             let bytes: Vec<u8> = int_list(list, 255)?.into_iter().map(|b| b as u8).collect();
             Some(String::from_utf8_lossy(&bytes).into_owned())
