@@ -298,11 +298,14 @@ struct Env {
     decodings: Cell<u32>,
     /// Folded calls of local functions by function and argument values: the result and
     /// whether it decoded, so a helper called a thousand times is walked once per input.
-    folded_calls: RefCell<HashMap<(String, Vec<Option<String>>), (Option<String>, bool)>>,
+    folded_calls: RefCell<HashMap<FoldedCall, (Option<String>, bool)>>,
     /// Names bound to a method of a string literal (`_ = "".join`): the literal, so a call
     /// through the name folds like the method call.
     receivers: HashMap<String, String>,
 }
+
+/// A call of a local function: its name and the folded value of each parameter.
+type FoldedCall = (String, Vec<Option<String>>);
 
 /// A function small enough to fold its calls: its parameters and its body.
 struct LocalFn {
