@@ -182,6 +182,7 @@ const MAX_FOLDED: usize = 1 << 20;
 pub fn extract(module: Module, parse_expr: Option<ExprParser>) -> FileFacts {
     let mut env = Env {
         parse_expr,
+        returns_fold_only: module.returns_fold_only,
         ..Env::default()
     };
     env.find_functions(&module.body);
@@ -299,6 +300,8 @@ struct Env {
     /// Folded calls of local functions by function and argument values: the result and
     /// whether it decoded, so a helper called a thousand times is walked once per input.
     folded_calls: RefCell<HashMap<FoldedCall, (Option<String>, bool)>>,
+    /// See `Module::returns_fold_only`.
+    returns_fold_only: bool,
     /// Names bound to a method of a string literal (`_ = "".join`): the literal, so a call
     /// through the name folds like the method call.
     receivers: HashMap<String, String>,
@@ -505,7 +508,7 @@ impl Env {
                 Stmt::Eval { value, .. } => self.bind_lambdas(value),
                 Stmt::Return { value, .. } => {
                     self.bind_lambdas(value);
-                    if let Some(def) = def {
+                    if let Some(def) = def.filter(|_| !self.returns_fold_only) {
                         let labels = self.labels_of(value);
                         self.labels.entry(result_key(def)).or_default().add(labels);
                         if self.calls_decoder(value) {
