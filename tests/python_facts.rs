@@ -137,3 +137,75 @@ fn functions_handed_to_threads_and_exit_hooks_run() {
     let system = f.calls.iter().find(|c| c.callee == "os.system").unwrap();
     assert_eq!(system.args[0].text.as_deref(), Some("id"));
 }
+
+#[test]
+fn calls_of_small_local_functions_fold_to_what_they_return() {
+    use pkgwarden::lang::facts::Labels;
+    let f = facts("import base64, requests\ndef host():\n    return 'https://example.com/x'\ndef d(s):\n    raw = base64.b64decode(s)\n    text = raw.decode()\n    return text\ndef maybe(n):\n    try:\n        return [n]\n    except Exception:\n        return 'aGk='\nrequests.get(host())\nexec(d('cHJpbnQoMSk='))\nprint(base64.b64decode(maybe(1)))\nprint(d(unknown))\n");
+    let text = |callee: &str| {
+        f.calls
+            .iter()
+            .find(|c| c.callee == callee)
+            .and_then(|c| c.args[0].text.clone())
+    };
+    assert_eq!(
+        text("requests.get").as_deref(),
+        Some("https://example.com/x")
+    );
+    assert_eq!(text("exec").as_deref(), Some("print(1)"));
+    let exec = f.calls.iter().find(|c| c.callee == "exec").unwrap();
+    assert!(exec.arg_labels().has(Labels::DECODED));
+    let prints: Vec<_> = f.calls.iter().filter(|c| c.callee == "print").collect();
+    assert_eq!(prints[0].args[0].text.as_deref(), Some("hi"));
+    assert_eq!(prints[1].args[0].text, None);
+    assert!(!prints[1].arg_labels().has(Labels::DECODED));
+}
+
+#[test]
+fn character_codes_fold_to_the_text_they_spell() {
+    use pkgwarden::lang::facts::Labels;
+    let f = facts("j = ''.join\nprint(''.join(chr(c) for c in [104, 105]))\nprint(''.join(map(chr, [104, 105])))\nprint(bytes([104, 105]).decode())\nprint(j([chr(c) for c in (104, 105)]))\nprint('-'.join([chr(c) for c in [104, 105]]))\nprint([chr(c + 1) for c in [104, 105]])\n");
+    let texts: Vec<Option<&str>> = f
+        .calls
+        .iter()
+        .filter(|c| c.callee == "print")
+        .map(|c| c.args[0].text.as_deref())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            Some("hi"),
+            Some("hi"),
+            Some("hi"),
+            Some("hi"),
+            Some("h-i"),
+            None
+        ]
+    );
+    let first = f.calls.iter().find(|c| c.callee == "print").unwrap();
+    assert!(first.arg_labels().has(Labels::DECODED));
+}
+
+#[test]
+fn builtins_looked_up_by_name_resolve_and_spelled_names_are_recorded() {
+    let f = facts("import builtins\ngetattr(__import__('builtins'), 'exec')('x')\nbuiltins.__dict__['eval']('1')\ng = globals()['__builtins__'].get(''.join(map(chr, [101, 120, 101, 99])))\ng('y')\ngetattr(builtins, name)\ngetattr(builtins, 'print')('z')\n");
+    let c = callees(&f);
+    assert_eq!(c.iter().filter(|x| **x == "exec").count(), 2, "{c:?}");
+    assert!(c.contains(&"eval"), "{c:?}");
+    let hidden: Vec<&str> = f.hidden_lookups.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(hidden, ["exec"]);
+    assert_eq!(f.hidden_lookups[0].1, 4);
+}
+
+#[test]
+fn a_long_literal_transformed_character_by_character_is_decoded() {
+    use pkgwarden::lang::facts::Labels;
+    let f = facts("t = {'a': 'b'}\nexec(''.join([t.get(c, c) for c in 'this text is longer than thirty-two characters']))\nexec(''.join([c for c in 'this text is longer than thirty-two characters']))\nexec(''.join([t.get(c, c) for c in 'short']))\n");
+    let execs: Vec<bool> = f
+        .calls
+        .iter()
+        .filter(|c| c.callee == "exec")
+        .map(|c| c.arg_labels().has(Labels::DECODED))
+        .collect();
+    assert_eq!(execs, [true, false, false]);
+}

@@ -146,9 +146,11 @@ pub fn url_of(call: &CallFact) -> Option<String> {
     urls_of(call).into_iter().next()
 }
 
-/// Every address a call contacts: URLs in its arguments, and for DNS lookups and
-/// shell network tools the bare host they are given (`curl 192.0.2.1:8080`,
-/// `gethostbyname("x.example.com")`), written as `http://host`.
+/// Every address a call contacts: URLs in its arguments, and for DNS lookups, shell
+/// network tools, HTTP clients and connection constructors the bare host they are given
+/// (`curl 192.0.2.1:8080`, `gethostbyname("x.example.com")`,
+/// `requests.post("x.example.com")`, `HTTPConnection("x.example.com")`), written as
+/// `http://host`.
 pub fn urls_of(call: &CallFact) -> Vec<String> {
     let texts = || {
         call.all_args()
@@ -169,8 +171,37 @@ pub fn urls_of(call: &CallFact) -> Vec<String> {
                 .filter(|t| paths::is_host(t))
                 .map(|h| format!("http://{h}")),
         );
+    } else if urls.is_empty() && takes_address(call) {
+        urls.extend(
+            call.args
+                .iter()
+                .chain(call.kwarg("url"))
+                .chain(call.kwarg("host"))
+                .filter_map(|v| v.text.as_deref())
+                .filter(|t| paths::is_host(t))
+                .map(|h| format!("http://{h}")),
+        );
     }
     urls
+}
+
+/// A call handed the address it connects to in its arguments: an HTTP client's request
+/// (which also contacts a host written without a scheme, or fails trying), or the
+/// constructor of a connection to a host.
+fn takes_address(call: &CallFact) -> bool {
+    use crate::lang::catalog::Kinds;
+    call.shell.is_none() && (call.kinds.has(Kinds::DOWNLOAD) || call.kinds.has(Kinds::SEND))
+        || matches!(
+            call.callee.as_str(),
+            "http.client.HTTPConnection"
+                | "http.client.HTTPSConnection"
+                | "httplib.HTTPConnection"
+                | "httplib.HTTPSConnection"
+                | "ftplib.FTP"
+                | "smtplib.SMTP"
+                | "smtplib.SMTP_SSL"
+                | "telnetlib.Telnet"
+        )
 }
 
 /// Name lookups: resolving a constant domain is how DNS beacons report an install.

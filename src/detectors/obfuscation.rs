@@ -1,6 +1,7 @@
 //! Obfuscated code: known packer markers (pyarmor, Hyperion and similar), `_0x` name
-//! mangling, and long encoded blobs in files that also execute code dynamically. Hiding
-//! code from the reader is intent; a blob alone (an embedded font, a test vector) is not.
+//! mangling, builtins reached by names spelled in code, and long encoded blobs in files
+//! that also execute code dynamically. Hiding code from the reader is intent; a blob alone
+//! (an embedded font, a test vector) is not.
 
 use super::{runs_unasked, Ctx, Detector};
 use crate::finding::{Category, Confidence, Finding, Severity};
@@ -50,6 +51,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             let len = c.args.first()?.text.as_ref()?.len();
             (c.kinds.has(Kinds::EXEC) && len >= CODE_STRING).then_some((c.line, len, &c.callee))
         });
+        let hidden = f.facts.hidden_lookups.first();
         let found = if let Some((m, line)) = marker {
             Some((line, format!("carries the obfuscator marker `{m}`")))
         } else if let Some(at) = packed {
@@ -62,6 +64,11 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             Some((
                 line,
                 format!("runs a {len}-character code string held in a literal with `{callee}`"),
+            ))
+        } else if let Some((name, line)) = hidden {
+            Some((
+                *line,
+                format!("reaches `{name}` through the builtins or globals by a name it spells in code instead of writing it"),
             ))
         } else if spelled {
             Some((
@@ -93,12 +100,15 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             && marker.is_none()
             && packed.is_none()
             && code_string.is_none()
+            && hidden.is_none()
             && !spelled
             && mangled < 20;
         if let Some((line, message)) = found {
-            // Hidden code that runs unasked (the file executes code dynamically, or a packer
-            // runtime does it for it) is as bad as running a decoded payload.
-            let runs_hidden = runs_unasked(f.phase) && (executes || marker.is_some());
+            // Hidden code that runs unasked (the file executes code dynamically, a packer
+            // runtime does it for it, or it calls builtins it hides the names of) is as bad
+            // as running a decoded payload.
+            let runs_hidden =
+                runs_unasked(f.phase) && (executes || marker.is_some() || hidden.is_some());
             let (severity, confidence) = if runs_hidden {
                 (Severity::High, Confidence::High)
             } else if only_blob {

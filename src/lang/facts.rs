@@ -7,6 +7,7 @@ use super::catalog::{self, Kinds};
 use super::ir::{Call, DefKind, Expr, Module, Stmt, MAIN_SCOPE};
 use super::sensitive;
 use super::shell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 
 /// Where a value may have come from, as a set of bits carried through assignments.
@@ -165,6 +166,10 @@ pub struct FileFacts {
     /// Requirements written out as constants in a setuptools `setup(install_requires=[...])`
     /// call: (requirement, line of the call).
     pub requirements: Vec<(String, u32)>,
+    /// Builtins or globals looked up by a name the code spells instead of writing it
+    /// (`globals()["".join(map(chr, [...]))]`), with the line of the call: hiding what
+    /// is called.
+    pub hidden_lookups: Vec<(String, u32)>,
     pub parse_error: Option<String>,
     pub truncated: bool,
 }
@@ -182,12 +187,17 @@ const MAX_FOLDED: usize = 1 << 20;
 pub fn extract(module: Module, parse_expr: Option<ExprParser>) -> FileFacts {
     let mut env = Env {
         parse_expr,
+        returns_fold_only: module.returns_fold_only,
         ..Env::default()
     };
+    env.find_functions(&module.body);
     // Two binding passes so functions see module constants defined after them.
+    // Folded calls are remembered only while the constants they read stay the same.
     for _ in 0..2 {
+        env.folded_calls.borrow_mut().clear();
         env.bind(&module.body, None);
     }
+    env.folded_calls.borrow_mut().clear();
     let mut facts = FileFacts {
         strings: module.strings,
         parse_error: module.parse_error,
@@ -285,8 +295,38 @@ struct Env {
     /// `eval('\x6d\x61\x67\x69\x63')` folds to the value of `magic`.
     parse_expr: Option<ExprParser>,
     /// Nesting of such evaluations, bounded by `MAX_EVAL_NESTING`.
-    eval_depth: std::cell::Cell<u8>,
+    eval_depth: Cell<u8>,
+    /// Small functions the file defines, by name, so a call of one folds to what its body
+    /// returns (`def cdn(): return "https://..."`, `def d(s): return b64decode(s)`);
+    /// None when the name is defined more than once.
+    functions: HashMap<String, Option<LocalFn>>,
+    /// While a call of a local function is folded: its parameters and locals, None where
+    /// the value is unknown. Set only for one call at a time, so folding is one level deep.
+    frame: RefCell<Option<HashMap<String, Option<String>>>>,
+    /// Constant texts decoded so far, so folding a local helper can tell whether it decoded.
+    decodings: Cell<u32>,
+    /// Folded calls of local functions by function and argument values: the result and
+    /// whether it decoded, so a helper called a thousand times is walked once per input.
+    folded_calls: RefCell<HashMap<FoldedCall, (Option<String>, bool)>>,
+    /// See `Module::returns_fold_only`.
+    returns_fold_only: bool,
+    /// Names bound to a method of a string literal (`_ = "".join`): the literal, so a call
+    /// through the name folds like the method call.
+    receivers: HashMap<String, String>,
 }
+
+/// A call of a local function: its name and the folded value of each parameter.
+type FoldedCall = (String, Vec<Option<String>>);
+
+/// A function small enough to fold its calls: its parameters and its body.
+struct LocalFn {
+    params: Vec<String>,
+    body: Vec<Stmt>,
+}
+
+/// Functions with more statements than this are not folded: helpers that return a
+/// constant or decode their argument are short, and each folded call walks the body.
+const MAX_FOLDED_FN_STMTS: usize = 24;
 
 /// A language's parser for one expression held in a string.
 pub type ExprParser = fn(&str) -> Option<Expr>;
@@ -296,6 +336,137 @@ const MAX_EVAL_NESTING: u8 = 4;
 
 impl Env {
     /// Binds names, constants and labels; `def` is the function whose body this is.
+    /// Records the small functions the file defines (not methods: a bare call never
+    /// reaches one), at any nesting.
+    fn find_functions(&mut self, body: &[Stmt]) {
+        for s in body {
+            let Stmt::Def {
+                name,
+                kind,
+                params,
+                body,
+                ..
+            } = s
+            else {
+                continue;
+            };
+            if *kind == DefKind::Function {
+                let small = body.len() <= MAX_FOLDED_FN_STMTS
+                    && !body.iter().any(|s| matches!(s, Stmt::Def { .. }));
+                let f = small.then(|| LocalFn {
+                    params: params.clone(),
+                    body: body.clone(),
+                });
+                match self.functions.entry(name.clone()) {
+                    std::collections::hash_map::Entry::Occupied(mut e) => {
+                        e.insert(None);
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(f);
+                    }
+                }
+                self.find_functions(body);
+            }
+        }
+    }
+
+    /// The value of a call of a small local function: its arguments are bound to its
+    /// parameters, its assignments are folded in order, and the value its `return`s
+    /// agree on is the result (returns that fold to nothing, like `return None` or a
+    /// computed list, are ignored). Calls made while folding one are not followed.
+    fn fold_local_call(&self, c: &Call) -> Option<String> {
+        let Expr::Name(name) = &c.func else {
+            return None;
+        };
+        if self.aliases.contains_key(name) || self.frame.borrow().is_some() {
+            return None;
+        }
+        let f = self.functions.get(name)?.as_ref()?;
+        if c.args.len() > f.params.len() {
+            return None;
+        }
+        let args: Vec<Option<String>> = f
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                c.args
+                    .get(i)
+                    .or_else(|| c.kwargs.iter().find(|(k, _)| k == p).map(|(_, v)| v))
+                    .and_then(|a| self.fold(a))
+            })
+            .collect();
+        let key = (name.clone(), args);
+        if let Some((result, decoded)) = self.folded_calls.borrow().get(&key) {
+            if *decoded {
+                self.decodings.set(self.decodings.get() + 1);
+            }
+            return result.clone();
+        }
+        let frame = f
+            .params
+            .iter()
+            .cloned()
+            .zip(key.1.iter().cloned())
+            .collect();
+        let before = self.decodings.get();
+        *self.frame.borrow_mut() = Some(frame);
+        let mut result: Option<String> = None;
+        let mut agree = true;
+        for s in &f.body {
+            match s {
+                Stmt::Assign { targets, value, .. } => {
+                    let v = self.fold(value);
+                    let mut frame = self.frame.borrow_mut();
+                    let frame = frame.as_mut().expect("set above");
+                    for t in targets {
+                        match t {
+                            Expr::Name(n) => {
+                                frame.insert(n.clone(), v.clone());
+                            }
+                            Expr::Seq(items) => {
+                                for i in items {
+                                    if let Expr::Name(n) = i {
+                                        frame.insert(n.clone(), None);
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Stmt::Return { value, .. } => match (self.fold(value), &result) {
+                    (None, _) => {}
+                    (Some(v), None) => result = Some(v),
+                    (Some(v), Some(r)) => agree &= v == *r,
+                },
+                _ => {}
+            }
+        }
+        *self.frame.borrow_mut() = None;
+        let result = result.filter(|_| agree);
+        let decoded = self.decodings.get() > before;
+        self.folded_calls
+            .borrow_mut()
+            .insert(key, (result.clone(), decoded));
+        result
+    }
+
+    /// True when a call of a local function folds and decoding constant text is part of
+    /// it: `d("aGk=")` with `def d(s): return base64.b64decode(s).decode()`.
+    fn local_call_decodes(&self, c: &Call) -> bool {
+        let before = self.decodings.get();
+        self.fold_local_call(c).is_some() && self.decodings.get() > before
+    }
+
+    /// Counts a decoding of constant text (see `decodings`).
+    fn decoded(&self, text: Option<String>) -> Option<String> {
+        if text.is_some() {
+            self.decodings.set(self.decodings.get() + 1);
+        }
+        text
+    }
+
     fn bind(&mut self, body: &[Stmt], def: Option<&str>) {
         for s in body {
             match s {
@@ -324,15 +495,28 @@ impl Env {
                     let alias = self.value_alias(value);
                     let text = self.fold(value);
                     let labels = self.labels_of(value);
+                    let receiver = match value {
+                        Expr::Attr(o, _) => match o.as_ref() {
+                            Expr::Str(s) => Some(s.clone()),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
                     for t in targets {
                         self.bind_target(t, alias.as_deref(), text.as_deref(), labels);
+                        if let Expr::Name(n) = t {
+                            match &receiver {
+                                Some(r) => self.receivers.insert(n.clone(), r.clone()),
+                                None => self.receivers.remove(n),
+                            };
+                        }
                     }
                     self.bind_lambdas(value);
                 }
                 Stmt::Eval { value, .. } => self.bind_lambdas(value),
                 Stmt::Return { value, .. } => {
                     self.bind_lambdas(value);
-                    if let Some(def) = def {
+                    if let Some(def) = def.filter(|_| !self.returns_fold_only) {
                         let labels = self.labels_of(value);
                         self.labels.entry(result_key(def)).or_default().add(labels);
                         if self.calls_decoder(value) {
@@ -451,8 +635,14 @@ impl Env {
                         .map(|m| strip_node_prefix(&m)),
                     "getattr" => {
                         let obj = self.resolve_obj(c.args.first()?)?;
-                        Some(format!("{obj}.{}", self.fold(c.args.get(1)?)?))
+                        let name = self.fold(c.args.get(1)?)?;
+                        if is_builtins_object(&obj) {
+                            return Some(name);
+                        }
+                        Some(format!("{obj}.{name}"))
                     }
+                    // `__builtins__.get("exec")` is the builtin itself.
+                    _ if builtins_lookup(&callee) => self.fold(c.args.first()?),
                     _ => Some(callee),
                 }
             }
@@ -461,6 +651,10 @@ impl Env {
             Expr::Index(o, k) => {
                 // `global['req'+'uire']` and `obj["exec"]` name members too.
                 let obj = self.resolve_obj(o)?;
+                if is_builtins_object(&obj) {
+                    // `globals()["__builtins__"]`, `builtins.__dict__["exec"]`.
+                    return self.fold(k);
+                }
                 Some(member(obj, &self.fold(k)?))
             }
             _ => Some("?".into()),
@@ -482,6 +676,11 @@ impl Env {
             Expr::Str(s) => s.clone(),
             Expr::Int(i) => i.to_string(),
             Expr::Name(_) | Expr::Attr(..) => {
+                if let (Expr::Name(n), Some(frame)) = (e, self.frame.borrow().as_ref()) {
+                    if let Some(v) = frame.get(n) {
+                        return v.clone();
+                    }
+                }
                 let key = self.key(e)?;
                 if let Some(c) = self.consts.get(&key) {
                     return Some(c.clone());
@@ -566,6 +765,7 @@ impl Env {
         let arg = |i: usize| c.args.get(i).and_then(|a| self.fold(a));
         let receiver = || match &c.func {
             Expr::Attr(o, _) => self.fold(o),
+            Expr::Name(n) => self.receivers.get(n).cloned(),
             _ => None,
         };
         let method = callee.rsplit('.').next().unwrap_or("");
@@ -618,18 +818,23 @@ impl Env {
             | "base64.decodestring"
             | "atob"
             | "Base64.decode64"
-            | "Base64.strict_decode64" => decode_base64(&arg(0)?),
-            "bytes.fromhex" | "binascii.unhexlify" | "binascii.a2b_hex" => decode_hex(&arg(0)?),
+            | "Base64.strict_decode64" => self.decoded(decode_base64(&arg(0)?)),
+            "bytes.fromhex" | "binascii.unhexlify" | "binascii.a2b_hex" => {
+                self.decoded(decode_hex(&arg(0)?))
+            }
             "Buffer.from" => match arg(1).as_deref() {
-                Some("base64") => decode_base64(&arg(0)?),
-                Some("hex") => decode_hex(&arg(0)?),
+                Some("base64") => self.decoded(decode_base64(&arg(0)?)),
+                Some("hex") => self.decoded(decode_hex(&arg(0)?)),
                 _ => arg(0),
             },
             "codecs.decode" if arg(1).as_deref().is_some_and(|e| e.starts_with("rot")) => {
-                Some(rot13(&arg(0)?))
+                self.decoded(Some(rot13(&arg(0)?)))
             }
+            _ if self.local_defs.contains(&callee) => self.fold_local_call(c),
             _ => match method {
-                "join" if matches!(c.func, Expr::Attr(ref o, _) if matches!(**o, Expr::Str(_) | Expr::Name(_))) =>
+                "join"
+                    if matches!(c.func, Expr::Attr(ref o, _) if matches!(**o, Expr::Str(_) | Expr::Name(_)))
+                        || matches!(c.func, Expr::Name(ref n) if self.receivers.contains_key(n)) =>
                 {
                     let sep = receiver()?;
                     match c.args.first()? {
@@ -638,6 +843,14 @@ impl Env {
                                 items.iter().map(|i| self.fold_or_hole(i)).collect();
                             Some(parts.join(&sep))
                         }
+                        // Characters spelled by codes (`[chr(c) for c in [...]]`).
+                        Expr::Decoded(x) => match x.as_ref() {
+                            Expr::Str(t) => {
+                                let chars: Vec<String> = t.chars().map(String::from).collect();
+                                Some(chars.join(&sep))
+                            }
+                            _ => None,
+                        },
                         _ => None,
                     }
                 }
@@ -694,6 +907,9 @@ impl Env {
             }
             Expr::Call(c) => {
                 l.add(self.result_labels(&c.func, c.args.first()));
+                if self.local_call_decodes(c) {
+                    l.add(Labels::DECODED);
+                }
 
                 if self.reads_secret(c) {
                     l.add(Labels::SECRET);
@@ -942,6 +1158,7 @@ impl Env {
                     bases,
                     body,
                     line,
+                    ..
                 } => {
                     let inner = if scope.is_empty() {
                         name.clone()
@@ -1011,6 +1228,9 @@ impl Env {
     }
 
     fn record_call(&self, c: &Call, scope: &str, facts: &mut FileFacts) {
+        if let Some(name) = self.hidden_lookup(c) {
+            facts.hidden_lookups.push((name, c.line));
+        }
         let callee = self.callee(&c.func);
         if SETUP_CALLS.contains(&callee.as_str()) {
             facts.requirements.extend(self.install_requires(c));
@@ -1061,6 +1281,50 @@ impl Env {
             .filter(|r| !r.contains("{?}"))
             .map(|r| (r, c.line))
             .collect()
+    }
+
+    /// A builtin or global the call reaches by a name it spells in code rather than
+    /// writes: `getattr(builtins, <spelled>)`, `__builtins__.get(<spelled>)`,
+    /// `globals()[<spelled>]` in the called expression or an argument. Honest code that
+    /// knows the name writes it; code that computes a name from a user's input leaves it
+    /// unknown, so only names that fold to a constant count.
+    fn hidden_lookup(&self, c: &Call) -> Option<String> {
+        let mut lookups: Vec<(&Expr, &Expr)> = Vec::new();
+        if self.callee(&c.func) == "getattr" {
+            if let [obj, key, ..] = c.args.as_slice() {
+                lookups.push((obj, key));
+            }
+        }
+        if let (Expr::Attr(obj, m), Some(key)) = (&c.func, c.args.first()) {
+            if matches!(m.as_str(), "get" | "__getitem__" | "__getattribute__") {
+                lookups.push((obj, key));
+            }
+        }
+        let mut stack: Vec<&Expr> = vec![&c.func];
+        stack.extend(&c.args);
+        while let Some(e) = stack.pop() {
+            match e {
+                Expr::Index(obj, key) => {
+                    lookups.push((obj, key));
+                    stack.push(obj);
+                }
+                Expr::Attr(obj, _) => stack.push(obj),
+                _ => {}
+            }
+        }
+        lookups.into_iter().find_map(|(obj, key)| {
+            let spelled = !matches!(
+                key,
+                Expr::Str(_) | Expr::Int(_) | Expr::Name(_) | Expr::Attr(..)
+            );
+            let name = self.fold(key)?;
+            let is_name =
+                !name.is_empty() && name.chars().all(|ch| ch.is_alphanumeric() || ch == '_');
+            let builtins = self
+                .resolve_obj(obj)
+                .is_some_and(|o| is_builtins_object(&o));
+            (spelled && is_name && builtins).then_some(name)
+        })
     }
 
     /// The call a runner makes of a function it is handed, when that function is one the
@@ -1226,6 +1490,27 @@ fn member(obj: String, name: &str) -> String {
     }
 }
 
+/// Objects whose members are the builtins or the module's globals: a name looked up in
+/// one is the plain name (`getattr(builtins, "exec")` is `exec`).
+fn is_builtins_object(name: &str) -> bool {
+    matches!(
+        name,
+        "builtins"
+            | "__builtins__"
+            | "__builtin__"
+            | "builtins.__dict__"
+            | "__builtins__.__dict__"
+            | "globals"
+    )
+}
+
+/// `__builtins__.get` and the like: a lookup of a builtin by its name.
+fn builtins_lookup(callee: &str) -> bool {
+    callee.rsplit_once('.').is_some_and(|(obj, m)| {
+        is_builtins_object(obj) && matches!(m, "get" | "__getitem__" | "__getattribute__")
+    })
+}
+
 fn strip_node_prefix(module: &str) -> String {
     module.strip_prefix("node:").unwrap_or(module).to_string()
 }
@@ -1376,6 +1661,7 @@ mod tests {
             .map(|i| Stmt::Def {
                 name: format!("f{i}"),
                 kind: DefKind::Function,
+                params: vec![],
                 bases: vec![],
                 body: vec![call(format!("f{}", i + 1))],
                 line: 1,

@@ -98,6 +98,9 @@ pub enum Stmt {
     Def {
         name: String,
         kind: DefKind,
+        /// A function's parameter names in order, so a call can bind its arguments to them
+        /// (empty for classes, and where a frontend does not record them).
+        params: Vec<String>,
         bases: Vec<Expr>,
         body: Vec<Stmt>,
         line: u32,
@@ -114,6 +117,11 @@ pub struct Module {
     pub parse_error: Option<String>,
     /// Set when nesting exceeded the depth limit and deeper code was cut off.
     pub truncated: bool,
+    /// Set when `return` values only fold (calls of small local functions) and carry no
+    /// labels to callers. Python's labels are kept per name for the whole file, so a
+    /// helper's result (an SDK's auth headers, a wrapper returning a response) would
+    /// taint every caller.
+    pub returns_fold_only: bool,
 }
 
 /// Byte offset to 1-based line number.

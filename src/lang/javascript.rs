@@ -445,6 +445,7 @@ impl<'s> Lowerer<'s> {
         Stmt::Def {
             name,
             kind: DefKind::Function,
+            params: Vec::new(),
             bases: vec![],
             body,
             line: line(f),
@@ -547,6 +548,7 @@ impl<'s> Lowerer<'s> {
         Stmt::Def {
             name,
             kind: DefKind::Class,
+            params: Vec::new(),
             bases,
             body,
             line: line(n),

@@ -30,6 +30,7 @@ pub fn lower(source: &str, limits: &Limits) -> Module {
                 strings: lowerer.strings,
                 parse_error: None,
                 truncated: lowerer.truncated,
+                returns_fold_only: true,
             }
         }
         Ok(_) => fallback(source, limits, "not a module".to_string()),
@@ -234,6 +235,7 @@ impl Lowerer {
                 out.push(Stmt::Def {
                     name: c.name.to_string(),
                     kind: DefKind::Class,
+                    params: Vec::new(),
                     bases,
                     body,
                     line,
@@ -241,7 +243,8 @@ impl Lowerer {
             }
             S::Return(r) => {
                 if let Some(v) = &r.value {
-                    self.eval(v, d, out);
+                    let value = self.expr(v, d);
+                    out.push(Stmt::Return { value, line });
                 }
             }
             S::Delete(x) => x.targets.iter().for_each(|t| self.eval(t, d, out)),
@@ -295,6 +298,7 @@ impl Lowerer {
                 out.push(Stmt::Def {
                     name: MAIN_SCOPE.to_string(),
                     kind: DefKind::Function,
+                    params: Vec::new(),
                     bases: Vec::new(),
                     body,
                     line,
@@ -433,9 +437,17 @@ impl Lowerer {
             self.eval(dec, d, &mut out);
         }
         out.extend(self.stmts(body, d));
+        let params = args
+            .posonlyargs
+            .iter()
+            .chain(&args.args)
+            .chain(&args.kwonlyargs)
+            .map(|a| a.def.arg.to_string())
+            .collect();
         Stmt::Def {
             name: name.to_string(),
             kind: DefKind::Function,
+            params,
             bases: vec![],
             body: out,
             line,
@@ -484,6 +496,9 @@ impl Lowerer {
                 Expr::Index(Box::new(value), Box::new(self.expr(&s.slice, d)))
             }
             E::Call(c) => {
+                if let Some(text) = char_codes_call(c) {
+                    return self.spelled(text, self.line(e));
+                }
                 let func = self.expr(&c.func, d);
                 let args = self.exprs(&c.args, d);
                 let kwargs = c
@@ -594,18 +609,41 @@ impl Lowerer {
 
     /// A comprehension's element sees its iterables: `[chr(c) for c in data]` is a call
     /// over `data`, so the element and the iterables are kept side by side.
+    ///
+    /// `[chr(c) for c in [104, 105]]` is the text it spells. A comprehension that
+    /// transforms a long string literal character by character (a substitution cipher:
+    /// `[table[c] for c in "..."]`) is decoding: its value carries the decoded label.
     fn comprehension(
         &mut self,
         elts: &[&ast::Expr],
         gens: &[ast::Comprehension],
         d: usize,
     ) -> Expr {
+        if let ([elt], [g]) = (elts, gens) {
+            if let Some(text) = chr_comprehension(elt, g) {
+                return self.spelled(text, self.line(*elt));
+            }
+        }
         let mut kids: Vec<Expr> = elts.iter().map(|e| self.expr(e, d)).collect();
+        let mut ciphered = false;
         for g in gens {
+            ciphered |= matches!(&g.iter, ast::Expr::Constant(c)
+                if matches!(&c.value, Constant::Str(s) if s.chars().count() >= CIPHERED_TEXT))
+                && !elts.iter().any(|e| same_name(e, &g.target));
             kids.push(self.expr(&g.iter, d));
             kids.extend(self.exprs(&g.ifs, d));
         }
+        if ciphered {
+            return Expr::Decoded(Box::new(Expr::Other(kids)));
+        }
         Expr::Other(kids)
+    }
+
+    /// Text spelled as character codes: kept as a string (the characters of a list and
+    /// of a string join the same way) that carries the decoded label.
+    fn spelled(&mut self, text: String, line: u32) -> Expr {
+        self.strings.push((text.clone(), line));
+        Expr::Decoded(Box::new(Expr::Str(text)))
     }
 
     fn constant(&mut self, c: &Constant, line: u32) -> Expr {
@@ -627,6 +665,74 @@ impl Lowerer {
             _ => Expr::Other(vec![]),
         }
     }
+}
+
+/// A string literal at least this long transformed character by character in a
+/// comprehension is ciphered text, not a short alphabet or separator list.
+const CIPHERED_TEXT: usize = 32;
+
+/// The codes of a literal list or tuple of integers, each at most `max`.
+fn int_list(e: &ast::Expr, max: u32) -> Option<Vec<u32>> {
+    let items = match e {
+        ast::Expr::List(l) => &l.elts,
+        ast::Expr::Tuple(t) => &t.elts,
+        _ => return None,
+    };
+    if items.is_empty() {
+        return None;
+    }
+    items
+        .iter()
+        .map(|i| match i {
+            ast::Expr::Constant(c) => match &c.value {
+                Constant::Int(n) => u32::try_from(n).ok().filter(|n| *n <= max),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// The characters a literal list of character codes spells.
+fn char_codes(e: &ast::Expr) -> Option<String> {
+    int_list(e, char::MAX as u32)?
+        .into_iter()
+        .map(char::from_u32)
+        .collect()
+}
+
+/// `map(chr, [104, 105])`, `bytes([104, 105])` and `bytearray(...)` of literal codes:
+/// the text they spell (bytes decoded as UTF-8, as `.decode()` does).
+fn char_codes_call(c: &ast::ExprCall) -> Option<String> {
+    let ast::Expr::Name(f) = c.func.as_ref() else {
+        return None;
+    };
+    match (f.id.as_str(), c.args.as_slice()) {
+        ("map", [ast::Expr::Name(g), list]) if g.id.as_str() == "chr" => char_codes(list),
+        ("bytes" | "bytearray", [list]) => {
+            let bytes: Vec<u8> = int_list(list, 255)?.into_iter().map(|b| b as u8).collect();
+            Some(String::from_utf8_lossy(&bytes).into_owned())
+        }
+        _ => None,
+    }
+}
+
+/// `chr(c) for c in [104, 105]`: the text the comprehension spells.
+fn chr_comprehension(elt: &ast::Expr, g: &ast::Comprehension) -> Option<String> {
+    let ast::Expr::Call(call) = elt else {
+        return None;
+    };
+    let is_chr = matches!(call.func.as_ref(), ast::Expr::Name(f) if f.id.as_str() == "chr");
+    let over_target = matches!(call.args.as_slice(), [arg] if same_name(arg, &g.target));
+    if !is_chr || !over_target || !g.ifs.is_empty() || !call.keywords.is_empty() {
+        return None;
+    }
+    char_codes(&g.iter)
+}
+
+/// True when both expressions are the same plain name.
+fn same_name(a: &ast::Expr, b: &ast::Expr) -> bool {
+    matches!((a, b), (ast::Expr::Name(x), ast::Expr::Name(y)) if x.id == y.id)
 }
 
 fn is_minus_one(step: Option<&ast::Expr>) -> bool {

@@ -81,6 +81,7 @@ impl<'s> Lowerer<'s> {
                 out.push(Stmt::Def {
                     name,
                     kind,
+                    params: Vec::new(),
                     bases,
                     body,
                     line: ln,

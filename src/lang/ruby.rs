@@ -96,6 +96,7 @@ impl<'s> Lowerer<'s> {
                 out.push(Stmt::Def {
                     name,
                     kind: DefKind::Function,
+                    params: Vec::new(),
                     bases: vec![],
                     body,
                     line: ln,
@@ -116,6 +117,7 @@ impl<'s> Lowerer<'s> {
                 out.push(Stmt::Def {
                     name,
                     kind: DefKind::Class,
+                    params: Vec::new(),
                     bases,
                     body,
                     line: ln,

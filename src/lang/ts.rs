@@ -63,6 +63,7 @@ pub fn lower_tree(
         strings,
         parse_error,
         truncated,
+        returns_fold_only: false,
     }
 }
 
