@@ -244,8 +244,10 @@ fn propagate_imports(files: &mut [SourceFile]) {
 /// `helpers` module install-time code; a bare `beacon()` means the caller's own file.
 fn propagate_install_calls(files: &mut [SourceFile]) {
     loop {
-        let mut targets: Vec<(usize, String)> = Vec::new();
+        // (file, function, called from setup.py itself)
+        let mut targets: Vec<(usize, String, bool)> = Vec::new();
         for (i, f) in files.iter().enumerate() {
+            let from_setup = f.path.rsplit(['/', '!']).next() == Some("setup.py");
             for c in f
                 .facts
                 .calls
@@ -256,18 +258,20 @@ fn propagate_install_calls(files: &mut [SourceFile]) {
                     Some((module, name)) => targets.extend(
                         resolve_module(files, i, module)
                             .into_iter()
-                            .map(|j| (j, name.to_string())),
+                            .map(|j| (j, name.to_string(), from_setup)),
                     ),
-                    None => targets.push((i, c.callee.clone())),
+                    None => targets.push((i, c.callee.clone(), from_setup)),
                 }
             }
         }
         let mut changed = false;
-        for (j, name) in targets {
+        for (j, name, from_setup) in targets {
             let f = &mut files[j];
-            // An install-time file only runs its top level by itself: the functions
-            // install code calls in it are marked even then.
-            if f.install_scopes.contains(&name) {
+            // A file that setup.py imports runs its top level at install; of its
+            // functions, those setup.py calls run too (`python -c "from pkg.x import f;
+            // f()"`). Following calls further inside such files would pull a package's
+            // whole call graph into install time when setup.py imports the package itself.
+            if (f.phase == Phase::Install && !from_setup) || f.install_scopes.contains(&name) {
                 continue;
             }
             if f.facts.defs.iter().any(|d| d.scope == name) {
