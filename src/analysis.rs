@@ -46,13 +46,17 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// Whether this is a setup.py (of the package or of a nested sdist).
+    pub fn is_setup(&self) -> bool {
+        self.path.rsplit(['/', '!']).next() == Some("setup.py")
+    }
+
     /// When one call runs.
     pub fn call_phase(&self, c: &CallFact) -> Phase {
         // setup.py runs whole at install; another install-time file (a module setup.py
         // imports, a script an npm hook runs) runs its top level and what that calls.
         // An install-time file is started as a program, so its `__main__` block runs too.
-        let is_setup = self.path.rsplit(['/', '!']).next() == Some("setup.py");
-        if self.phase == Phase::Install && (is_setup || c.on_main)
+        if self.phase == Phase::Install && (self.is_setup() || c.on_main)
             || self
                 .install_scopes
                 .iter()
@@ -189,8 +193,8 @@ fn is_module(pkg: &Package, path: &str, package_dirs: &HashSet<&str>) -> bool {
         return true;
     }
     let rel_dir = pkg.rel(path).rsplit_once('/').map_or("", |(d, _)| d);
-    let normalize = |s: &str| s.to_ascii_lowercase().replace(['-', '.'], "_");
-    matches!(rel_dir, "" | "src") && normalize(name) == normalize(&pkg.name)
+    let canonical = |s: &str| crate::typosquat::canonical(s, crate::ecosystem::Ecosystem::Pypi);
+    matches!(rel_dir, "" | "src") && canonical(name) == canonical(&pkg.name)
 }
 
 /// A module imported by code that runs unasked runs unasked too: `__init__.py` doing
@@ -247,7 +251,7 @@ fn propagate_install_calls(files: &mut [SourceFile]) {
         // (file, function, called from setup.py itself)
         let mut targets: Vec<(usize, String, bool)> = Vec::new();
         for (i, f) in files.iter().enumerate() {
-            let from_setup = f.path.rsplit(['/', '!']).next() == Some("setup.py");
+            let from_setup = f.is_setup();
             for c in f
                 .facts
                 .calls

@@ -2,7 +2,7 @@
 //! file fetched to disk and then started. Whatever the phase, fetching code and running
 //! it unseen is the core of a dropper.
 
-use super::{at_call, calls, paths, runs_unasked, when, Ctx, Detector};
+use super::{at_call, before_in_function, calls, paths, runs_unasked, when, Ctx, Detector};
 use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::{CallFact, Labels};
@@ -39,10 +39,13 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         let how = if runs && c.arg_labels().has(Labels::DOWNLOADED) {
             // `exec(urlopen(u).read())` on one line is direct, and so is a download
             // earlier in the same function; anything else is carried by variables.
-            by_flow = !f.facts.calls.iter().any(|d| {
-                d.kinds.has(Kinds::DOWNLOAD)
-                    && (d.line == c.line || (d.scope == c.scope && d.line < c.line))
-            });
+            by_flow = !f
+                .facts
+                .calls
+                .iter()
+                .filter(|d| d.line == c.line)
+                .chain(before_in_function(f, c))
+                .any(|d| d.kinds.has(Kinds::DOWNLOAD));
             Some(format!(
                 "runs content fetched from the network with `{}`",
                 c.callee
@@ -169,10 +172,8 @@ fn inside_download<'d>(
     if c.shell.is_none() || !relative {
         return None;
     }
-    f.facts
-        .calls
-        .iter()
-        .filter(|d| d.scope == c.scope && d.line <= c.line && d.callee == "os.chdir")
+    before_in_function(f, c)
+        .filter(|d| d.callee == "os.chdir")
         .filter_map(|d| d.args.first()?.text.as_deref())
         .find_map(|dir| dests.iter().find(|d| d.as_str() == dir))
         .map(String::as_str)
@@ -217,8 +218,7 @@ fn is_cradle(text: &str) -> bool {
         return true;
     }
     crate::lang::shell::parse(text).iter().any(|cmd| {
-        let program = cmd.program.rsplit(['/', '\\']).next().unwrap_or("");
-        crate::lang::catalog::kinds(&format!("sh.{program}")).has(Kinds::DOWNLOAD)
+        crate::lang::catalog::kinds(&format!("sh.{}", cmd.name())).has(Kinds::DOWNLOAD)
             && cmd
                 .pipe_to
                 .as_deref()

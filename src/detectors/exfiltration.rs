@@ -2,10 +2,11 @@
 //! environment, local files' content, or host and user names (the install-time beacon of
 //! dependency-confusion probes). The read and the send are one finding because the value flows between them.
 
-use super::{at_call, calls, runs_unasked, url_of, when, Ctx, Detector};
+use super::{at_call, before_in_function, calls, paths, runs_unasked, url_of, when, Ctx, Detector};
+use crate::analysis::SourceFile;
 use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
-use crate::lang::facts::{CallFact, Labels};
+use crate::lang::facts::{self, CallFact, Labels};
 use crate::lang::sensitive::credential_path;
 
 pub const DETECTOR: Detector = Detector {
@@ -119,36 +120,19 @@ fn payload_labels(c: &CallFact) -> Labels {
 
 /// Whether the function that sends also opens or reads a file before the send: labels are
 /// per file, so a variable of the same name filled from a file elsewhere does not count.
-fn reads_file_before(f: &crate::analysis::SourceFile, c: &CallFact) -> bool {
-    f.facts.calls.iter().any(|d| {
-        d.scope == c.scope
-            && d.line <= c.line
-            && d.kinds.has(Kinds::READ)
-            && matches!(
-                d.callee.rsplit('.').next().unwrap_or(""),
-                "open"
-                    | "read_text"
-                    | "read_bytes"
-                    | "readFileSync"
-                    | "readFile"
-                    | "createReadStream"
-            )
-    })
+fn reads_file_before(f: &SourceFile, c: &CallFact) -> bool {
+    before_in_function(f, c).any(|d| facts::reads_file_content(&d.callee))
 }
 
 /// Whether the function that sends also reads the whole environment before the send.
-fn reads_env_before(f: &crate::analysis::SourceFile, c: &CallFact) -> bool {
-    f.facts
-        .calls
-        .iter()
-        .any(|d| d.scope == c.scope && d.line <= c.line && d.kinds.has(Kinds::ENVALL))
+fn reads_env_before(f: &SourceFile, c: &CallFact) -> bool {
+    before_in_function(f, c).any(|d| d.kinds.has(Kinds::ENVALL))
 }
 
 /// Whether the call's address names its host in the code (`https://x.example.com/{?}`).
 fn fixed_host(c: &CallFact) -> bool {
     url_of(c).is_some_and(|u| {
-        let rest = u.split_once("://").map_or(u.as_str(), |(_, r)| r);
-        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-        !host.is_empty() && !host.contains("{?}")
+        let host = paths::host(&u);
+        !host.is_empty() && !host.contains(paths::HOLE)
     })
 }

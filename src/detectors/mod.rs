@@ -141,6 +141,19 @@ pub fn calls<'a>(ctx: &'a Ctx) -> impl Iterator<Item = (&'a SourceFile, &'a Call
         .flat_map(|f| f.facts.calls.iter().map(move |c| (f, c)))
 }
 
+/// The calls of the function `c` is in (same scope) up to `c`'s line, `c` included: what
+/// the function did before this call. Labels are tracked per file; a source earlier in
+/// the same function is the evidence that a value really flows into `c`.
+pub fn before_in_function<'a>(
+    f: &'a SourceFile,
+    c: &'a CallFact,
+) -> impl Iterator<Item = &'a CallFact> {
+    f.facts
+        .calls
+        .iter()
+        .filter(move |d| d.scope == c.scope && d.line <= c.line)
+}
+
 /// The first URL among a call's arguments.
 pub fn url_of(call: &CallFact) -> Option<String> {
     urls_of(call).into_iter().next()

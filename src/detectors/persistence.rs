@@ -193,8 +193,7 @@ fn planted_download(f: &SourceFile, open: &CallFact) -> Option<String> {
 fn download_in(text: &str, depth: u32) -> Option<String> {
     let commands = shell::parse(text);
     for cmd in &commands {
-        let program = cmd.program.rsplit(['/', '\\']).next().unwrap_or("");
-        if catalog::kinds(&format!("sh.{program}")).has(Kinds::DOWNLOAD)
+        if catalog::kinds(&format!("sh.{}", cmd.name())).has(Kinds::DOWNLOAD)
             && cmd.args.iter().any(|a| a.contains("://"))
         {
             return Some(format!("{} {}", cmd.program, cmd.args.join(" ")));

@@ -281,6 +281,23 @@ const RUNNERS: &[&str] = &[
     "thread.start_new_thread",
 ];
 
+/// Calls that open a file, for reading unless their mode says otherwise.
+const FILE_OPENS: &[&str] = &["open", "io.open", "codecs.open", "pathlib.Path.open"];
+
+/// Whether a call opens a file or reads its content (`open`, `Path.read_bytes`,
+/// `fs.readFileSync`), whatever its mode; listing folders does not count.
+pub fn reads_file_content(callee: &str) -> bool {
+    FILE_OPENS.contains(&callee)
+        || matches!(
+            callee,
+            "pathlib.Path.read_text"
+                | "pathlib.Path.read_bytes"
+                | "fs.readFileSync"
+                | "fs.readFile"
+                | "fs.createReadStream"
+        )
+}
+
 #[derive(Default)]
 struct Env {
     aliases: HashMap<String, String>,
@@ -1062,23 +1079,16 @@ impl Env {
     /// `Path(p).read_bytes()`, `fs.readFileSync(p)`); listing folders does not count.
     fn reads_file(&self, c: &Call) -> bool {
         let callee = self.callee(&c.func);
-        match callee.as_str() {
-            "open" | "io.open" | "codecs.open" | "pathlib.Path.open" => {
-                let mode = c
-                    .args
-                    .get(1)
-                    .or_else(|| c.kwargs.iter().find(|(k, _)| k == "mode").map(|(_, v)| v))
-                    .and_then(|m| self.fold(m))
-                    .unwrap_or_else(|| "r".into());
-                !mode.contains(['w', 'a', 'x', '+'])
-            }
-            "pathlib.Path.read_text"
-            | "pathlib.Path.read_bytes"
-            | "fs.readFileSync"
-            | "fs.readFile"
-            | "fs.createReadStream" => true,
-            _ => false,
+        if !FILE_OPENS.contains(&callee.as_str()) {
+            return reads_file_content(&callee);
         }
+        let mode = c
+            .args
+            .get(1)
+            .or_else(|| c.kwargs.iter().find(|(k, _)| k == "mode").map(|(_, v)| v))
+            .and_then(|m| self.fold(m))
+            .unwrap_or_else(|| "r".into());
+        !mode.contains(['w', 'a', 'x', '+'])
     }
 
     fn value(&self, e: &Expr) -> Value {
