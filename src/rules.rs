@@ -272,9 +272,9 @@ pub fn print_explain(id: &str) -> i32 {
     }
 }
 
-/// The compiled-in documents; `tests/rule_examples.rs` guarantees they parse.
+/// The compiled-in documents; `tests/all/rule_examples.rs` guarantees they parse.
 fn compiled() -> Vec<Doc> {
-    documents().expect("rule documents parse (checked by tests/rule_examples.rs)")
+    documents().expect("rule documents parse (checked by tests/all/rule_examples.rs)")
 }
 
 /// Levenshtein distance, for suggesting rule ids.

@@ -1,6 +1,6 @@
 //! Builds hostile package archives in memory: bombs, floods, traversal names, links out
 //! of the package, deep nesting, broken and odd inputs, sources built to overflow
-//! recursive parsers, and a healthy dropper as the control. Shared by `tests/hostile.rs`
+//! recursive parsers, and a healthy dropper as the control. Shared by `tests/all/hostile.rs`
 //! and `examples/make_hostile.rs` (the stress script), so both scan the same cases.
 //!
 //! Everything is written by hand (tar headers, zip records, deflate blocks) so the cases

@@ -5,7 +5,7 @@
 //! `scripts/stress-hostile`; here the same shapes are smaller where size costs time
 //! (1 GiB tar bombs, 60,000 entries, 512 KiB single-line sources).
 
-#[path = "support/hostile.rs"]
+#[path = "../support/hostile.rs"]
 mod hostile;
 
 use pkgwarden::verdict::Verdict;

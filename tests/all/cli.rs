@@ -1,7 +1,6 @@
 //! The command line: exit codes CI relies on, and the JSON contract.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;

@@ -2,9 +2,8 @@
 //! packed into an sdist in memory and must come out clean. Next to each, the malicious
 //! shape the narrowed rule must still catch.
 
-mod common;
 
-use common::{gzip, scan, tar, with_rule};
+use crate::common::{gzip, scan, tar, with_rule};
 use pkgwarden::verdict::Verdict;
 use pkgwarden::PackageReport;
 

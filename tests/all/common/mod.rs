@@ -1,5 +1,5 @@
 //! Test support: packs fixture source trees into real archives in memory and scans them.
-#![allow(dead_code)] // each test binary uses a different subset
+#![allow(dead_code)] // helpers shared by the test modules; not every one uses each
 
 use pkgwarden::archive::limits::Limits;
 use pkgwarden::finding::Finding;

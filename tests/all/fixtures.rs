@@ -1,7 +1,6 @@
 //! Whole-package fixtures packed into every archive format, scanned end to end.
 
-mod common;
-use common::*;
+use crate::common::*;
 use pkgwarden::ecosystem::Ecosystem;
 use pkgwarden::finding::Phase;
 use pkgwarden::verdict::Verdict;
@@ -285,7 +284,7 @@ fn a_submodule_runs_on_import_but_not_its_main_block() {
         ("phases/__init__.py", ""),
         ("phases/helpers.py", beacon),
     ]);
-    let f = common::with_rule(&on_import, "env-exfiltration");
+    let f = crate::common::with_rule(&on_import, "env-exfiltration");
     assert!(
         f.iter().any(|f| f.phase == Phase::Import),
         "{:#?}",

@@ -8,9 +8,8 @@
 //! report has a document, every document names such a rule, every document shows the
 //! rule firing and not firing, and `rules/INDEX.md` lists them all.
 
-mod common;
 
-use common::{gzip, tar};
+use crate::common::{gzip, tar};
 use pkgwarden::archive::limits::Limits;
 use pkgwarden::rules::{self, Doc};
 use pkgwarden::verdict::Verdict;

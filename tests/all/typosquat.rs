@@ -170,9 +170,9 @@ fn check_names_are_kebab_case_and_serialised_as_such() {
 
 fn listed_names(eco: Ecosystem) -> Vec<&'static str> {
     let text = match eco {
-        Ecosystem::Pypi => include_str!("../rules/data/popular/pypi.txt"),
-        Ecosystem::Npm => include_str!("../rules/data/popular/npm.txt"),
-        Ecosystem::Rubygems => include_str!("../rules/data/popular/rubygems.txt"),
+        Ecosystem::Pypi => include_str!("../../rules/data/popular/pypi.txt"),
+        Ecosystem::Npm => include_str!("../../rules/data/popular/npm.txt"),
+        Ecosystem::Rubygems => include_str!("../../rules/data/popular/rubygems.txt"),
         Ecosystem::Unknown => "",
     };
     text.lines()

@@ -1,0 +1,14 @@
+//! The integration tests, as one test binary: each module below was once a binary of its
+//! own, and every binary linked the whole crate and its grammars again. One binary links
+//! once.
+
+mod cli;
+mod cli_rules;
+mod common;
+mod false_positives;
+mod fixtures;
+mod hostile;
+mod npm_ruby;
+mod python_facts;
+mod rule_examples;
+mod typosquat;
