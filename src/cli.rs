@@ -72,6 +72,11 @@ pub struct ScanArgs {
     /// Show low-severity findings and analysis notes for every package.
     #[arg(long, short)]
     pub verbose: bool,
+    /// With `--format json`: add each package's seconds per stage (read, parse, facts,
+    /// propagate, detect) and the report's own time. Timings vary from run to run, so
+    /// they are left out by default and the output stays deterministic.
+    #[arg(long)]
+    pub timings: bool,
     /// Most uncompressed bytes read from one package.
     #[arg(long, default_value_t = Limits::default().max_package_bytes)]
     pub max_package_bytes: u64,

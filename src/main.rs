@@ -7,10 +7,13 @@ fn main() {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Scan(args) => {
+            if let (_, Some(warning)) = pkgwarden::scan::worker_count(args.jobs) {
+                eprintln!("warning: {warning}");
+            }
             let result = pkgwarden::scan(&args.paths, &args.config());
             let out = match args.format {
                 Format::Text => report::text::render(&result, args.verbose),
-                Format::Json => report::json::render(&result),
+                Format::Json => report::json::render(&result, args.timings),
             };
             print!("{out}");
             exit_code(&result, args.fail_on)

@@ -9,6 +9,7 @@ use crate::ecosystem::Ecosystem;
 use crate::finding::Finding;
 use crate::input::{self, Target};
 use crate::package::Package;
+use crate::timings::Timings;
 use crate::verdict::{self, Verdict};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -33,8 +34,11 @@ pub struct PackageReport {
     pub findings: Vec<Finding>,
     /// Why the package could not be scanned completely.
     pub errors: Vec<String>,
-    /// What was analysed less than fully (parser fallbacks, skipped files).
+    /// How the analysis went where that is worth knowing but changes nothing (a parser
+    /// fallback for Python 2 sources).
     pub notes: Vec<String>,
+    /// Where the package's scan spent its time.
+    pub timings: Timings,
 }
 
 /// The result of a scan.
@@ -47,16 +51,39 @@ pub struct ScanReport {
     pub seconds: f64,
 }
 
-/// Worker stacks are large: parsers recurse on nested code, and an overflow would
-/// abort the whole process rather than fail one package.
-const WORKER_STACK: usize = 256 << 20;
+/// Worker stacks are large: parsers recurse on nested code (the nesting they see is
+/// capped by `max_ast_depth` and the pre-parse depth scan, which keep recursion far
+/// below this), and an overflow would abort the whole process rather than fail one
+/// package. The stack is reserved address space; only the pages a deep parse touches
+/// become memory.
+const WORKER_STACK: usize = 64 << 20;
+
+/// More workers than this only add contention: the work is CPU-bound.
+pub const MAX_JOBS: usize = 64;
+
+/// The worker count for `--jobs`: 0 means one per core; more than [`MAX_JOBS`] or than
+/// four per core is clamped, with the reason (for a warning) when it was.
+pub fn worker_count(jobs: usize) -> (usize, Option<String>) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let max = MAX_JOBS.min(4 * cores);
+    match jobs {
+        0 => (cores.min(max), None),
+        j if j > max => (
+            max,
+            Some(format!(
+                "--jobs {j} is more than this machine can use ({cores} cores); using {max}"
+            )),
+        ),
+        j => (j, None),
+    }
+}
 
 /// Scans every package found under `inputs`.
 pub fn scan(inputs: &[PathBuf], config: &Config) -> ScanReport {
     let start = Instant::now();
     let (targets, input_errors) = input::collect(inputs);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(config.jobs)
+        .num_threads(worker_count(config.jobs).0)
         .stack_size(WORKER_STACK)
         .thread_name(|i| format!("pkgwarden-{i}"))
         .build()
@@ -106,17 +133,23 @@ fn error_report(path: String, error: String) -> PackageReport {
         findings: vec![],
         errors: vec![error],
         notes: vec![],
+        timings: Timings::default(),
     }
 }
 
 fn scan_target(target: &Target, limits: &Limits) -> PackageReport {
     let path = target.path().display().to_string();
-    let deadline = Instant::now() + limits.package_timeout;
+    let start = Instant::now();
+    let deadline = start + limits.package_timeout;
     let contents = match read_target(target, limits) {
         Ok(c) => c,
         Err(e) => return error_report(path, e),
     };
-    scan_contents(path, contents, limits, deadline)
+    let read = start.elapsed();
+    let mut report = scan_contents(path, contents, limits, deadline);
+    report.timings.read = read.as_secs_f64();
+    report.timings.total = start.elapsed().as_secs_f64();
+    report
 }
 
 fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
@@ -124,21 +157,20 @@ fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
         Target::Folder(p) => Ok(folder::read_folder(p, limits)),
         Target::File(p) => {
             let size = std::fs::metadata(p).map_err(|e| e.to_string())?.len();
+            if size == 0 {
+                return Err("empty file".into());
+            }
             if size > limits.max_package_bytes {
                 return Err(format!(
                     "file is {size} bytes, over the {}-byte package limit",
                     limits.max_package_bytes
                 ));
             }
-            let bytes = std::fs::read(p).map_err(|e| format!("cannot read: {e}"))?;
-            if bytes.is_empty() {
-                return Err("empty file".into());
-            }
-            match archive::read_archive(&bytes, limits) {
-                Ok(c) => Ok(c),
+            match archive::read_archive_file(p, limits) {
                 Err(e) if crate::lang::Lang::of(&p.to_string_lossy()).is_some() => {
                     // A single source file given by name is scanned as a one-file package.
                     let _ = e;
+                    let bytes = std::fs::read(p).map_err(|e| format!("cannot read: {e}"))?;
                     let name = p
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
@@ -153,7 +185,7 @@ fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
                         ..Contents::default()
                     })
                 }
-                Err(e) => Err(e),
+                other => other,
             }
         }
     }
@@ -161,12 +193,24 @@ fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
 
 /// Scans one package held in memory (`path` is how it is named in the report).
 pub fn scan_bytes(path: &str, bytes: &[u8], limits: &Limits) -> PackageReport {
-    let deadline = Instant::now() + limits.package_timeout;
+    let start = Instant::now();
+    let deadline = start + limits.package_timeout;
     match archive::read_archive(bytes, limits) {
-        Ok(contents) => scan_contents(path.to_string(), contents, limits, deadline),
+        Ok(contents) => {
+            let read = start.elapsed();
+            let mut report = scan_contents(path.to_string(), contents, limits, deadline);
+            report.timings.read = read.as_secs_f64();
+            report.timings.total = start.elapsed().as_secs_f64();
+            report
+        }
         Err(e) => error_report(path.to_string(), e),
     }
 }
+
+/// The share of the package's time limit kept for detectors after analysis: files
+/// whose turn comes later are left unanalysed (and reported) so that what was analysed
+/// is still judged within the limit.
+const DETECT_SHARE: u32 = 5;
 
 /// Analyses what was read from one package, stopping at `deadline` (the package's time limit).
 pub fn scan_contents(
@@ -182,13 +226,21 @@ pub fn scan_contents(
         mut errors,
     } = contents;
     let package = Package::new(entries, &file_name);
-    let (files, timeout) = analysis::analyse(&package, limits, deadline);
-    errors.extend(timeout);
+    let analysis_deadline = deadline - limits.package_timeout / DETECT_SHARE;
+    let analysed = analysis::analyse(&package, limits, analysis_deadline);
+    let files = analysed.files;
+    let detect_start = Instant::now();
     let ctx = Ctx {
         package: &package,
         files: &files,
     };
-    let mut findings = detectors::run_all(&ctx);
+    let (mut findings, skipped) = detectors::run_all(&ctx, deadline);
+    if let Some(rule) = skipped {
+        errors.push(format!(
+            "detectors from `{rule}` on were not run: the package's time limit ({:?}) ran out",
+            limits.package_timeout
+        ));
+    }
     findings.extend(anomalies);
     detectors::demote_context(&ctx, &mut findings);
     chains::correlate(&mut findings);
@@ -204,16 +256,9 @@ pub fn scan_contents(
         if let Some(e) = &f.facts.parse_error {
             notes.push(format!("{}: {e}", f.path));
         }
-        if f.facts.truncated {
-            notes.push(format!(
-                "{}: nesting deeper than {} levels, or uncatalogued calls past the first {}, were not analysed",
-                f.path,
-                limits.max_ast_depth,
-                crate::lang::facts::MAX_CALLS
-            ));
-        }
-        if let Some(s) = &f.skipped {
-            notes.push(format!("{}: not analysed ({s})", f.path));
+        // Whatever was not analysed fully makes the result partial.
+        if let Some(why) = &f.incomplete {
+            errors.push(format!("{}: analysed in part: {why}", f.path));
         }
     }
     errors.extend(package.errors.iter().cloned());
@@ -221,6 +266,13 @@ pub fn scan_contents(
         Verdict::Error
     } else {
         verdict::decide(&findings)
+    };
+    let timings = Timings {
+        parse: analysed.parse.as_secs_f64(),
+        facts: analysed.facts.as_secs_f64(),
+        propagate: analysed.propagate.as_secs_f64(),
+        detect: detect_start.elapsed().as_secs_f64(),
+        ..Timings::default()
     };
     PackageReport {
         path,
@@ -231,5 +283,6 @@ pub fn scan_contents(
         findings,
         errors,
         notes,
+        timings,
     }
 }

@@ -47,7 +47,7 @@ pub fn read_folder(root: &Path, limits: &Limits) -> Contents {
                 }
                 match fs::File::open(&path) {
                     Ok(f) => {
-                        if let Some(data) = reader.read_entry(&rel, f) {
+                        if let Some(data) = reader.read_entry(&rel, f, false) {
                             reader.keep(rel, data, 0);
                         }
                     }

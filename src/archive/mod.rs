@@ -20,7 +20,7 @@ use limits::Limits;
 use sniff::Format;
 use std::cell::Cell;
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -68,14 +68,58 @@ const HEAD_BYTES: usize = 4096;
 /// Files up to this size are kept whole whatever their name.
 const KEEP_WHOLE: u64 = 1 << 20;
 
+/// What the reader kept of one entry's content.
+pub(crate) struct EntryData {
+    /// The content; only its first `HEAD_BYTES` when a large entry that is neither
+    /// source nor an archive was streamed past.
+    pub data: Vec<u8>,
+    /// Bytes read from the entry.
+    pub size: u64,
+    /// False when a limit or a read error cut the content short.
+    pub complete: bool,
+    /// FNV-1a of every byte read (duplicate entries with other content).
+    pub fnv: u64,
+    /// sha256 of every byte read, when asked for (wheel RECORD check).
+    pub sha256: Option<[u8; 32]>,
+}
+
+const NOT_AN_ARCHIVE: &str = "not an archive (no tar, gzip, bzip2, xz or zip signature)";
+
 /// Reads a package archive held in memory. `Err` means the bytes are no archive at all.
 pub fn read_archive(bytes: &[u8], limits: &Limits) -> Result<Contents, String> {
     let format = sniff::sniff(bytes);
     if !format.is_archive() {
-        return Err("not an archive (no tar, gzip, bzip2, xz or zip signature)".into());
+        return Err(NOT_AN_ARCHIVE.into());
     }
     let mut reader = Reader::new(limits, bytes.len() as u64);
-    reader.blob("", bytes, 0);
+    reader.blob("", std::io::Cursor::new(bytes), format, 0);
+    Ok(reader.finish())
+}
+
+/// Reads a package archive from a file, streaming it: a tar is decompressed entry by
+/// entry and a zip read through its central directory, so the archive itself is never
+/// held in memory. `Err` means the file is no archive at all (or cannot be read).
+pub fn read_archive_file(path: &std::path::Path, limits: &Limits) -> Result<Contents, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let size = file
+        .metadata()
+        .map_err(|e| format!("cannot read: {e}"))?
+        .len();
+    let mut input = std::io::BufReader::with_capacity(256 << 10, file);
+    let mut head = Vec::with_capacity(512);
+    (&mut input)
+        .take(512)
+        .read_to_end(&mut head)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    input
+        .seek(std::io::SeekFrom::Start(0))
+        .map_err(|e| format!("cannot read: {e}"))?;
+    let format = sniff::sniff(&head);
+    if !format.is_archive() {
+        return Err(NOT_AN_ARCHIVE.into());
+    }
+    let mut reader = Reader::new(limits, size);
+    reader.blob("", input, format, 0);
     Ok(reader.finish())
 }
 
@@ -162,17 +206,17 @@ impl<'l> Reader<'l> {
         });
     }
 
-    /// Reads one blob: an archive to descend into, or a plain file to keep.
-    fn blob(&mut self, prefix: &str, bytes: &[u8], depth: u32) {
-        match sniff::sniff(bytes) {
-            Format::Zip => zip_reader::read(self, prefix, bytes, depth),
-            Format::Tar => tar_reader::read(self, prefix, bytes, depth),
+    /// Reads one archive of `format` (as sniffed from its first bytes) from `input`.
+    fn blob<R: Read + Seek>(&mut self, prefix: &str, input: R, format: Format, depth: u32) {
+        match format {
+            Format::Zip => zip_reader::read(self, prefix, input, depth),
+            Format::Tar => tar_reader::read_stream(self, prefix, input, depth),
             // Every member: gzip, Python's tarfile and pip read concatenated members as one
             // stream, so a payload in a second member must not be invisible here.
-            Format::Gzip => self.stream(prefix, bytes, depth, flate2::read::MultiGzDecoder::new),
-            Format::Bzip2 => self.stream(prefix, bytes, depth, bzip2::read::MultiBzDecoder::new),
+            Format::Gzip => self.stream(prefix, input, depth, flate2::read::MultiGzDecoder::new),
+            Format::Bzip2 => self.stream(prefix, input, depth, bzip2::read::MultiBzDecoder::new),
             // The memory cap keeps a hostile dictionary size from allocating gigabytes.
-            Format::Xz => self.stream(prefix, bytes, depth, |i| {
+            Format::Xz => self.stream(prefix, input, depth, |i| {
                 lzma_rust2::XzReader::new_mem_limit(i, true, 128 * 1024)
             }),
             Format::Other => {}
@@ -182,16 +226,16 @@ impl<'l> Reader<'l> {
     /// A compressed stream: a tar inside is read entry by entry as it inflates; anything
     /// else is one file (gem `metadata.gz`), kept under the stream's own name. The
     /// decoder runs behind a [`Guard`], so a bomb stops mid-read, skipped tar content included.
-    fn stream<'b, D: Read>(
+    fn stream<I: Read, D: Read>(
         &mut self,
         prefix: &str,
-        bytes: &'b [u8],
+        input: I,
         depth: u32,
-        decoder: impl FnOnce(Counted<&'b [u8]>) -> D,
+        decoder: impl FnOnce(Counted<I>) -> D,
     ) {
         self.current.clear();
         let consumed = Rc::new(Cell::new(0));
-        let decoder = decoder(Counted::new(bytes, consumed.clone()));
+        let decoder = decoder(Counted::new(input, consumed.clone()));
         let guard = Guard::new(
             decoder,
             consumed,
@@ -224,7 +268,7 @@ impl<'l> Reader<'l> {
         } else {
             let name = prefix.trim_end_matches('!');
             let name = if name.is_empty() { "(stream)" } else { name };
-            if let Some(data) = self.read_entry(name, chained) {
+            if let Some(data) = self.read_entry(name, chained, false) {
                 self.keep(name.to_string(), data, depth);
             }
         }
@@ -250,7 +294,7 @@ impl<'l> Reader<'l> {
                         self.limits.max_ratio
                     ),
                 );
-                self.stopped = true;
+                self.stop(&name);
             }
             Some(Trip::Size { out }) => {
                 self.anomaly(
@@ -262,23 +306,73 @@ impl<'l> Reader<'l> {
                         self.limits.max_package_bytes
                     ),
                 );
-                self.stopped = true;
+                self.stop(&name);
             }
             Some(Trip::Time) => self.time_up(),
         }
     }
 
     /// Reads one entry's content within the per-entry, per-package and ratio budgets.
-    /// Returns what was read (possibly cut short), or None if nothing could be read.
-    pub(crate) fn read_entry<R: Read>(&mut self, name: &str, reader: R) -> Option<(Vec<u8>, bool)> {
+    /// Source files, small files and archives to descend into are kept whole; of any
+    /// other large entry only the head is kept and the rest is streamed past, hashed and
+    /// counted, so a 100 MB shared library costs no memory. `sha256` asks for the
+    /// content's hash (a wheel's RECORD check). None if nothing could be read.
+    pub(crate) fn read_entry<R: Read>(
+        &mut self,
+        name: &str,
+        mut reader: R,
+        sha256: bool,
+    ) -> Option<EntryData> {
+        use sha2::Digest;
         self.current = name.to_string();
         let budget = self
             .limits
             .max_entry_bytes
             .min(self.limits.max_package_bytes.saturating_sub(self.inflated));
+        let mut hash = sha256.then(sha2::Sha256::new);
+        let mut fnv = FNV_START;
         let mut data = Vec::new();
-        let result = reader.take(budget + 1).read_to_end(&mut data);
-        self.inflated += data.len() as u64;
+        let mut result = (&mut reader)
+            .take(KEEP_WHOLE.min(budget) + 1)
+            .read_to_end(&mut data)
+            .map(|_| ());
+        fnv = fnv_update(fnv, &data);
+        if let Some(h) = &mut hash {
+            h.update(&data);
+        }
+        let mut size = data.len() as u64;
+        let more = result.is_ok() && size > KEEP_WHOLE.min(budget);
+        if more && !is_source_name(name) && !sniff::sniff(&data).is_archive() {
+            data.truncate(HEAD_BYTES);
+            let mut buf = vec![0u8; 64 << 10];
+            let mut rest = (&mut reader).take(budget + 1 - size);
+            result = loop {
+                match rest.read(&mut buf) {
+                    Ok(0) => break Ok(()),
+                    Ok(n) => {
+                        fnv = fnv_update(fnv, &buf[..n]);
+                        if let Some(h) = &mut hash {
+                            h.update(&buf[..n]);
+                        }
+                        size += n as u64;
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => break Err(e),
+                }
+            };
+        } else if more {
+            let before = data.len();
+            result = (&mut reader)
+                .take(budget + 1 - size)
+                .read_to_end(&mut data)
+                .map(|_| ());
+            fnv = fnv_update(fnv, &data[before..]);
+            if let Some(h) = &mut hash {
+                h.update(&data[before..]);
+            }
+            size = data.len() as u64;
+        }
+        self.inflated += size;
         let mut complete = true;
         if let Err(e) = result {
             if !self.tripped() {
@@ -286,8 +380,9 @@ impl<'l> Reader<'l> {
             }
             complete = false;
         }
-        if data.len() as u64 > budget {
+        if size > budget {
             data.truncate(budget as usize);
+            size = budget;
             complete = false;
             if budget < self.limits.max_entry_bytes {
                 self.anomaly(
@@ -299,7 +394,7 @@ impl<'l> Reader<'l> {
                         self.limits.max_package_bytes
                     ),
                 );
-                self.stopped = true;
+                self.stop(name);
             } else {
                 self.anomaly(
                     "oversized-entry",
@@ -324,9 +419,27 @@ impl<'l> Reader<'l> {
                     self.limits.max_ratio, self.inflated, self.compressed
                 ),
             );
-            self.stopped = true;
+            self.stop(name);
         }
-        Some((data, complete))
+        Some(EntryData {
+            data,
+            size,
+            complete,
+            fnv,
+            sha256: hash.map(|h| h.finalize().into()),
+        })
+    }
+
+    /// Stops reading the package at entry `at` because a package-wide limit was hit;
+    /// whatever came after it is missing, which makes the result partial.
+    fn stop(&mut self, at: &str) {
+        if !self.stopped {
+            self.stopped = true;
+            self.error(format!(
+                "reading stopped at `{}`: entries after it were not read",
+                display(at)
+            ));
+        }
     }
 
     /// Counts an entry against the entry cap; false once the cap is passed.
@@ -342,7 +455,7 @@ impl<'l> Reader<'l> {
                     self.limits.max_entries
                 ),
             );
-            self.stopped = true;
+            self.stop(name);
             return false;
         }
         true
@@ -362,8 +475,7 @@ impl<'l> Reader<'l> {
     }
 
     /// Flags an archive member whose path an earlier member already used with other content.
-    pub(crate) fn check_duplicate(&mut self, path: &str, data: &[u8]) {
-        let digest = fnv(data);
+    pub(crate) fn check_duplicate(&mut self, path: &str, digest: u64) {
         if let Some(previous) = self.seen.insert(path.to_string(), digest) {
             if previous != digest {
                 self.anomaly(
@@ -377,9 +489,15 @@ impl<'l> Reader<'l> {
     }
 
     /// Keeps a file, or descends into it if it is itself an archive.
-    pub(crate) fn keep(&mut self, path: String, (data, complete): (Vec<u8>, bool), depth: u32) {
+    pub(crate) fn keep(&mut self, path: String, entry: EntryData, depth: u32) {
+        let EntryData {
+            data,
+            size,
+            complete,
+            ..
+        } = entry;
         let format = sniff::sniff(&data);
-        if format.is_archive() && complete {
+        if format.is_archive() && complete && data.len() as u64 == size {
             if depth + 1 > self.limits.max_nesting {
                 self.anomaly(
                     "nesting-too-deep",
@@ -391,16 +509,15 @@ impl<'l> Reader<'l> {
                     ),
                 );
             } else {
-                self.blob(&format!("{path}!"), &data, depth + 1);
+                self.blob(
+                    &format!("{path}!"),
+                    std::io::Cursor::new(&data[..]),
+                    format,
+                    depth + 1,
+                );
                 return;
             }
         }
-        let size = data.len() as u64;
-        let data = if size > KEEP_WHOLE && !is_source_name(&path) {
-            data[..HEAD_BYTES].to_vec()
-        } else {
-            data
-        };
         self.out.entries.push(Entry {
             path,
             data,
@@ -443,9 +560,11 @@ fn is_source_name(path: &str) -> bool {
     .any(|e| name.ends_with(e))
 }
 
-/// A small content fingerprint (FNV-1a) for telling duplicate entries apart.
-fn fnv(data: &[u8]) -> u64 {
-    data.iter().fold(0xcbf29ce484222325u64, |h, b| {
-        (h ^ *b as u64).wrapping_mul(0x100000001b3)
-    })
+/// A small content fingerprint (FNV-1a) for telling duplicate entries apart, updated
+/// as content streams by.
+const FNV_START: u64 = 0xcbf29ce484222325;
+
+fn fnv_update(h: u64, data: &[u8]) -> u64 {
+    data.iter()
+        .fold(h, |h, b| (h ^ *b as u64).wrapping_mul(0x100000001b3))
 }

@@ -2,9 +2,8 @@
 //! `<name>.dist-info/RECORD`. A file the RECORD does not list, or whose hash differs, was
 //! added or changed after the wheel was built: the mark of a tampered (re-packed) wheel.
 
-use super::Reader;
+use super::{EntryData, Reader};
 use crate::finding::Severity;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
 /// Findings reported one by one before the rest are summed up in one.
@@ -21,12 +20,12 @@ pub(super) struct Record {
 
 impl Record {
     /// Notes one file as read from the zip (before it is kept, so before any truncation).
-    pub(super) fn saw(&mut self, name: &str, (data, complete): &(Vec<u8>, bool)) {
-        if self.record.is_none() && is_record(name) && *complete {
-            self.record = Some((name.to_string(), data.clone()));
+    pub(super) fn saw(&mut self, name: &str, entry: &EntryData) {
+        if self.record.is_none() && is_record(name) && entry.complete {
+            self.record = Some((name.to_string(), entry.data.clone()));
         }
-        self.seen
-            .push((name.to_string(), complete.then(|| sha256_b64(data))));
+        let digest = entry.sha256.filter(|_| entry.complete).map(|d| b64(&d));
+        self.seen.push((name.to_string(), digest));
     }
 
     /// Compares the files read with the RECORD and reports each disagreement.
@@ -118,9 +117,8 @@ fn csv_fields(line: &str) -> Vec<String> {
 }
 
 /// sha256 as RECORD writes it: urlsafe base64 without padding.
-fn sha256_b64(data: &[u8]) -> String {
+fn b64(digest: &[u8; 32]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let digest = Sha256::digest(data);
     let mut out = String::with_capacity(43);
     for chunk in digest.chunks(3) {
         let n = chunk
@@ -137,6 +135,11 @@ fn sha256_b64(data: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sha256_b64(data: &[u8]) -> String {
+        use sha2::Digest;
+        b64(&sha2::Sha256::digest(data).into())
+    }
 
     #[test]
     fn hashes_like_pip() {

@@ -5,11 +5,6 @@ use crate::finding::Severity;
 use std::io::Read;
 use tar::EntryType;
 
-/// Reads a tar held in memory.
-pub(super) fn read(r: &mut Reader, prefix: &str, bytes: &[u8], depth: u32) {
-    read_stream(r, prefix, bytes, depth)
-}
-
 /// Reads a tar from a stream without buffering the whole archive.
 pub(super) fn read_stream<R: Read>(r: &mut Reader, prefix: &str, input: R, depth: u32) {
     let mut archive = tar::Archive::new(input);
@@ -51,8 +46,8 @@ pub(super) fn read_stream<R: Read>(r: &mut Reader, prefix: &str, input: R, depth
         }
         match header.entry_type() {
             EntryType::Regular | EntryType::Continuous | EntryType::GNUSparse => {
-                if let Some(data) = r.read_entry(&path, &mut entry) {
-                    r.check_duplicate(&path, &data.0);
+                if let Some(data) = r.read_entry(&path, &mut entry, false) {
+                    r.check_duplicate(&path, data.fnv);
                     r.keep(path, data, depth);
                 }
             }

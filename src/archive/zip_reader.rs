@@ -1,14 +1,14 @@
 //! Zip archives: wheels, eggs, zip sdists. Entries are read through the central
-//! directory, each within the reader's budgets; the raw archive is in memory, its size
-//! capped by `max_package_bytes` before it was read.
+//! directory, each within the reader's budgets, from the file itself (or, for a zip
+//! nested in another archive, from its bytes in memory).
 
 use super::{record, Reader};
 use crate::finding::Severity;
-use std::io::{Cursor, Read};
+use std::io::{Read, Seek};
 use zip::result::ZipError;
 
-pub(super) fn read(r: &mut Reader, prefix: &str, bytes: &[u8], depth: u32) {
-    let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
+pub(super) fn read<R: Read + Seek>(r: &mut Reader, prefix: &str, input: R, depth: u32) {
+    let mut archive = match zip::ZipArchive::new(input) {
         Ok(a) => a,
         Err(e) => {
             let at = prefix.trim_end_matches('!');
@@ -69,8 +69,8 @@ pub(super) fn read(r: &mut Reader, prefix: &str, bytes: &[u8], depth: u32) {
         if declares_bomb(r, &path, file.size(), file.compressed_size()) {
             continue;
         }
-        if let Some(data) = r.read_entry(&path, &mut file) {
-            r.check_duplicate(&path, &data.0);
+        if let Some(data) = r.read_entry(&path, &mut file, true) {
+            r.check_duplicate(&path, data.fnv);
             record.saw(&name, &data);
             r.keep(path, data, depth);
         }

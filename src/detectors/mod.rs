@@ -20,12 +20,14 @@ mod persistence;
 mod reverse_shell;
 mod typosquat_dependency;
 mod typosquat_name;
+mod unanalysed_code;
 mod write_home;
 
 use crate::analysis::SourceFile;
 use crate::finding::{Category, Confidence, Finding, Phase, Severity};
 use crate::lang::facts::CallFact;
 use crate::package::Package;
+use std::time::Instant;
 
 /// What every detector sees.
 pub struct Ctx<'a> {
@@ -41,6 +43,7 @@ pub struct Detector {
 
 /// Every detector, in the order they run (order does not affect output: findings are sorted).
 pub const DETECTORS: &[Detector] = &[
+    unanalysed_code::DETECTOR,
     install_hook::DETECTOR,
     install_spawn::DETECTOR,
     import_spawn::DETECTOR,
@@ -61,13 +64,18 @@ pub const DETECTORS: &[Detector] = &[
     typosquat_dependency::DETECTOR,
 ];
 
-/// Runs every detector over a package.
-pub fn run_all(ctx: &Ctx) -> Vec<Finding> {
+/// Runs every detector over a package, until `deadline`: the first rule of the first
+/// detector not run is returned with the findings, so the caller can say the result is
+/// partial. Detectors run in the order above; each is linear in the package's facts.
+pub fn run_all(ctx: &Ctx, deadline: Instant) -> (Vec<Finding>, Option<&'static str>) {
     let mut out = Vec::new();
     for d in DETECTORS {
+        if Instant::now() > deadline {
+            return (out, d.rules.first().copied());
+        }
         (d.run)(ctx, &mut out);
     }
-    out
+    (out, None)
 }
 
 /// Lowers findings in files no install or import runs to context: tests, CI and helper

@@ -172,6 +172,9 @@ pub struct FileFacts {
     pub hidden_lookups: Vec<(String, u32)>,
     pub parse_error: Option<String>,
     pub truncated: bool,
+    /// Why part of the file was not analysed (set by [`crate::lang::analyse`]): what a
+    /// frontend cut or could not parse. Such a file makes the package's result partial.
+    pub incomplete: Option<String>,
 }
 
 /// Calls recorded per file; beyond it only calls to catalogued APIs (spawn, download,
@@ -202,6 +205,7 @@ pub fn extract(module: Module, parse_expr: Option<ExprParser>) -> FileFacts {
         strings: module.strings,
         parse_error: module.parse_error,
         truncated: module.truncated,
+        incomplete: module.unparsed,
         ..FileFacts::default()
     };
     let mut classes = HashSet::new();
@@ -1247,7 +1251,9 @@ impl Env {
         }
         let kinds = self.kinds_of(&callee);
         if facts.calls.len() >= MAX_CALLS && kinds == Kinds::default() {
-            facts.truncated = true;
+            facts.incomplete.get_or_insert_with(|| {
+                format!("calls to uncatalogued functions past the first {MAX_CALLS} were not kept")
+            });
             return;
         }
         let receiver = match &c.func {

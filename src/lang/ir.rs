@@ -117,6 +117,8 @@ pub struct Module {
     pub parse_error: Option<String>,
     /// Set when nesting exceeded the depth limit and deeper code was cut off.
     pub truncated: bool,
+    /// Why the parser could not read the whole file (it stopped at its deadline), if so.
+    pub unparsed: Option<String>,
     /// Set when `return` values only fold (calls of small local functions) and carry no
     /// labels to callers. Python's labels are kept per name for the whole file, so a
     /// helper's result (an SDK's auth headers, a wrapper returning a response) would

@@ -10,9 +10,11 @@ pub mod python_ts;
 pub mod ruby;
 pub mod sensitive;
 pub mod shell;
+pub mod tokens;
 pub mod ts;
 
 use crate::archive::limits::Limits;
+use crate::timings::{self, Stage};
 pub use facts::FileFacts;
 
 /// The languages pkgwarden analyses.
@@ -77,11 +79,61 @@ pub fn decode_source(bytes: &[u8]) -> String {
     }
 }
 
-/// Analyses one source file, including code hidden in its strings.
+/// Analyses one source file, including code hidden in its strings. What a frontend
+/// cut (nesting past the depth limit, calls past the cap) or could not parse (a parse
+/// stopped at its deadline) is recorded in `incomplete`, and the token pass reads the
+/// whole file too, so code past the cut is still seen.
 pub fn analyse(lang: Lang, source: &str, limits: &Limits) -> FileFacts {
     let mut facts = analyse_plain(lang, source, limits);
     reveal(lang, &mut facts, limits, 0);
+    if facts.truncated {
+        let cut = format!(
+            "code nested deeper than {} levels was cut",
+            limits.max_ast_depth
+        );
+        facts.incomplete = Some(match facts.incomplete.take() {
+            Some(other) => format!("{cut}; {other}"),
+            None => cut,
+        });
+    }
+    if facts.incomplete.is_some() && lang != Lang::Shell {
+        let tokens = scan_tokens(lang, source);
+        facts.calls.extend(tokens.calls);
+        facts.imports.extend(tokens.imports);
+        facts.strings.extend(tokens.strings);
+        if let Some(why) = &mut facts.incomplete {
+            why.push_str(": the token pass read the whole file");
+        }
+    }
     facts
+}
+
+/// Facts from the linear token pass alone (`tokens.rs`; for shell, the command pass,
+/// which is linear already): for code too large to parse.
+pub fn scan_tokens(lang: Lang, source: &str) -> FileFacts {
+    match lang {
+        Lang::Shell => analyse_shell(source),
+        Lang::Pth => scan_tokens(Lang::Python, &pth_code(source)),
+        _ => {
+            let module = timings::time(Stage::Parse, || tokens::lower(lang, source));
+            timings::time(Stage::Facts, || facts::extract(module, None))
+        }
+    }
+}
+
+/// Bytes of a file that count toward the parse limit: everything but white space and
+/// whole-line comments, so padding cannot push real code past the limit.
+pub fn code_bytes(lang: Lang, source: &str) -> usize {
+    let comment = match lang {
+        Lang::JavaScript => "//",
+        _ => "#",
+    };
+    source
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with(comment))
+        .map(|l| l.bytes().filter(|b| !b.is_ascii_whitespace()).count())
+        .sum()
 }
 
 /// Strings run as code are followed this many levels deep (`exec` of a string that
@@ -189,71 +241,109 @@ fn looks_like_code(lang: Lang, text: &str) -> bool {
 
 /// Analyses one source file as written.
 fn analyse_plain(lang: Lang, source: &str, limits: &Limits) -> FileFacts {
+    let parse = |lower: &dyn Fn() -> ir::Module, parse_expr: Option<facts::ExprParser>| {
+        let module = timings::time(Stage::Parse, lower);
+        timings::time(Stage::Facts, || facts::extract(module, parse_expr))
+    };
     match lang {
-        Lang::Python => facts::extract(python::lower(source, limits), Some(python::parse_expr)),
+        Lang::Python => parse(&|| python::lower(source, limits), Some(python::parse_expr)),
         Lang::Pth => {
-            // site.py executes lines that start with `import`; everything else is a path.
-            let code: String = source
-                .lines()
-                .map(|l| {
-                    if l.starts_with("import ") || l.starts_with("import\t") {
-                        l
-                    } else {
-                        ""
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("\n");
-            facts::extract(python::lower(&code, limits), Some(python::parse_expr))
+            let code = pth_code(source);
+            parse(&|| python::lower(&code, limits), Some(python::parse_expr))
         }
-        Lang::JavaScript => facts::extract(javascript::lower(source, limits), None),
-        Lang::Ruby => facts::extract(ruby::lower(source, limits), None),
-        Lang::Shell => {
-            let spawner = facts::CallFact {
-                callee: "sh".into(),
-                kinds: catalog::Kinds::default(),
-                args: vec![],
-                kwargs: vec![],
-                receiver: None,
-                line: 1,
-                scope: String::new(),
-                on_load: true,
-                on_main: true,
-                shell: None,
-            };
-            let mut out = FileFacts::default();
-            // Logical line by logical line, so each command keeps its line: a quoted string
-            // or a trailing `\` continues onto the next line; a here-document's body is data.
-            let mut heredoc: Option<String> = None;
-            let mut pending = String::new();
-            let mut quotes = shell::OpenQuotes::default();
-            let mut start = 0;
-            for (i, line) in source.lines().enumerate() {
-                if let Some(delimiter) = &heredoc {
-                    if line.trim() == delimiter {
-                        heredoc = None;
-                    }
-                    continue;
-                }
-                if pending.is_empty() {
-                    start = i;
-                } else {
-                    pending.push('\n');
-                }
-                pending.push_str(line);
-                if quotes.continues_after(line) && pending.len() < 1 << 20 {
-                    continue;
-                }
-                quotes = shell::OpenQuotes::default();
-                heredoc = shell::heredoc_delimiter(&pending);
-                let at = facts::CallFact {
-                    line: start as u32 + 1,
-                    ..spawner.clone()
-                };
-                out.calls
-                    .extend(facts::shell_calls(&std::mem::take(&mut pending), &at));
+        Lang::JavaScript => parse(&|| javascript::lower(source, limits), None),
+        Lang::Ruby => parse(&|| ruby::lower(source, limits), None),
+        Lang::Shell => timings::time(Stage::Parse, || analyse_shell(source)),
+    }
+}
+
+/// The code of a `.pth` file: site.py executes lines that start with `import`; every
+/// other line is a path. Line numbers are kept.
+fn pth_code(source: &str) -> String {
+    source
+        .lines()
+        .map(|l| {
+            if l.starts_with("import ") || l.starts_with("import\t") {
+                l
+            } else {
+                ""
             }
-            out
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Shell command lines longer than this are cut at command boundaries and read piece
+/// by piece (`shell::split_commands`).
+const SHELL_PIECE: usize = 16 << 10;
+
+/// A shell script's facts, logical line by logical line, so each command keeps its
+/// line: a quoted string or a trailing `\` continues onto the next line; a
+/// here-document's body is data. Repeated identical commands on one line count once,
+/// and past [`facts::MAX_CALLS`] only catalogued commands are kept (the file is then
+/// incomplete), so a line of a million commands costs neither time nor memory
+/// beyond its bytes.
+fn analyse_shell(source: &str) -> FileFacts {
+    let spawner = facts::CallFact {
+        callee: "sh".into(),
+        kinds: catalog::Kinds::default(),
+        args: vec![],
+        kwargs: vec![],
+        receiver: None,
+        line: 1,
+        scope: String::new(),
+        on_load: true,
+        on_main: true,
+        shell: None,
+    };
+    let mut out = FileFacts::default();
+    let mut seen = std::collections::HashSet::new();
+    let mut heredoc: Option<String> = None;
+    let mut pending = String::new();
+    let mut quotes = shell::OpenQuotes::default();
+    let mut start = 0;
+    for (i, line) in source.lines().enumerate() {
+        if let Some(delimiter) = &heredoc {
+            if line.trim() == delimiter {
+                heredoc = None;
+            }
+            continue;
+        }
+        if pending.is_empty() {
+            start = i;
+        } else {
+            pending.push('\n');
+        }
+        pending.push_str(line);
+        if quotes.continues_after(line) && pending.len() < 1 << 20 {
+            continue;
+        }
+        quotes = shell::OpenQuotes::default();
+        heredoc = shell::heredoc_delimiter(&pending);
+        let at = facts::CallFact {
+            line: start as u32 + 1,
+            ..spawner.clone()
+        };
+        let command = std::mem::take(&mut pending);
+        for piece in shell::split_commands(&command, SHELL_PIECE) {
+            for call in facts::shell_calls(piece, &at) {
+                let uncatalogued = call.kinds == catalog::Kinds::default();
+                if out.calls.len() >= facts::MAX_CALLS && uncatalogued
+                    || out.calls.len() >= 4 * facts::MAX_CALLS
+                {
+                    out.incomplete.get_or_insert_with(|| {
+                        format!("commands past the first {} were not kept", facts::MAX_CALLS)
+                    });
+                    continue;
+                }
+                let key: Vec<Option<&str>> = std::iter::once(Some(call.callee.as_str()))
+                    .chain(call.args.iter().map(|a| a.text.as_deref()))
+                    .collect();
+                if seen.insert((call.line, format!("{key:?}"))) {
+                    out.calls.push(call);
+                }
+            }
         }
     }
+    out
 }

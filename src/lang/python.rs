@@ -30,6 +30,7 @@ pub fn lower(source: &str, limits: &Limits) -> Module {
                 strings: lowerer.strings,
                 parse_error: None,
                 truncated: lowerer.truncated,
+                unparsed: None,
                 returns_fold_only: true,
             }
         }

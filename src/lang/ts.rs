@@ -48,7 +48,8 @@ pub fn lower_tree(
         Ok(t) => t,
         Err(e) => {
             return Module {
-                parse_error: Some(e),
+                parse_error: Some(e.clone()),
+                unparsed: Some(e),
                 ..Module::default()
             }
         }
@@ -63,6 +64,7 @@ pub fn lower_tree(
         strings,
         parse_error,
         truncated,
+        unparsed: None,
         returns_fold_only: false,
     }
 }

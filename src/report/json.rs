@@ -4,7 +4,9 @@
 
 use crate::finding::{Category, Confidence, Phase, Severity};
 use crate::scan::ScanReport;
+use crate::timings::Timings;
 use serde::Serialize;
+use std::time::Instant;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -14,6 +16,16 @@ pub struct Report<'a> {
     pub tool: Tool,
     pub packages: Vec<Package<'a>>,
     pub summary: Summary,
+    /// With `--timings` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timings: Option<ReportTimings>,
+}
+
+/// The report's own cost, with `--timings`.
+#[derive(Serialize)]
+pub struct ReportTimings {
+    /// Seconds spent building the report's packages before serialising them.
+    pub report: f64,
 }
 
 #[derive(Serialize)]
@@ -32,6 +44,9 @@ pub struct Package<'a> {
     pub findings: Vec<Finding<'a>>,
     pub errors: &'a [String],
     pub notes: &'a [String],
+    /// With `--timings` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timings: Option<Timings>,
 }
 
 #[derive(Serialize)]
@@ -75,8 +90,9 @@ pub fn summary(report: &ScanReport) -> Summary {
     s
 }
 
-/// The report as pretty-printed JSON.
-pub fn render(report: &ScanReport) -> String {
+/// The report as pretty-printed JSON; `timings` adds the seconds per stage.
+pub fn render(report: &ScanReport, timings: bool) -> String {
+    let start = Instant::now();
     let packages = report
         .packages
         .iter()
@@ -103,6 +119,7 @@ pub fn render(report: &ScanReport) -> String {
                 .collect(),
             errors: &p.errors,
             notes: &p.notes,
+            timings: timings.then_some(p.timings),
         })
         .collect();
     let doc = Report {
@@ -113,6 +130,9 @@ pub fn render(report: &ScanReport) -> String {
         },
         packages,
         summary: summary(report),
+        timings: timings.then(|| ReportTimings {
+            report: start.elapsed().as_secs_f64(),
+        }),
     };
     serde_json::to_string_pretty(&doc).expect("report serialises")
 }

@@ -47,11 +47,23 @@ pub(crate) struct Index {
     entries: Vec<Entry>,
     /// Canonical name to the best-ranked entry spelled that way.
     by_canonical: HashMap<String, u32>,
-    by_key: HashMap<(KeyKind, String), Vec<u32>>,
+    /// (hash of a key, entry) pairs, sorted: one flat array instead of a map of small
+    /// vectors, so building the index at start-up costs a sort, not 200,000 allocations.
+    /// Two keys with the same hash only add a candidate, which `classify` then judges
+    /// like any other.
+    by_key: Vec<(u64, u32)>,
 }
 
-/// About how many keys a popular name is stored under (its deletions dominate), to size the map.
+/// About how many keys a popular name is stored under (its deletions dominate), to size the array.
 const KEYS_PER_NAME: usize = 16;
+
+fn key_hash(kind: KeyKind, key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (kind as u8).hash(&mut h);
+    key.hash(&mut h);
+    h.finish()
+}
 
 /// The string of `chars` and every string one deletion away from it.
 fn deletion_neighbourhood(chars: &[char]) -> Vec<String> {
@@ -112,7 +124,7 @@ impl Index {
             ranked: list.ranked,
             entries: Vec::with_capacity(list.names.len()),
             by_canonical: HashMap::with_capacity(list.names.len()),
-            by_key: HashMap::with_capacity(list.names.len() * KEYS_PER_NAME),
+            by_key: Vec::with_capacity(list.names.len() * KEYS_PER_NAME),
         };
         for (id, listed) in list.names.into_iter().enumerate() {
             let id = id as u32;
@@ -121,14 +133,13 @@ impl Index {
                 .by_canonical
                 .entry(forms.canonical.clone())
                 .or_insert(id);
-            for key in keys(&forms, eco, true) {
-                let ids = index.by_key.entry(key).or_default();
-                if ids.last() != Some(&id) {
-                    ids.push(id);
-                }
+            for (kind, key) in keys(&forms, eco, true) {
+                index.by_key.push((key_hash(kind, &key), id));
             }
             index.entries.push(Entry { listed, forms });
         }
+        index.by_key.sort_unstable();
+        index.by_key.dedup();
         Some(index)
     }
 
@@ -151,9 +162,14 @@ impl Index {
         let policy_rank = own_rank.filter(|_| !rank_blind);
         let mut ids: Vec<u32> = keys(&query, self.eco, false)
             .into_iter()
-            .filter_map(|key| self.by_key.get(&key))
-            .flatten()
-            .copied()
+            .flat_map(|(kind, key)| {
+                let h = key_hash(kind, &key);
+                let start = self.by_key.partition_point(|&(k, _)| k < h);
+                self.by_key[start..]
+                    .iter()
+                    .take_while(move |&&(k, _)| k == h)
+                    .map(|&(_, id)| id)
+            })
             .collect();
         ids.sort_unstable();
         ids.dedup();

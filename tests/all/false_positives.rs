@@ -2,7 +2,6 @@
 //! packed into an sdist in memory and must come out clean. Next to each, the malicious
 //! shape the narrowed rule must still catch.
 
-
 use crate::common::{gzip, scan, tar, with_rule};
 use pkgwarden::verdict::Verdict;
 use pkgwarden::PackageReport;

@@ -8,7 +8,6 @@
 //! report has a document, every document names such a rule, every document shows the
 //! rule firing and not firing, and `rules/INDEX.md` lists them all.
 
-
 use crate::common::{gzip, tar};
 use pkgwarden::archive::limits::Limits;
 use pkgwarden::rules::{self, Doc};
@@ -362,6 +361,8 @@ fn build_archive(b: &Block) -> Result<Example, String> {
                     "max-nesting" => limits.max_nesting = value as u32,
                     "max-ratio" => limits.max_ratio = value,
                     "ratio-floor-bytes" => limits.ratio_floor_bytes = value,
+                    "max-source-bytes" => limits.max_source_bytes = value as usize,
+                    "max-ast-depth" => limits.max_ast_depth = value as usize,
                     other => return Err(err(&format!("unknown limit `{other}`"))),
                 }
                 continue;

@@ -1,0 +1,93 @@
+//! Shell commands a package manager runs at install that live in manifests, not in
+//! source files: npm lifecycle scripts and `binding.gyp` command expansions. Each becomes
+//! a virtual shell file named after its manifest.
+
+use super::SourceFile;
+use crate::lang::facts::{self, CallFact, FileFacts};
+use crate::package::{manifest, Package};
+
+/// npm lifecycle scripts that run at install, analysed as shell in a virtual file named
+/// after package.json, each command at its line there.
+pub fn npm_scripts(pkg: &Package, npm: &manifest::NpmManifest) -> Option<SourceFile> {
+    let path = format!("{}package.json", pkg.root);
+    let entry = pkg.entries.iter().find(|e| e.path == path)?;
+    let text = String::from_utf8_lossy(&entry.data).into_owned();
+    let mut facts = FileFacts::default();
+    for (name, cmd, line) in &npm.scripts {
+        if !manifest::INSTALL_SCRIPTS.contains(&name.as_str()) {
+            continue;
+        }
+        let at = CallFact {
+            callee: format!("npm.scripts.{name}"),
+            kinds: Default::default(),
+            args: vec![facts::Value {
+                text: Some(cmd.clone()),
+                ..Default::default()
+            }],
+            kwargs: vec![],
+            receiver: None,
+            line: *line,
+            scope: String::new(),
+            on_load: true,
+            on_main: true,
+            shell: None,
+        };
+        facts.calls.extend(facts::shell_calls(cmd, &at));
+        facts.calls.push(at);
+    }
+    Some(SourceFile::install_commands(path, text, facts))
+}
+
+/// `binding.gyp` command expansions (`<!(cmd)`, `<!@(cmd)`): node-gyp runs them while it
+/// builds the addon at install. Analysed as shell in a virtual file named after binding.gyp.
+pub fn gyp_commands(pkg: &Package) -> Option<SourceFile> {
+    let path = format!("{}binding.gyp", pkg.root);
+    let entry = pkg.entries.iter().find(|e| e.path == path)?;
+    let text = String::from_utf8_lossy(&entry.data).into_owned();
+    let mut facts = FileFacts::default();
+    for (i, line) in text.lines().enumerate() {
+        let mut rest = line;
+        while let Some(start) = rest.find("<!") {
+            rest = &rest[start + 2..];
+            let Some(open) = rest.strip_prefix('@').unwrap_or(rest).strip_prefix('(') else {
+                continue;
+            };
+            let command = balanced_parens(open);
+            let at = CallFact {
+                callee: "node-gyp.command".into(),
+                kinds: Default::default(),
+                args: vec![facts::Value {
+                    text: Some(command.to_string()),
+                    ..Default::default()
+                }],
+                kwargs: vec![],
+                receiver: None,
+                line: i as u32 + 1,
+                scope: String::new(),
+                on_load: true,
+                on_main: true,
+                shell: None,
+            };
+            facts.calls.extend(facts::shell_calls(command, &at));
+        }
+    }
+    Some(SourceFile::install_commands(path, text, facts))
+}
+
+/// The text before the `)` that closes an already opened parenthesis.
+fn balanced_parens(text: &str) -> &str {
+    let mut depth = 1;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return &text[..i];
+                }
+            }
+            _ => {}
+        }
+    }
+    text
+}
