@@ -88,18 +88,35 @@ pub fn scan(inputs: &[PathBuf], config: &Config) -> ScanReport {
         .thread_name(|i| format!("pkgwarden-{i}"))
         .build()
         .expect("thread pool");
+    // Large packages are scanned one at a time, each with every worker on its files;
+    // small ones side by side. Memory is then bounded by the largest package plus a
+    // few small ones, whatever the batch holds, and a huge package does not hold a
+    // single worker for minutes.
+    let (large, small): (Vec<&Target>, Vec<&Target>) = targets.iter().partition(|t| is_large(t));
     let mut packages: Vec<PackageReport> = pool.install(|| {
         use rayon::prelude::*;
-        targets
+        let mut out: Vec<PackageReport> = small
             .par_iter()
             .map(|t| scan_isolated(t, &config.limits))
-            .collect()
+            .collect();
+        out.extend(large.iter().map(|t| scan_isolated(t, &config.limits)));
+        out
     });
     packages.sort_by(|a, b| a.path.cmp(&b.path));
     ScanReport {
         packages,
         input_errors,
         seconds: start.elapsed().as_secs_f64(),
+    }
+}
+
+/// Archives at least this large on disk are scanned one at a time (see [`scan`]).
+const LARGE_PACKAGE_BYTES: u64 = 8 << 20;
+
+fn is_large(target: &Target) -> bool {
+    match target {
+        Target::File(p) => std::fs::metadata(p).is_ok_and(|m| m.len() >= LARGE_PACKAGE_BYTES),
+        Target::Folder(_) => false,
     }
 }
 
@@ -225,9 +242,9 @@ pub fn scan_contents(
         anomalies,
         mut errors,
     } = contents;
-    let package = Package::new(entries, &file_name);
+    let mut package = Package::new(entries, &file_name);
     let analysis_deadline = deadline - limits.package_timeout / DETECT_SHARE;
-    let analysed = analysis::analyse(&package, limits, analysis_deadline);
+    let analysed = analysis::analyse(&mut package, limits, analysis_deadline);
     let files = analysed.files;
     let detect_start = Instant::now();
     let ctx = Ctx {

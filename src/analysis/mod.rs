@@ -11,7 +11,6 @@ mod modules;
 mod propagate;
 
 use crate::archive::limits::Limits;
-use crate::archive::Entry;
 use crate::finding::Phase;
 use crate::lang::facts::{CallFact, FileFacts};
 use crate::lang::{self, Lang};
@@ -160,20 +159,38 @@ pub struct Analysis {
 /// Analyses every source file of the package, riskiest first, in parallel. A file whose
 /// turn comes after `deadline` is kept unanalysed, with the reason, so the result is
 /// visibly partial and detectors can treat unanalysed install-time code as evidence.
-pub fn analyse(pkg: &Package, limits: &Limits, deadline: Instant) -> Analysis {
-    let sources: Vec<(&Entry, Lang)> = pkg
+pub fn analyse(pkg: &mut Package, limits: &Limits, deadline: Instant) -> Analysis {
+    let found: Vec<(usize, Lang)> = pkg
         .entries
         .iter()
-        .filter_map(|e| Some((e, Lang::of(&e.path).or_else(|| Lang::of_shebang(&e.data))?)))
+        .enumerate()
+        .filter_map(|(i, e)| Some((i, Lang::of(&e.path).or_else(|| Lang::of_shebang(&e.data))?)))
         .collect();
+    // Each source's text moves out of its entry, which keeps only its head (what
+    // detectors of archive content sniff): the package holds its code once, not twice.
+    let sources: Vec<Source> = found
+        .into_iter()
+        .map(|(i, lang)| {
+            let e = &mut pkg.entries[i];
+            let bytes = std::mem::take(&mut e.data);
+            e.data = bytes[..bytes.len().min(crate::archive::HEAD_BYTES)].to_vec();
+            Source {
+                path: e.path.clone(),
+                lang,
+                complete: e.complete,
+                text: lang::decode_source_owned(bytes),
+            }
+        })
+        .collect();
+    let pkg = &*pkg;
     let package_dirs: HashSet<&str> = sources
         .iter()
-        .filter_map(|(e, _)| e.path.strip_suffix("/__init__.py"))
+        .filter_map(|s| s.path.strip_suffix("/__init__.py"))
         .collect();
     let phases: Vec<Phase> = sources
         .iter()
-        .map(|&(e, lang)| match pkg.phase_of(&e.path) {
-            Phase::Runtime if lang == Lang::Python && is_module(pkg, &e.path, &package_dirs) => {
+        .map(|s| match pkg.phase_of(&s.path) {
+            Phase::Runtime if s.lang == Lang::Python && is_module(pkg, &s.path, &package_dirs) => {
                 Phase::Import
             }
             phase => phase,
@@ -181,20 +198,24 @@ pub fn analyse(pkg: &Package, limits: &Limits, deadline: Instant) -> Analysis {
         .collect();
     let mut order: Vec<usize> = (0..sources.len()).collect();
     order.sort_by_key(|&i| {
-        let (e, _) = sources[i];
+        let s = &sources[i];
         (
             risk_rank(phases[i]),
-            crate::detectors::paths::is_dev_file(&e.path),
-            e.data.len(),
+            crate::detectors::paths::is_dev_file(&s.path),
+            s.text.len(),
         )
     });
-    let mut analysed: Vec<(usize, SourceFile, Duration, Duration)> = order
+    let mut slots: Vec<Option<Source>> = sources.into_iter().map(Some).collect();
+    let queue: Vec<(usize, Source)> = order
+        .into_iter()
+        .map(|i| (i, slots[i].take().expect("each source once")))
+        .collect();
+    let mut analysed: Vec<(usize, SourceFile, Duration, Duration)> = queue
         .into_par_iter()
-        .map(|i| {
-            let (e, lang) = sources[i];
+        .map(|(i, source)| {
             // The file is analysed on this thread alone: its stage counters are its own.
             let _ = timings::take();
-            let file = analyse_file(e, lang, phases[i], limits, deadline);
+            let file = analyse_file(source, phases[i], limits, deadline);
             let (parse, facts) = timings::take();
             (i, file, parse, facts)
         })
@@ -220,6 +241,15 @@ pub fn analyse(pkg: &Package, limits: &Limits, deadline: Instant) -> Analysis {
     }
 }
 
+/// A source file taken out of its archive entry, before analysis.
+struct Source {
+    path: String,
+    lang: Lang,
+    /// False when a limit cut the entry short.
+    complete: bool,
+    text: String,
+}
+
 /// Analysis order: install-time code first, then import-time, then the rest.
 fn risk_rank(phase: Phase) -> u8 {
     match phase {
@@ -233,19 +263,18 @@ fn risk_rank(phase: Phase) -> u8 {
 /// count toward the parse limit (padding a setup.py with a 17 MB comment must not hide
 /// it); code over the limit, and code a parser could not finish, still gets the
 /// linear token pass, so a `curl … | sh` at the end of a 12 MiB line is seen.
-fn analyse_file(
-    e: &Entry,
-    lang: Lang,
-    phase: Phase,
-    limits: &Limits,
-    deadline: Instant,
-) -> SourceFile {
-    let text = lang::decode_source(&e.data);
+fn analyse_file(source: Source, phase: Phase, limits: &Limits, deadline: Instant) -> SourceFile {
+    let Source {
+        path,
+        lang,
+        complete,
+        text,
+    } = source;
     let mut reasons: Vec<String> = Vec::new();
-    if !e.complete {
+    if !complete {
         reasons.push(format!(
             "only the first {} of its bytes were read",
-            e.data.len()
+            text.len()
         ));
     }
     let now = Instant::now();
@@ -279,7 +308,7 @@ fn analyse_file(
             facts
         }
     };
-    let mut file = SourceFile::new(e.path.clone(), lang, phase, text, facts);
+    let mut file = SourceFile::new(path, lang, phase, text, facts);
     if !reasons.is_empty() {
         file.incomplete = Some(reasons.join("; "));
     }

@@ -20,8 +20,10 @@ pub struct Limits {
     /// Uncompressed size over compressed size beyond which a stream or entry is a bomb.
     /// Default 100 (`--max-ratio`); real packages compress 3–10x, text at most ~30x.
     pub max_ratio: u64,
-    /// The ratio is only judged past this many inflated bytes, so small, highly
-    /// compressible files are not bombs. Default 16 MiB.
+    /// The ratio is only judged past this many inflated bytes, so highly compressible
+    /// files (a 30 MB file of blanks placed before setup.py) are read through rather
+    /// than stopping the package. Default 64 MiB: inflating that much costs well under
+    /// a second, and nothing but a source file's text is kept.
     pub ratio_floor_bytes: u64,
     /// Entries read from one package. Default 50,000 (`--max-entries`); the largest
     /// real sdists hold a few thousand files.
@@ -47,7 +49,7 @@ impl Default for Limits {
             max_package_bytes: 512 << 20,
             max_entry_bytes: 64 << 20,
             max_ratio: 100,
-            ratio_floor_bytes: 16 << 20,
+            ratio_floor_bytes: 64 << 20,
             max_entries: 50_000,
             max_nesting: 8,
             max_source_bytes: 16 << 20,

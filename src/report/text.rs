@@ -19,9 +19,18 @@ pub fn render(report: &ScanReport, verbose: bool) -> String {
             .as_deref()
             .map(|v| format!(" {v}"))
             .unwrap_or_default();
+        // A result that is not complete says so where it cannot be missed.
+        let partial = if p.errors.is_empty() || p.verdict == Verdict::Error {
+            String::new()
+        } else {
+            format!(
+                "  [partial: {} not analysed fully, see errors]",
+                p.errors.len()
+            )
+        };
         let _ = writeln!(
             out,
-            "{:<10} {}{} ({})  {}",
+            "{:<10} {}{} ({})  {}{partial}",
             p.verdict.as_str().to_uppercase(),
             p.name,
             version,

@@ -8,6 +8,7 @@ mod common;
 mod false_positives;
 mod fixtures;
 mod hostile;
+mod limits;
 mod npm_ruby;
 mod python_facts;
 mod rule_examples;

@@ -85,9 +85,9 @@ fn bin_script_without_extension_is_analysed_as_javascript() {
     assert!(r.notes.is_empty(), "{:?}", r.notes);
     let bytes = gzip(&tar(&files(&fixture("npm/cli-git")), "package/"));
     let contents = pkgwarden::archive::read_archive(&bytes, &Default::default()).unwrap();
-    let pkg = pkgwarden::package::Package::new(contents.entries, "git-short-log-1.0.0.tgz");
+    let mut pkg = pkgwarden::package::Package::new(contents.entries, "git-short-log-1.0.0.tgz");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    let analysed = pkgwarden::analysis::analyse(&pkg, &Default::default(), deadline).files;
+    let analysed = pkgwarden::analysis::analyse(&mut pkg, &Default::default(), deadline).files;
     let bin = analysed
         .iter()
         .find(|f| f.path == "package/bin/gsl")
