@@ -230,3 +230,33 @@ fn check_name_exit_codes_and_json() {
         2
     );
 }
+
+#[test]
+fn absurd_job_counts_are_clamped_with_a_warning() {
+    let dir = folder("jobs", &[("libpeshnx-0.1.tar.gz", dropper())]);
+    let out = Command::new(env!("CARGO_BIN_EXE_pkgwarden"))
+        .args(["scan", "--jobs", "100000"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning: --jobs 100000"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("MALICIOUS"));
+}
+
+#[test]
+fn timings_are_reported_only_when_asked() {
+    let dir = folder("timings", &[("libpeshnx-0.1.tar.gz", dropper())]);
+    let dir = dir.to_str().unwrap();
+    let (_, plain) = run(&["scan", "--format", "json", dir]);
+    assert!(!plain.contains("\"timings\""));
+    let (_, timed) = run(&["scan", "--format", "json", "--timings", dir]);
+    let v: Value = serde_json::from_str(&timed).unwrap();
+    let t = &v["packages"][0]["timings"];
+    for stage in ["total", "read", "parse", "facts", "propagate", "detect"] {
+        assert!(t[stage].as_f64().is_some_and(|s| s >= 0.0), "{stage}: {t}");
+    }
+    assert!(t["total"].as_f64().unwrap() > 0.0);
+    assert!(v["timings"]["report"].as_f64().is_some());
+}
