@@ -95,6 +95,10 @@ pub struct ScanArgs {
     /// Largest source file parsed, in bytes.
     #[arg(long, default_value_t = Limits::default().max_source_bytes)]
     pub max_source_bytes: usize,
+    /// Syntax nodes (estimated) one file may make a parser build; a larger file is
+    /// read by a linear token pass instead, and the result is partial.
+    #[arg(long, default_value_t = Limits::default().max_syntax_nodes)]
+    pub max_syntax_nodes: usize,
     /// Syntax nesting analysed; deeper code is cut off and noted.
     #[arg(long, default_value_t = Limits::default().max_ast_depth)]
     pub max_ast_depth: usize,
@@ -115,6 +119,7 @@ impl ScanArgs {
             max_ratio: self.max_ratio,
             max_nesting: self.max_nesting,
             max_source_bytes: self.max_source_bytes,
+            max_syntax_nodes: self.max_syntax_nodes,
             max_ast_depth: self.max_ast_depth,
             package_timeout: Duration::from_secs(self.timeout),
             parse_timeout: Duration::from_secs(self.parse_timeout),

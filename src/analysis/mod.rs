@@ -289,12 +289,20 @@ fn analyse_file(source: Source, phase: Phase, limits: &Limits, deadline: Instant
         FileFacts::default()
     } else {
         let code = lang::code_bytes(lang, &text);
-        if code > limits.max_source_bytes {
-            reasons.push(format!(
-                "{code} bytes of code, over the {}-byte parse limit: read by the token pass only",
-                limits.max_source_bytes
-            ));
-            timings::time(timings::Stage::Parse, || lang::scan_tokens(lang, &text))
+        let nodes = lang::syntax_estimate(lang, &text);
+        if code > limits.max_source_bytes || nodes > limits.max_syntax_nodes {
+            reasons.push(if code > limits.max_source_bytes {
+                format!(
+                    "{code} bytes of code, over the {}-byte parse limit: read by the token pass only",
+                    limits.max_source_bytes
+                )
+            } else {
+                format!(
+                    "about {nodes} syntax nodes, over the {}-node budget: read by the token pass only",
+                    limits.max_syntax_nodes
+                )
+            });
+            lang::scan_tokens(lang, &text)
         } else {
             // A parse may run until the package's deadline, never past it.
             let file_limits = Limits {

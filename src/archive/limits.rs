@@ -34,6 +34,12 @@ pub struct Limits {
     /// Source files larger than this are not parsed (reported as a note). Default
     /// 16 MiB (`--max-source-bytes`).
     pub max_source_bytes: usize,
+    /// Syntax nodes one file may make a parser build, estimated by a byte count before
+    /// parsing (brackets, commas, dots, `=`): a syntax tree costs a few hundred bytes a
+    /// node, so a 12 MiB line of `f(a)[0].b, …` would take gigabytes. A file over the
+    /// budget is read by the token pass and reported as analysed in part. Default
+    /// 1,000,000 (`--max-syntax-nodes`); the largest popular sources estimate ~300,000.
+    pub max_syntax_nodes: usize,
     /// Syntax nesting followed by the frontends; deeper code is cut and reported.
     /// Default 200 (`--max-ast-depth`), CPython's own limit on nested brackets.
     pub max_ast_depth: usize,
@@ -53,6 +59,7 @@ impl Default for Limits {
             max_entries: 50_000,
             max_nesting: 8,
             max_source_bytes: 16 << 20,
+            max_syntax_nodes: 1_000_000,
             max_ast_depth: 200,
             package_timeout: Duration::from_secs(60),
             parse_timeout: Duration::from_secs(10),

@@ -133,6 +133,20 @@ pub fn scan_tokens(lang: Lang, source: &str) -> FileFacts {
     }
 }
 
+/// About how many syntax nodes a parser would build for `source`: the bytes that open
+/// or join expressions (brackets, commas, dots, `=`), counted in one pass. Strings are
+/// not skipped, so text-heavy files estimate high; shell is parsed piece by piece and
+/// has no tree.
+pub fn syntax_estimate(lang: Lang, source: &str) -> usize {
+    if lang == Lang::Shell {
+        return 0;
+    }
+    source
+        .bytes()
+        .filter(|b| matches!(b, b'(' | b'[' | b'{' | b',' | b'.' | b'='))
+        .count()
+}
+
 /// Bytes of a file that count toward the parse limit: everything but white space and
 /// whole-line comments, so padding cannot push real code past the limit.
 pub fn code_bytes(lang: Lang, source: &str) -> usize {

@@ -135,6 +135,13 @@ fn low_limits_never_turn_the_dropper_clean() {
             },
             "nested deeper",
         ),
+        (
+            Limits {
+                max_syntax_nodes: 10,
+                ..Limits::default()
+            },
+            "node budget",
+        ),
     ];
     for (limits, why) in cases {
         let r = scan_with(&bytes, &limits);
