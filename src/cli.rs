@@ -77,9 +77,14 @@ pub struct ScanArgs {
     /// they are left out by default and the output stays deterministic.
     #[arg(long)]
     pub timings: bool,
-    /// Most uncompressed bytes read from one package.
+    /// Most uncompressed bytes one package may keep in memory (source text, heads of
+    /// other entries, nested archives being read).
     #[arg(long, default_value_t = Limits::default().max_package_bytes)]
     pub max_package_bytes: u64,
+    /// Most uncompressed bytes read from one package, kept or streamed past; also the
+    /// largest archive file scanned.
+    #[arg(long, default_value_t = Limits::default().max_read_bytes)]
+    pub max_read_bytes: u64,
     /// Most uncompressed bytes read from one archive entry.
     #[arg(long, default_value_t = Limits::default().max_entry_bytes)]
     pub max_entry_bytes: u64,
@@ -114,6 +119,7 @@ impl ScanArgs {
     pub fn config(&self) -> Config {
         let limits = Limits {
             max_package_bytes: self.max_package_bytes,
+            max_read_bytes: self.max_read_bytes,
             max_entry_bytes: self.max_entry_bytes,
             max_entries: self.max_entries,
             max_ratio: self.max_ratio,

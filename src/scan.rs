@@ -177,10 +177,10 @@ fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
             if size == 0 {
                 return Err("empty file".into());
             }
-            if size > limits.max_package_bytes {
+            if size > limits.max_read_bytes {
                 return Err(format!(
-                    "file is {size} bytes, over the {}-byte package limit",
-                    limits.max_package_bytes
+                    "file is {size} bytes, over the {}-byte read limit",
+                    limits.max_read_bytes
                 ));
             }
             match archive::read_archive_file(p, limits) {
@@ -210,6 +210,24 @@ fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
 
 /// Scans one package held in memory (`path` is how it is named in the report).
 pub fn scan_bytes(path: &str, bytes: &[u8], limits: &Limits) -> PackageReport {
+    // Its files are analysed on workers with big stacks, as in `scan`.
+    bytes_pool().install(|| scan_bytes_here(path, bytes, limits))
+}
+
+/// The workers of [`scan_bytes`]: one per core, with [`WORKER_STACK`] stacks, built once.
+fn bytes_pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(worker_count(0).0)
+            .stack_size(WORKER_STACK)
+            .thread_name(|i| format!("pkgwarden-bytes-{i}"))
+            .build()
+            .expect("thread pool")
+    })
+}
+
+fn scan_bytes_here(path: &str, bytes: &[u8], limits: &Limits) -> PackageReport {
     let start = Instant::now();
     let deadline = start + limits.package_timeout;
     match archive::read_archive(bytes, limits) {

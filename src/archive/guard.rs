@@ -5,7 +5,7 @@
 //! The guard counts every byte the decompressor produces and every compressed byte it
 //! consumed, and fails the read (recording why in a shared [`Trip`]) once the stream
 //! inflates more than `max_ratio` times its input, produces more than
-//! `max_package_bytes`, or runs past the package deadline.
+//! `max_read_bytes`, or runs past the package deadline.
 
 use super::limits::Limits;
 use std::cell::Cell;
@@ -70,7 +70,7 @@ impl<R: Read> Guard<R> {
             consumed,
             max_ratio: limits.max_ratio,
             ratio_floor: limits.ratio_floor_bytes,
-            max_out: limits.max_package_bytes,
+            max_out: limits.max_read_bytes,
             deadline,
             trip,
         }

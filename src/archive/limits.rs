@@ -11,9 +11,15 @@ use std::time::{Duration, Instant};
 /// Limits applied to each package.
 #[derive(Debug, Clone)]
 pub struct Limits {
-    /// Total uncompressed bytes read from one package, nested archives included; also the
-    /// largest archive file read into memory. Default 512 MiB (`--max-package-bytes`).
+    /// Uncompressed bytes one package may keep in memory: source text, the heads of
+    /// other entries, nested archives while they are read. Default 512 MiB
+    /// (`--max-package-bytes`).
     pub max_package_bytes: u64,
+    /// Uncompressed bytes read from one package, kept or streamed past (a data file is
+    /// inflated and hashed, not kept); also the largest archive file scanned. Default
+    /// 4 GiB (`--max-read-bytes`): a second or two of inflating. scipy's sdist inflates
+    /// past 512 MiB of benchmark matrices.
+    pub max_read_bytes: u64,
     /// Uncompressed bytes read from one archive entry; the rest is not read. Default
     /// 64 MiB (`--max-entry-bytes`).
     pub max_entry_bytes: u64,
@@ -53,6 +59,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_package_bytes: 512 << 20,
+            max_read_bytes: 4 << 30,
             max_entry_bytes: 64 << 20,
             max_ratio: 100,
             ratio_floor_bytes: 64 << 20,

@@ -127,7 +127,10 @@ pub fn read_archive_file(path: &std::path::Path, limits: &Limits) -> Result<Cont
 pub(crate) struct Reader<'l> {
     limits: &'l Limits,
     compressed: u64,
+    /// Bytes inflated so far, kept or streamed past.
     inflated: u64,
+    /// Bytes kept in memory so far.
+    kept: u64,
     entries_seen: usize,
     deadline: Instant,
     stopped: bool,
@@ -145,6 +148,7 @@ impl<'l> Reader<'l> {
             limits,
             compressed: compressed.max(1),
             inflated: 0,
+            kept: 0,
             entries_seen: 0,
             deadline: Instant::now() + limits.package_timeout,
             stopped: false,
@@ -303,7 +307,7 @@ impl<'l> Reader<'l> {
                     &name,
                     format!(
                         "compressed stream holds more than {} bytes ({out} read); reading stopped",
-                        self.limits.max_package_bytes
+                        self.limits.max_read_bytes
                     ),
                 );
                 self.stop(&name);
@@ -325,15 +329,16 @@ impl<'l> Reader<'l> {
     ) -> Option<EntryData> {
         use sha2::Digest;
         self.current = name.to_string();
-        let budget = self
-            .limits
-            .max_entry_bytes
-            .min(self.limits.max_package_bytes.saturating_sub(self.inflated));
+        // Streaming past content costs time, keeping it costs memory: two budgets.
+        let read_left = self.limits.max_read_bytes.saturating_sub(self.inflated);
+        let keep_left = self.limits.max_package_bytes.saturating_sub(self.kept);
+        let stream_budget = self.limits.max_entry_bytes.min(read_left);
         let mut hash = sha256.then(sha2::Sha256::new);
         let mut fnv = FNV_START;
         let mut data = Vec::new();
+        let first = KEEP_WHOLE.min(stream_budget);
         let mut result = (&mut reader)
-            .take(KEEP_WHOLE.min(budget) + 1)
+            .take(first + 1)
             .read_to_end(&mut data)
             .map(|_| ());
         fnv = fnv_update(fnv, &data);
@@ -341,8 +346,15 @@ impl<'l> Reader<'l> {
             h.update(&data);
         }
         let mut size = data.len() as u64;
-        let more = result.is_ok() && size > KEEP_WHOLE.min(budget);
-        if more && !is_source_name(name) && !sniff::sniff(&data).is_archive() {
+        let more = result.is_ok() && size > first;
+        let streamed =
+            more && size > KEEP_WHOLE && !is_source_name(name) && !sniff::sniff(&data).is_archive();
+        let budget = if streamed {
+            stream_budget
+        } else {
+            stream_budget.min(keep_left)
+        };
+        if streamed {
             data.truncate(HEAD_BYTES);
             let mut buf = vec![0u8; 64 << 10];
             let mut rest = (&mut reader).take(budget + 1 - size);
@@ -363,7 +375,7 @@ impl<'l> Reader<'l> {
         } else if more {
             let before = data.len();
             result = (&mut reader)
-                .take(budget + 1 - size)
+                .take((budget + 1).saturating_sub(size))
                 .read_to_end(&mut data)
                 .map(|_| ());
             fnv = fnv_update(fnv, &data[before..]);
@@ -373,6 +385,7 @@ impl<'l> Reader<'l> {
             size = data.len() as u64;
         }
         self.inflated += size;
+        self.kept += data.len() as u64;
         let mut complete = true;
         if let Err(e) = result {
             if !self.tripped() {
@@ -385,15 +398,18 @@ impl<'l> Reader<'l> {
             size = budget;
             complete = false;
             if budget < self.limits.max_entry_bytes {
-                self.anomaly(
-                    "oversized-package",
-                    Severity::Medium,
-                    name,
+                let message = if budget == read_left && read_left <= keep_left || streamed {
                     format!(
                         "more than {} bytes uncompressed; reading stopped",
+                        self.limits.max_read_bytes
+                    )
+                } else {
+                    format!(
+                        "more than {} bytes of content to keep in memory; reading stopped",
                         self.limits.max_package_bytes
-                    ),
-                );
+                    )
+                };
+                self.anomaly("oversized-package", Severity::Medium, name, message);
                 self.stop(name);
             } else {
                 self.anomaly(

@@ -532,7 +532,7 @@ impl Lowerer {
                     Box::new(self.expr(&b.left, d)),
                     Box::new(self.expr(&b.right, d)),
                 ),
-                _ => Expr::Other(vec![self.expr(&b.left, d), self.expr(&b.right, d)]),
+                _ => self.arithmetic_chain(e, d),
             },
             E::JoinedStr(j) => Expr::Template(self.exprs(&j.values, d)),
             E::FormattedValue(f) => self.expr(&f.value, d),
@@ -589,6 +589,25 @@ impl Lowerer {
                     .collect(),
             ),
         }
+    }
+
+    /// `a - b * c + d ...` parses as a left-deep tree one level per operator: its left
+    /// spine (through every operator but the path join `/` and formatting `%`) is walked
+    /// in a loop, so a long polynomial (sympy's lookup tables) is not cut at the depth
+    /// limit. Arithmetic has no meaning for detectors: its operands are kept side by side.
+    fn arithmetic_chain(&mut self, e: &ast::Expr, d: usize) -> Expr {
+        let mut rights = Vec::new();
+        let mut cur = e;
+        while let ast::Expr::BinOp(b) = cur {
+            if matches!(b.op, ast::Operator::Div | ast::Operator::Mod) {
+                break;
+            }
+            rights.push(b.right.as_ref());
+            cur = b.left.as_ref();
+        }
+        let mut parts = vec![self.expr(cur, d)];
+        parts.extend(rights.into_iter().rev().map(|r| self.expr(r, d)));
+        Expr::Other(parts)
     }
 
     /// `a + b + c` parses as a left-deep tree; walk its left spine in a loop so long

@@ -376,6 +376,14 @@ impl<'s> Lowerer<'s> {
                     .map(|x| self.expr(x, d))
                     .collect(),
             ),
+            // Arithmetic means nothing to detectors; a long polynomial is walked along
+            // its left spine, not recursed into one level per operator.
+            o if o != "/" && o != "%" => Expr::Other(
+                ts::left_operands(n, "binary_operator", |op| op != "/" && op != "%")
+                    .into_iter()
+                    .map(|x| self.expr(x, d))
+                    .collect(),
+            ),
             o => {
                 let l = n
                     .child_by_field_name("left")
@@ -385,10 +393,10 @@ impl<'s> Lowerer<'s> {
                     .child_by_field_name("right")
                     .map(|x| self.expr(x, d))
                     .unwrap_or(Expr::Other(vec![]));
-                match o {
-                    "/" => Expr::PathJoin(Box::new(l), Box::new(r)),
-                    "%" => Expr::Percent(Box::new(l), Box::new(r)),
-                    _ => Expr::Other(vec![l, r]),
+                if o == "/" {
+                    Expr::PathJoin(Box::new(l), Box::new(r))
+                } else {
+                    Expr::Percent(Box::new(l), Box::new(r))
                 }
             }
         }

@@ -79,9 +79,15 @@ pub fn operator<'t>(n: Node<'t>) -> &'t str {
 /// The operands of a left-deep `a + b + c` chain of `kind` nodes, in source order. The
 /// left spine is walked in a loop, so a 200,000-term concatenation does not recurse.
 pub fn plus_operands<'t>(n: Node<'t>, kind: &str) -> Vec<Node<'t>> {
+    left_operands(n, kind, |op| op == "+")
+}
+
+/// The operands of a left-deep chain of `kind` nodes whose operators `chained` accepts,
+/// in source order, walked in a loop (`a - b * c + d …` of thousands of terms).
+pub fn left_operands<'t>(n: Node<'t>, kind: &str, chained: impl Fn(&str) -> bool) -> Vec<Node<'t>> {
     let mut rights = Vec::new();
     let mut cur = n;
-    while cur.kind() == kind && operator(cur) == "+" {
+    while cur.kind() == kind && chained(operator(cur)) {
         rights.extend(cur.child_by_field_name("right"));
         match cur.child_by_field_name("left") {
             Some(l) => cur = l,

@@ -166,3 +166,23 @@ fn test_vectors_and_the_word_hyperion_are_not_obfuscation() {
         r.findings
     );
 }
+
+/// sympy: `resolvent_lookup.py` holds polynomials of hundreds of `+`/`-`/`*` terms, a
+/// left-deep tree one level per operator, imported by the package. Long arithmetic is
+/// not nesting: the file is analysed whole, not cut at the depth limit.
+#[test]
+fn a_long_polynomial_is_not_deep_nesting() {
+    let terms: Vec<String> = (0..3000)
+        .map(|i| format!("{}*s1**{}*s2", i + 1, i % 7))
+        .collect();
+    let poly = terms.join(" + ").replacen(" + ", " - ", 1000);
+    let r = sdist(&[
+        ("demo/__init__.py", "from .lookup import TABLE\n"),
+        (
+            "demo/lookup.py",
+            &format!("TABLE = {{\n    1: {poly},\n}}\n"),
+        ),
+    ]);
+    assert_clean(&r);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+}

@@ -358,6 +358,7 @@ fn build_archive(b: &Block) -> Result<Example, String> {
                     "max-entries" => limits.max_entries = value as usize,
                     "max-entry-bytes" => limits.max_entry_bytes = value,
                     "max-package-bytes" => limits.max_package_bytes = value,
+                    "max-read-bytes" => limits.max_read_bytes = value,
                     "max-nesting" => limits.max_nesting = value as u32,
                     "max-ratio" => limits.max_ratio = value,
                     "ratio-floor-bytes" => limits.ratio_floor_bytes = value,
