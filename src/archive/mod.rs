@@ -333,18 +333,14 @@ impl<'l> Reader<'l> {
         let read_left = self.limits.max_read_bytes.saturating_sub(self.inflated);
         let keep_left = self.limits.max_package_bytes.saturating_sub(self.kept);
         let stream_budget = self.limits.max_entry_bytes.min(read_left);
-        let mut hash = sha256.then(sha2::Sha256::new);
-        let mut fnv = FNV_START;
+        let mut digests = Digests::new(sha256);
         let mut data = Vec::new();
         let first = KEEP_WHOLE.min(stream_budget);
         let mut result = (&mut reader)
             .take(first + 1)
             .read_to_end(&mut data)
             .map(|_| ());
-        fnv = fnv_update(fnv, &data);
-        if let Some(h) = &mut hash {
-            h.update(&data);
-        }
+        digests.update(&data);
         let mut size = data.len() as u64;
         let more = result.is_ok() && size > first;
         let streamed =
@@ -362,10 +358,7 @@ impl<'l> Reader<'l> {
                 match rest.read(&mut buf) {
                     Ok(0) => break Ok(()),
                     Ok(n) => {
-                        fnv = fnv_update(fnv, &buf[..n]);
-                        if let Some(h) = &mut hash {
-                            h.update(&buf[..n]);
-                        }
+                        digests.update(&buf[..n]);
                         size += n as u64;
                     }
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -378,10 +371,7 @@ impl<'l> Reader<'l> {
                 .take((budget + 1).saturating_sub(size))
                 .read_to_end(&mut data)
                 .map(|_| ());
-            fnv = fnv_update(fnv, &data[before..]);
-            if let Some(h) = &mut hash {
-                h.update(&data[before..]);
-            }
+            digests.update(&data[before..]);
             size = data.len() as u64;
         }
         self.inflated += size;
@@ -441,8 +431,8 @@ impl<'l> Reader<'l> {
             data,
             size,
             complete,
-            fnv,
-            sha256: hash.map(|h| h.finalize().into()),
+            fnv: digests.fnv,
+            sha256: digests.sha256.map(|h| h.finalize().into()),
         })
     }
 
@@ -576,11 +566,29 @@ fn is_source_name(path: &str) -> bool {
     .any(|e| name.ends_with(e))
 }
 
-/// A small content fingerprint (FNV-1a) for telling duplicate entries apart, updated
-/// as content streams by.
-const FNV_START: u64 = 0xcbf29ce484222325;
+/// The fingerprints of an entry's content, updated as it streams by: FNV-1a (small,
+/// for telling duplicate entries apart) and, when asked for, sha256 (wheel RECORD).
+struct Digests {
+    fnv: u64,
+    sha256: Option<sha2::Sha256>,
+}
 
-fn fnv_update(h: u64, data: &[u8]) -> u64 {
-    data.iter()
-        .fold(h, |h, b| (h ^ *b as u64).wrapping_mul(0x100000001b3))
+impl Digests {
+    fn new(sha256: bool) -> Self {
+        use sha2::Digest;
+        Digests {
+            fnv: 0xcbf29ce484222325,
+            sha256: sha256.then(sha2::Sha256::new),
+        }
+    }
+
+    fn update(&mut self, data: &[u8]) {
+        use sha2::Digest;
+        self.fnv = data
+            .iter()
+            .fold(self.fnv, |h, b| (h ^ *b as u64).wrapping_mul(0x100000001b3));
+        if let Some(h) = &mut self.sha256 {
+            h.update(data);
+        }
+    }
 }

@@ -177,6 +177,23 @@ fn string_end(bytes: &[u8], start: usize) -> usize {
 }
 
 /// True if the line ending here ends in a backslash (`\\` before `\n` or `\r\n`).
+/// The operands of a left-deep chain of binary operators `chained` accepts, in source
+/// order, found by a loop rather than recursion.
+fn left_spine(e: &ast::Expr, chained: impl Fn(ast::Operator) -> bool) -> Vec<&ast::Expr> {
+    let mut rights = Vec::new();
+    let mut cur = e;
+    while let ast::Expr::BinOp(b) = cur {
+        if !chained(b.op) {
+            break;
+        }
+        rights.push(b.right.as_ref());
+        cur = b.left.as_ref();
+    }
+    rights.push(cur);
+    rights.reverse();
+    rights
+}
+
 fn continued(before: &[u8]) -> bool {
     before
         .strip_suffix(b"\r")
@@ -596,35 +613,17 @@ impl Lowerer {
     /// in a loop, so a long polynomial (sympy's lookup tables) is not cut at the depth
     /// limit. Arithmetic has no meaning for detectors: its operands are kept side by side.
     fn arithmetic_chain(&mut self, e: &ast::Expr, d: usize) -> Expr {
-        let mut rights = Vec::new();
-        let mut cur = e;
-        while let ast::Expr::BinOp(b) = cur {
-            if matches!(b.op, ast::Operator::Div | ast::Operator::Mod) {
-                break;
-            }
-            rights.push(b.right.as_ref());
-            cur = b.left.as_ref();
-        }
-        let mut parts = vec![self.expr(cur, d)];
-        parts.extend(rights.into_iter().rev().map(|r| self.expr(r, d)));
-        Expr::Other(parts)
+        let operands = left_spine(e, |op| {
+            !matches!(op, ast::Operator::Div | ast::Operator::Mod)
+        });
+        Expr::Other(operands.into_iter().map(|x| self.expr(x, d)).collect())
     }
 
     /// `a + b + c` parses as a left-deep tree; walk its left spine in a loop so long
     /// concatenations (obfuscated payloads have thousands of terms) do not recurse.
     fn concat_chain(&mut self, e: &ast::Expr, d: usize) -> Expr {
-        let mut rights = Vec::new();
-        let mut cur = e;
-        while let ast::Expr::BinOp(b) = cur {
-            if b.op != ast::Operator::Add {
-                break;
-            }
-            rights.push(b.right.as_ref());
-            cur = b.left.as_ref();
-        }
-        let mut parts = vec![self.expr(cur, d)];
-        parts.extend(rights.into_iter().rev().map(|r| self.expr(r, d)));
-        Expr::Concat(parts)
+        let operands = left_spine(e, |op| op == ast::Operator::Add);
+        Expr::Concat(operands.into_iter().map(|x| self.expr(x, d)).collect())
     }
 
     /// A comprehension's element sees its iterables: `[chr(c) for c in data]` is a call

@@ -172,7 +172,7 @@ impl Tokens<'_> {
         while !self.text.is_char_boundary(cut) {
             cut -= 1;
         }
-        Some((unescape(&self.text[start..cut]), line))
+        Some((super::ts::unescape(&self.text[start..cut]), line))
     }
 
     fn keep_string(&mut self, text: String, line: u32) {
@@ -397,33 +397,6 @@ impl Tokens<'_> {
     fn count_lines(&mut self, from: usize, to: usize) {
         self.line += self.src[from..to].iter().filter(|b| **b == b'\n').count() as u32;
     }
-}
-
-/// The common escapes of string literals, decoded (`\n`, `\t`, quotes, backslash);
-/// others are kept as written.
-fn unescape(s: &str) -> String {
-    if !s.contains('\\') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some(q @ ('\'' | '"' | '\\' | '`')) => out.push(q),
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
 }
 
 fn dotted(name: &str) -> Expr {
