@@ -150,8 +150,9 @@ impl Index {
                 .extend(key_hashes(&forms, eco, true).into_iter().map(|h| (h, id)));
             index.entries.push(Entry { listed, forms });
         }
-        index.by_key.sort_unstable();
-        index.by_key.dedup();
+        // By hash alone: a name stored twice under one key only repeats a candidate,
+        // which `check` deduplicates.
+        index.by_key.sort_unstable_by_key(|&(h, _)| h);
         Some(index)
     }
 
