@@ -92,11 +92,16 @@ pub fn scan(inputs: &[PathBuf], config: &Config) -> ScanReport {
     // small ones side by side. Memory is then bounded by the largest package plus a
     // few small ones, whatever the batch holds, and a huge package does not hold a
     // single worker for minutes.
-    let (large, small): (Vec<&Target>, Vec<&Target>) = targets.iter().partition(|t| is_large(t));
+    let (large, mut small): (Vec<&Target>, Vec<&Target>) =
+        targets.iter().partition(|t| is_large(t));
+    // Biggest first, one package per task: a slow package started last would finish
+    // alone while the other workers idle.
+    small.sort_by_key(|t| std::cmp::Reverse(disk_size(t)));
     let mut packages: Vec<PackageReport> = pool.install(|| {
         use rayon::prelude::*;
         let mut out: Vec<PackageReport> = small
             .par_iter()
+            .with_max_len(1)
             .map(|t| scan_isolated(t, &config.limits))
             .collect();
         out.extend(large.iter().map(|t| scan_isolated(t, &config.limits)));
@@ -114,9 +119,14 @@ pub fn scan(inputs: &[PathBuf], config: &Config) -> ScanReport {
 const LARGE_PACKAGE_BYTES: u64 = 8 << 20;
 
 fn is_large(target: &Target) -> bool {
+    disk_size(target) >= LARGE_PACKAGE_BYTES
+}
+
+/// An archive's size on disk; 0 for folders and files that cannot be read.
+fn disk_size(target: &Target) -> u64 {
     match target {
-        Target::File(p) => std::fs::metadata(p).is_ok_and(|m| m.len() >= LARGE_PACKAGE_BYTES),
-        Target::Folder(_) => false,
+        Target::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+        Target::Folder(_) => 0,
     }
 }
 
