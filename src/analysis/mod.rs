@@ -2,9 +2,11 @@
 //! the code runs (install, import, runtime).
 //!
 //! Files are analysed in parallel, riskiest first (install-time code, then import-time
-//! modules, then the rest; small before large within each), so whatever the package's
-//! time limit leaves out is the least risky part, and it is recorded: a file that was
-//! not analysed fully says why in [`SourceFile::incomplete`].
+//! modules, then the rest, development files last), so whatever the package's time
+//! limit leaves out is the least risky part, and it is recorded: a file that was not
+//! analysed fully says why in [`SourceFile::incomplete`]. Within each group large files
+//! go first: their parse is the biggest transient cost, best paid while little else is
+//! held (next.js peaks at 876 MB this way, 1037 MB small-first).
 
 mod install_commands;
 mod modules;
@@ -202,7 +204,7 @@ pub fn analyse(pkg: &mut Package, limits: &Limits, deadline: Instant) -> Analysi
         (
             risk_rank(phases[i]),
             crate::detectors::paths::is_dev_file(&s.path),
-            s.text.len(),
+            std::cmp::Reverse(s.text.len()),
         )
     });
     let mut slots: Vec<Option<Source>> = sources.into_iter().map(Some).collect();
@@ -210,8 +212,11 @@ pub fn analyse(pkg: &mut Package, limits: &Limits, deadline: Instant) -> Analysi
         .into_iter()
         .map(|i| (i, slots[i].take().expect("each source once")))
         .collect();
+    // One file per task, so the workers share the queue in order instead of splitting
+    // it in halves.
     let mut analysed: Vec<(usize, SourceFile, Duration, Duration)> = queue
         .into_par_iter()
+        .with_max_len(1)
         .map(|(i, source)| {
             // The file is analysed on this thread alone: its stage counters are its own.
             let _ = timings::take();
