@@ -78,16 +78,21 @@ pub fn worker_count(jobs: usize) -> (usize, Option<String>) {
     }
 }
 
+/// A pool of `threads` workers with [`WORKER_STACK`] stacks.
+fn worker_pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(WORKER_STACK)
+        .thread_name(|i| format!("pkgwarden-{i}"))
+        .build()
+        .expect("thread pool")
+}
+
 /// Scans every package found under `inputs`.
 pub fn scan(inputs: &[PathBuf], config: &Config) -> ScanReport {
     let start = Instant::now();
     let (targets, input_errors) = input::collect(inputs);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(worker_count(config.jobs).0)
-        .stack_size(WORKER_STACK)
-        .thread_name(|i| format!("pkgwarden-{i}"))
-        .build()
-        .expect("thread pool");
+    let pool = worker_pool(worker_count(config.jobs).0);
     // Large packages are scanned one at a time, each with every worker on its files;
     // small ones side by side. Memory is then bounded by the largest package plus a
     // few small ones, whatever the batch holds, and a huge package does not hold a
@@ -167,16 +172,7 @@ fn error_report(path: String, error: String) -> PackageReport {
 fn scan_target(target: &Target, limits: &Limits) -> PackageReport {
     let path = target.path().display().to_string();
     let start = Instant::now();
-    let deadline = start + limits.package_timeout;
-    let contents = match read_target(target, limits) {
-        Ok(c) => c,
-        Err(e) => return error_report(path, e),
-    };
-    let read = start.elapsed();
-    let mut report = scan_contents(path, contents, limits, deadline);
-    report.timings.read = read.as_secs_f64();
-    report.timings.total = start.elapsed().as_secs_f64();
-    report
+    scan_read(path, start, read_target(target, limits), limits)
 }
 
 fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
@@ -224,32 +220,39 @@ pub fn scan_bytes(path: &str, bytes: &[u8], limits: &Limits) -> PackageReport {
     bytes_pool().install(|| scan_bytes_here(path, bytes, limits))
 }
 
-/// The workers of [`scan_bytes`]: one per core, with [`WORKER_STACK`] stacks, built once.
+/// The workers of [`scan_bytes`]: one per core, built once.
 fn bytes_pool() -> &'static rayon::ThreadPool {
     static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
-    POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(worker_count(0).0)
-            .stack_size(WORKER_STACK)
-            .thread_name(|i| format!("pkgwarden-bytes-{i}"))
-            .build()
-            .expect("thread pool")
-    })
+    POOL.get_or_init(|| worker_pool(worker_count(0).0))
 }
 
 fn scan_bytes_here(path: &str, bytes: &[u8], limits: &Limits) -> PackageReport {
     let start = Instant::now();
-    let deadline = start + limits.package_timeout;
-    match archive::read_archive(bytes, limits) {
-        Ok(contents) => {
-            let read = start.elapsed();
-            let mut report = scan_contents(path.to_string(), contents, limits, deadline);
-            report.timings.read = read.as_secs_f64();
-            report.timings.total = start.elapsed().as_secs_f64();
-            report
-        }
-        Err(e) => error_report(path.to_string(), e),
-    }
+    scan_read(
+        path.to_string(),
+        start,
+        archive::read_archive(bytes, limits),
+        limits,
+    )
+}
+
+/// Scans what reading a package produced, the read having started at `start` (the
+/// package's time limit counts from there); times the read and the whole.
+fn scan_read(
+    path: String,
+    start: Instant,
+    read: Result<Contents, String>,
+    limits: &Limits,
+) -> PackageReport {
+    let contents = match read {
+        Ok(c) => c,
+        Err(e) => return error_report(path, e),
+    };
+    let read = start.elapsed();
+    let mut report = scan_contents(path, contents, limits, start + limits.package_timeout);
+    report.timings.read = read.as_secs_f64();
+    report.timings.total = start.elapsed().as_secs_f64();
+    report
 }
 
 /// The share of the package's time limit kept for detectors after analysis: files

@@ -198,20 +198,14 @@ pub fn analyse(pkg: &mut Package, limits: &Limits, deadline: Instant) -> Analysi
             phase => phase,
         })
         .collect();
-    let mut order: Vec<usize> = (0..sources.len()).collect();
-    order.sort_by_key(|&i| {
-        let s = &sources[i];
+    let mut queue: Vec<(usize, Source)> = sources.into_iter().enumerate().collect();
+    queue.sort_by_key(|(i, s)| {
         (
-            risk_rank(phases[i]),
+            risk_rank(phases[*i]),
             crate::detectors::paths::is_dev_file(&s.path),
             std::cmp::Reverse(s.text.len()),
         )
     });
-    let mut slots: Vec<Option<Source>> = sources.into_iter().map(Some).collect();
-    let queue: Vec<(usize, Source)> = order
-        .into_iter()
-        .map(|i| (i, slots[i].take().expect("each source once")))
-        .collect();
     // One file per task, so the workers share the queue in order instead of splitting
     // it in halves.
     let mut analysed: Vec<(usize, SourceFile, Duration, Duration)> = queue
@@ -284,13 +278,10 @@ fn analyse_file(source: Source, phase: Phase, limits: &Limits, deadline: Instant
     }
     let now = Instant::now();
     let facts = if now >= deadline {
-        reasons.insert(
-            0,
-            format!(
-                "not analysed: the package's time limit ({:?}) ran out first",
-                limits.package_timeout
-            ),
-        );
+        reasons.push(format!(
+            "not analysed: the package's time limit ({:?}) ran out first",
+            limits.package_timeout
+        ));
         FileFacts::default()
     } else {
         let code = lang::code_bytes(lang, &text);

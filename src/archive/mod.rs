@@ -83,40 +83,43 @@ pub(crate) struct EntryData {
     pub sha256: Option<[u8; 32]>,
 }
 
-const NOT_AN_ARCHIVE: &str = "not an archive (no tar, gzip, bzip2, xz or zip signature)";
-
 /// Reads a package archive held in memory. `Err` means the bytes are no archive at all.
 pub fn read_archive(bytes: &[u8], limits: &Limits) -> Result<Contents, String> {
-    let format = sniff::sniff(bytes);
-    if !format.is_archive() {
-        return Err(NOT_AN_ARCHIVE.into());
-    }
-    let mut reader = Reader::new(limits, bytes.len() as u64);
-    reader.blob("", std::io::Cursor::new(bytes), format, 0);
-    Ok(reader.finish())
+    read_from(
+        std::io::Cursor::new(bytes),
+        bytes,
+        bytes.len() as u64,
+        limits,
+    )
 }
 
 /// Reads a package archive from a file, streaming it: a tar is decompressed entry by
 /// entry and a zip read through its central directory, so the archive itself is never
 /// held in memory. `Err` means the file is no archive at all (or cannot be read).
 pub fn read_archive_file(path: &std::path::Path, limits: &Limits) -> Result<Contents, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-    let size = file
-        .metadata()
-        .map_err(|e| format!("cannot read: {e}"))?
-        .len();
-    let mut input = std::io::BufReader::with_capacity(256 << 10, file);
-    let mut head = Vec::with_capacity(512);
-    (&mut input)
-        .take(512)
-        .read_to_end(&mut head)
-        .map_err(|e| format!("cannot read: {e}"))?;
-    input
-        .seek(std::io::SeekFrom::Start(0))
-        .map_err(|e| format!("cannot read: {e}"))?;
-    let format = sniff::sniff(&head);
+    let open = || -> std::io::Result<_> {
+        let file = std::fs::File::open(path)?;
+        let size = file.metadata()?.len();
+        let mut input = std::io::BufReader::with_capacity(256 << 10, file);
+        let mut head = Vec::with_capacity(512);
+        (&mut input).take(512).read_to_end(&mut head)?;
+        input.seek(std::io::SeekFrom::Start(0))?;
+        Ok((input, head, size))
+    };
+    let (input, head, size) = open().map_err(|e| format!("cannot read: {e}"))?;
+    read_from(input, &head, size, limits)
+}
+
+/// Reads the archive `input` of `size` compressed bytes, whose first bytes are `head`.
+fn read_from<R: Read + Seek>(
+    input: R,
+    head: &[u8],
+    size: u64,
+    limits: &Limits,
+) -> Result<Contents, String> {
+    let format = sniff::sniff(head);
     if !format.is_archive() {
-        return Err(NOT_AN_ARCHIVE.into());
+        return Err("not an archive (no tar, gzip, bzip2, xz or zip signature)".into());
     }
     let mut reader = Reader::new(limits, size);
     reader.blob("", input, format, 0);
@@ -388,7 +391,10 @@ impl<'l> Reader<'l> {
             size = budget;
             complete = false;
             if budget < self.limits.max_entry_bytes {
-                let message = if budget == read_left && read_left <= keep_left || streamed {
+                // Streamed content is bounded by the read budget alone; kept content by
+                // whichever of the two budgets is smaller.
+                let read_bound = streamed || read_left <= keep_left;
+                let message = if read_bound {
                     format!(
                         "more than {} bytes uncompressed; reading stopped",
                         self.limits.max_read_bytes

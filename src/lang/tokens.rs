@@ -121,11 +121,13 @@ impl Tokens<'_> {
             _ => rest[0] == b'#',
         };
         if line_comment {
-            self.i += memchr(b'\n', rest).unwrap_or(rest.len());
+            self.i += rest.iter().position(|b| *b == b'\n').unwrap_or(rest.len());
             return true;
         }
         if self.lang == Lang::JavaScript && rest.starts_with(b"/*") {
-            let end = find(&rest[2..], b"*/").map_or(rest.len(), |e| e + 4);
+            let end = self.text[self.i + 2..]
+                .find("*/")
+                .map_or(rest.len(), |e| e + 4);
             self.count_lines(self.i, self.i + end);
             self.i += end;
             return true;
@@ -423,14 +425,6 @@ fn is_ident_start(b: u8) -> bool {
 
 fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
-}
-
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|b| *b == needle)
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]
