@@ -557,7 +557,8 @@ pub fn escapes(name: &str) -> bool {
         || name.split(['/', '\\']).any(|c| c == "..")
 }
 
-/// Names whose content is analysed as code or metadata, so kept whole when large.
+/// Names whose content is analysed as code or read as metadata (a wheel's RECORD, which
+/// lists every file, passes 1 MiB in large wheels), so kept whole when large.
 fn is_source_name(path: &str) -> bool {
     let name = path
         .rsplit(['/', '!'])
@@ -570,6 +571,15 @@ fn is_source_name(path: &str) -> bool {
     ]
     .iter()
     .any(|e| name.ends_with(e))
+        || [
+            "record",
+            "metadata",
+            "pkg-info",
+            "requires.txt",
+            "entry_points.txt",
+            "metadata.gz",
+        ]
+        .contains(&name.as_str())
 }
 
 /// The fingerprints of an entry's content, updated as it streams by: FNV-1a (small,

@@ -176,6 +176,17 @@ fn hostile_structure_is_evidence() {
 }
 
 #[test]
+fn an_honest_wheel_with_a_large_record_is_not_tampered() {
+    let p = package("big-record-1.0-py3-none-any.whl");
+    assert!(
+        !rules(p).contains(&"wheel-record-mismatch"),
+        "{:?}",
+        rules(p)
+    );
+    assert_eq!(p.verdict, Verdict::Clean);
+}
+
+#[test]
 fn broken_input_is_an_error_never_silence() {
     assert_error("empty-1.0.tar.gz", "empty file");
     assert_error("random-1.0.tar.gz", "not an archive");

@@ -56,6 +56,7 @@ pub fn cases(scale: Scale) -> Vec<Case> {
         case("nested-30-1.0.zip", nested(30)),
         case("duplicate-1.0.tar.gz", gzip_plain(&duplicate())),
         case("tampered-1.0-py3-none-any.whl", tampered_wheel()),
+        case("big-record-1.0-py3-none-any.whl", big_record_wheel()),
         case("truncated-1.0.tar.gz", truncated()),
         case("corrupt-cd-1.0.zip", corrupt_central_directory()),
         case("encrypted-1.0.zip", encrypted_zip()),
@@ -719,6 +720,27 @@ fn tampered_wheel() -> Vec<u8> {
         stored("tampered-1.0.dist-info/METADATA", metadata),
         stored("tampered-1.0.dist-info/RECORD", record.as_bytes()),
     ])
+}
+
+/// An honest wheel of 16,000 files whose RECORD, listing them all, is over 1 MiB: the
+/// RECORD must be read whole, or every file past its first bytes looks unlisted.
+fn big_record_wheel() -> Vec<u8> {
+    let files: Vec<(String, Vec<u8>)> = (0..16_000)
+        .map(|i| {
+            (
+                format!("bigrecord/data/f{i:05}.txt"),
+                format!("{i}\n").into_bytes(),
+            )
+        })
+        .collect();
+    let mut record: String = files
+        .iter()
+        .map(|(name, data)| format!("{name},sha256={},{}\n", sha256_b64(data), data.len()))
+        .collect();
+    record.push_str("bigrecord-1.0.dist-info/RECORD,,\n");
+    let mut entries: Vec<_> = files.iter().map(|(n, d)| stored(n, d)).collect();
+    entries.push(stored("bigrecord-1.0.dist-info/RECORD", record.as_bytes()));
+    zip(&entries)
 }
 
 /// 30 levels of zip-in-tar-in-zip around the libpeshnx dropper.
