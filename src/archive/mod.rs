@@ -572,14 +572,15 @@ fn is_source_name(path: &str) -> bool {
     .iter()
     .any(|e| name.ends_with(e))
         || [
-            "record",
-            "metadata",
-            "pkg-info",
+            "RECORD",
+            "METADATA",
+            "PKG-INFO",
             "requires.txt",
             "entry_points.txt",
             "metadata.gz",
         ]
-        .contains(&name.as_str())
+        .iter()
+        .any(|m| name.eq_ignore_ascii_case(m))
 }
 
 /// The fingerprints of an entry's content, updated as it streams by: FNV-1a (small,
