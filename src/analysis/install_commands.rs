@@ -32,7 +32,7 @@ pub fn npm_scripts(pkg: &Package, npm: &manifest::NpmManifest) -> Option<SourceF
             on_main: true,
             shell: None,
         };
-        facts.calls.extend(facts::shell_calls(cmd, &at));
+        facts.calls.extend(facts::shell_calls(cmd, &at, None));
         facts.calls.push(at);
     }
     Some(SourceFile::install_commands(path, text, facts))
@@ -68,7 +68,7 @@ pub fn gyp_commands(pkg: &Package) -> Option<SourceFile> {
                 on_main: true,
                 shell: None,
             };
-            facts.calls.extend(facts::shell_calls(command, &at));
+            facts.calls.extend(facts::shell_calls(command, &at, None));
         }
     }
     Some(SourceFile::install_commands(path, text, facts))

@@ -99,7 +99,15 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         };
         if let Some(target) = c.write_target() {
             if let Some(rule) = mechanism(target) {
-                hit(rule, format!("writes `{target}` ({})", describe(rule)));
+                let launcher = (rule == "shell-rc-write")
+                    .then(|| planted_launcher(f, c))
+                    .flatten()
+                    .map(|cmd| format!(", adding the launcher `{cmd}`,"))
+                    .unwrap_or_default();
+                hit(
+                    rule,
+                    format!("writes `{target}` ({}){launcher}", describe(rule)),
+                );
                 if let Some(cmd) = planted_download(f, c) {
                     // A downloader planted where the system starts it is a dropper that
                     // re-arms itself, whoever calls the code that plants it.
@@ -179,13 +187,51 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
 /// A download command in the text a function writes after opening a start-up file (the
 /// open call itself, or a `.write` of the same function on a later line), as written.
 fn planted_download(f: &SourceFile, open: &CallFact) -> Option<String> {
+    writes_after(f, open)
+        .flat_map(|w| w.args.iter().filter_map(|a| a.text.as_deref()))
+        .filter(|t| t.contains("://"))
+        .find_map(|t| download_in(t, 2))
+}
+
+/// A command that starts a program, in the text written into a shell start-up file: one
+/// put in the background (`~/.drv &`) or started by its path (`~/.local/bin/agent`).
+/// Read as shell, because that is what every new shell does with it.
+fn planted_launcher(f: &SourceFile, open: &CallFact) -> Option<String> {
+    const WRITES: &[&str] = &[
+        "write",
+        "writelines",
+        "writeFileSync",
+        "appendFileSync",
+        "writeFile",
+        "appendFile",
+        "puts",
+        "print",
+        "write_text",
+    ];
+    writes_after(f, open)
+        .filter(|w| {
+            std::ptr::eq(*w, open) || WRITES.contains(&w.callee.rsplit('.').next().unwrap_or(""))
+        })
+        .flat_map(|w| w.args.iter().filter_map(|a| a.text.as_deref()))
+        .flat_map(shell::parse)
+        .find(|cmd| cmd.background || cmd.program.contains('/'))
+        .map(|cmd| {
+            let mut words = vec![cmd.program.clone()];
+            words.extend(cmd.args.iter().cloned());
+            if cmd.background {
+                words.push("&".into());
+            }
+            words.join(" ")
+        })
+}
+
+/// The calls of the same function from the open call on: where what is written into
+/// the file it opened is found.
+fn writes_after<'a>(f: &'a SourceFile, open: &'a CallFact) -> impl Iterator<Item = &'a CallFact> {
     f.facts
         .calls
         .iter()
         .filter(|w| w.scope == open.scope && w.line >= open.line && w.shell.is_none())
-        .flat_map(|w| w.args.iter().filter_map(|a| a.text.as_deref()))
-        .filter(|t| t.contains("://"))
-        .find_map(|t| download_in(t, 2))
 }
 
 /// The first download command in a shell text, looking `depth` levels into quoted words

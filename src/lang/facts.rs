@@ -7,6 +7,7 @@ use super::catalog::{self, Kinds};
 use super::ir::{Call, DefKind, Expr, Module, Stmt, MAIN_SCOPE};
 use super::sensitive;
 use super::shell;
+use super::workdir;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 
@@ -334,6 +335,9 @@ struct Env {
     /// Names bound to a method of a string literal (`_ = "".join`): the literal, so a call
     /// through the name folds like the method call.
     receivers: HashMap<String, String>,
+    /// Working directories set by `chdir` calls, by the scope they were made in, as the
+    /// walk in statement order has met them (see [`workdir`]).
+    cwd: RefCell<HashMap<String, String>>,
 }
 
 /// A call of a local function: its name and the folded value of each parameter.
@@ -1276,12 +1280,43 @@ impl Env {
             on_main: false,
             shell: None,
         };
+        let mut fact = fact;
+        let cwd = self.workdir(scope);
+        if let Some(cwd) = &cwd {
+            at_workdir(&mut fact, cwd);
+        }
+        if workdir::CHDIR_CALLS.contains(&fact.callee.as_str()) {
+            if let Some(dir) = fact.args.first().and_then(|a| a.text.clone()) {
+                self.cwd.borrow_mut().insert(scope.to_string(), dir);
+            }
+        }
         if kinds.has(Kinds::SPAWN) {
             if let Some(line) = self.command_line(c) {
-                facts.calls.extend(shell_calls(&line, &fact));
+                facts
+                    .calls
+                    .extend(shell_calls(&line, &fact, cwd.as_deref()));
             }
         }
         facts.calls.push(fact);
+    }
+
+    /// The working directory calls in `scope` run in: the last `chdir` met in that scope
+    /// or, failing one, in an enclosing scope.
+    fn workdir(&self, scope: &str) -> Option<String> {
+        let cwd = self.cwd.borrow();
+        if cwd.is_empty() {
+            return None;
+        }
+        let mut s = scope;
+        loop {
+            if let Some(dir) = cwd.get(s) {
+                return Some(dir.clone());
+            }
+            s = s.rsplit_once('.').map_or("", |(outer, _)| outer);
+            if s.is_empty() {
+                return cwd.get("").cloned();
+            }
+        }
     }
 
     /// The requirements of a `setup(install_requires=[...])` call whose list is written out,
@@ -1419,10 +1454,49 @@ impl Env {
     }
 }
 
+/// Resolves the file names a call reads, writes or moves into against the working
+/// directory: the path arguments of file calls (`open(".drv", "wb")`), the object of a
+/// `pathlib.Path` method, and the folder of a `chdir`.
+fn at_workdir(fact: &mut CallFact, cwd: &str) {
+    let files = fact.kinds.has(Kinds::WRITE)
+        || fact.kinds.has(Kinds::READ)
+        || fact.kinds.has(Kinds::WRITE_DEST)
+        || workdir::CHDIR_CALLS.contains(&fact.callee.as_str());
+    if !files {
+        return;
+    }
+    let resolve = |v: &mut Value| {
+        if let Some(t) = v.text.as_mut() {
+            *t = workdir::resolve(cwd, t);
+        }
+    };
+    let positional = if fact.kinds.has(Kinds::WRITE_DEST) {
+        2
+    } else {
+        1
+    };
+    fact.args.iter_mut().take(positional).for_each(resolve);
+    for (k, v) in fact.kwargs.iter_mut() {
+        if matches!(k.as_str(), "file" | "filename" | "dst" | "path") {
+            resolve(v);
+        }
+    }
+    if fact.callee.starts_with("pathlib.Path.") {
+        fact.receiver.iter_mut().for_each(resolve);
+    }
+}
+
 /// Turns the commands of a command line into call facts named `sh.<program>`;
-/// redirections become `sh.>` / `sh.>>` writes to their target.
-pub fn shell_calls(line: &str, spawner: &CallFact) -> Vec<CallFact> {
+/// redirections become `sh.>` / `sh.>>` writes to their target. Relative file names
+/// resolve against `cwd`, the working directory the line starts in, and the folders
+/// its own `cd` commands move into.
+pub fn shell_calls(line: &str, spawner: &CallFact, cwd: Option<&str>) -> Vec<CallFact> {
     let mut out = Vec::new();
+    let mut cwd = cwd.map(str::to_string);
+    let at = |cwd: &Option<String>, p: &str| match cwd {
+        Some(dir) => workdir::resolve(dir, p),
+        None => p.to_string(),
+    };
     // The words carry what the command line was built from (`f"dig {hostname}.x"`).
     let labels = spawner.arg_labels();
     for cmd in shell::parse(line) {
@@ -1440,14 +1514,33 @@ pub fn shell_calls(line: &str, spawner: &CallFact) -> Vec<CallFact> {
             out.push(CallFact {
                 kinds: catalog::kinds(&callee),
                 callee,
-                args: vec![text(target)],
+                args: vec![text(&at(&cwd, target))],
                 shell: Some(info.clone()),
                 ..spawner.clone()
             });
         }
-        let mut args = vec![text(&cmd.program)];
-        args.extend(cmd.args.iter().map(|a| text(a)));
-        let callee = format!("sh.{}", cmd.name());
+        let name = cmd.name();
+        if name == "cd" {
+            let dir = cmd.args.first().map_or("~", String::as_str);
+            cwd = Some(at(&cwd, dir));
+        }
+        // A program started by its path runs from the working directory, and the files
+        // `chmod`, `cp` and `mv` are handed are named from it.
+        let program = if cmd.program.contains(['/', '\\']) {
+            at(&cwd, &cmd.program)
+        } else {
+            cmd.program.clone()
+        };
+        let mut args = vec![text(&program)];
+        let file_args = matches!(name, "chmod" | "cp" | "mv");
+        args.extend(cmd.args.iter().map(|a| {
+            if file_args {
+                text(&at(&cwd, a))
+            } else {
+                text(a)
+            }
+        }));
+        let callee = format!("sh.{name}");
         // A program started by its path (`./x`, `~/.x`) is a process the package placed.
         let by_path = if cmd.program.contains(['/', '\\']) {
             Kinds::SPAWN

@@ -12,6 +12,7 @@ pub mod sensitive;
 pub mod shell;
 pub mod tokens;
 pub mod ts;
+pub mod workdir;
 
 use crate::archive::limits::Limits;
 use crate::timings::{self, Stage};
@@ -352,7 +353,7 @@ fn analyse_shell(source: &str) -> FileFacts {
         };
         let command = std::mem::take(&mut pending);
         for piece in shell::split_commands(&command, SHELL_PIECE) {
-            for call in facts::shell_calls(piece, &at) {
+            for call in facts::shell_calls(piece, &at, None) {
                 let uncatalogued = call.kinds == catalog::Kinds::default();
                 if out.calls.len() >= facts::MAX_CALLS && uncatalogued
                     || out.calls.len() >= 4 * facts::MAX_CALLS

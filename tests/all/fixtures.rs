@@ -54,6 +54,27 @@ fn libpeshnx_sdist_is_one_chain_in_every_sdist_format() {
     assert_libpeshnx_chain("innocent.png", &gzip(&t));
 }
 
+/// The real uploads' constructs: a move into the home folder, then relative names.
+#[test]
+fn libpeshka_moves_home_then_writes_relative_names() {
+    let t = tar(&files(&fixture("pypi/libpeshka-chdir")), "libpeshka-0.6/");
+    let r = scan("libpeshka-0.6.tar.gz", &gzip(&t));
+    assert_eq!(r.verdict, Verdict::Malicious, "{:#?}", r.findings);
+    assert_finding(&r, "write-home", "setup.py", 11);
+    assert_finding(&r, "shell-rc-write", "setup.py", 15);
+    assert_finding(&r, "dropper-chain", "setup.py", 10);
+    let rc = &with_rule(&r, "shell-rc-write")[0];
+    assert!(
+        rc.message.contains("`~/.bashrc`") && rc.message.contains("`~/.drv &`"),
+        "{}",
+        rc.message
+    );
+    let chain = &with_rule(&r, "dropper-chain")[0];
+    for part in ["http://203.0.113.41/drv", "`~/.drv`", "`~/.bashrc`"] {
+        assert!(chain.message.contains(part), "{part}: {}", chain.message);
+    }
+}
+
 #[test]
 fn libpeshnx_wheel_runs_its_dropper_on_import() {
     let r = scan(
