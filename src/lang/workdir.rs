@@ -9,11 +9,11 @@ pub const CHDIR_CALLS: &[&str] = &["os.chdir", "process.chdir", "Dir.chdir", "Fi
 /// True for a relative file name: not rooted (`/`, `~`, `C:`, `\\`), not a variable
 /// (`$HOME`, `%APPDATA%`), not a URL, not a flag, and with no unknown part in front.
 pub fn is_relative(path: &str) -> bool {
-    let b = path.as_bytes();
+    let drive = matches!(path.as_bytes(), [d, b':', ..] if d.is_ascii_alphabetic());
     !path.is_empty()
+        && !drive
         && !path.starts_with(['/', '\\', '~', '$', '%', '{', '-'])
         && !path.contains("://")
-        && !(b.len() >= 2 && b[1] == b':' && b[0].is_ascii_alphabetic())
         && !path.contains(['\n', ' ', '\t'])
 }
 
