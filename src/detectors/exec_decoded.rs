@@ -28,12 +28,14 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                 .as_ref()
                 .and_then(|s| s.pipe_to.as_deref())
                 .is_some_and(|p| matches!(p, "sh" | "bash" | "python" | "python3" | "perl"));
-        // `powershell -enc <base64>`: the command line hides the command it runs.
+        // `powershell -enc <base64>`: the command line hides the command it runs. What
+        // follows the flag must be base64 written into the code; a command the program
+        // encodes itself from text it holds or computes hides nothing from a reader.
         let encoded_command = matches!(c.callee.as_str(), "sh.powershell" | "sh.pwsh")
-            && c.args
-                .iter()
-                .filter_map(|a| a.text.as_deref())
-                .any(shell::is_encoded_command_flag);
+            && c.args.windows(2).any(|w| {
+                w[0].text.as_deref().is_some_and(shell::is_encoded_command_flag)
+                    && w[1].text.as_deref().is_some_and(is_base64_blob)
+            });
         if !decoded_exec && !decoded_pipe && !encoded_command {
             continue;
         }
@@ -56,4 +58,15 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             ),
         ));
     }
+}
+
+/// A literal that reads as base64: long enough to hold a command, of base64 characters
+/// only, with at most two `=` of padding at its end.
+fn is_base64_blob(text: &str) -> bool {
+    let body = text.trim_end_matches('=');
+    text.len() >= 8
+        && text.len() - body.len() <= 2
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
 }

@@ -847,7 +847,8 @@ impl Env {
             "bytes.fromhex" | "binascii.unhexlify" | "binascii.a2b_hex" => {
                 self.decoded(decode_hex(&arg(0)?))
             }
-            "Buffer.from" => match arg(1).as_deref() {
+            // `new Buffer(s, "base64")`, the constructor Node deprecated, decodes alike.
+            "Buffer.from" | "Buffer" => match arg(1).as_deref() {
                 Some("base64") => self.decoded(decode_base64(&arg(0)?)),
                 Some("hex") => self.decoded(decode_hex(&arg(0)?)),
                 _ => arg(0),
@@ -931,7 +932,7 @@ impl Env {
                 }
             }
             Expr::Call(c) => {
-                l.add(self.result_labels(&c.func, c.args.first()));
+                l.add(self.result_labels(&c.func, &c.args));
                 if self.local_call_decodes(c) {
                     l.add(Labels::DECODED);
                 }
@@ -947,7 +948,7 @@ impl Env {
                     l.add(self.labels_of(a));
                 }
             }
-            Expr::ResultOf(func) => l.add(self.result_labels(func, None)),
+            Expr::ResultOf(func) => l.add(self.result_labels(func, &[])),
             Expr::Decoded(x) => {
                 l.add(self.labels_of(x));
                 l.add(Labels::DECODED);
@@ -987,7 +988,8 @@ impl Env {
     /// object it is called on (`resp.read()` carries what `resp` carries). Decoding is
     /// hiding only when what is decoded was shipped as a constant: decoding runtime data
     /// (a source map, a network reply, characters a parser read) is ordinary.
-    fn result_labels(&self, func: &Expr, first_arg: Option<&Expr>) -> Labels {
+    fn result_labels(&self, func: &Expr, args: &[Expr]) -> Labels {
+        let first_arg = args.first();
         let callee = self.callee(func);
         // `os.environ.get("X")` reads one variable, not the whole environment.
         let one_variable = matches!(
@@ -1012,11 +1014,28 @@ impl Env {
                 l.add(label);
             }
         }
-        let decodes = k.has(Kinds::DECODE) || self.decoders.contains(&callee);
+        let decodes = (k.has(Kinds::DECODE) && !self.buffer_of_text(&callee, args))
+            || self.decoders.contains(&callee);
         if decodes && first_arg.is_some_and(|a| self.is_constant(a)) {
             l.add(Labels::DECODED);
         }
         l
+    }
+
+    /// True for `Buffer.from(text)` / `new Buffer(text, "utf16le")`: a buffer of text in
+    /// a text encoding holds the text itself, nothing decoded (the `open` package builds
+    /// a PowerShell `-EncodedCommand` this way, by encoding). Byte lists and the
+    /// base64 and hex encodings do decode.
+    fn buffer_of_text(&self, callee: &str, args: &[Expr]) -> bool {
+        if !matches!(callee, "Buffer.from" | "Buffer") {
+            return false;
+        }
+        let encoding = args.get(1).and_then(|a| self.fold(a));
+        let decodes = matches!(
+            encoding.as_deref().map(str::to_ascii_lowercase).as_deref(),
+            Some("base64" | "base64url" | "hex")
+        );
+        !decodes && !matches!(args.first(), Some(Expr::Seq(_)))
     }
 
     /// What a call named `callee` can do; nothing for a function the file defines.

@@ -1,6 +1,7 @@
 //! The package model: ecosystem, name, version, and which files run when.
 
 pub mod manifest;
+pub mod npm_scripts;
 
 use crate::archive::Entry;
 use crate::ecosystem::Ecosystem;
@@ -130,14 +131,16 @@ impl Package {
                 let Some(npm) = &self.npm else {
                     return Phase::Runtime;
                 };
-                let install = npm
-                    .scripts
-                    .iter()
-                    .filter(|(k, _, _)| manifest::INSTALL_SCRIPTS.contains(&k.as_str()))
-                    .any(|(_, cmd, _)| script_runs_file(cmd, rel));
-                if install {
+                let exists = |p: &str| self.entries.iter().any(|e| self.rel(&e.path) == p);
+                let scripts = npm_scripts::Scripts {
+                    npm,
+                    exists: &exists,
+                };
+                if scripts.install_runs_file(rel) {
                     Phase::Install
-                } else if normalize(npm.main.as_deref().unwrap_or("index.js")) == normalize(rel) {
+                } else if npm_scripts::normalize(npm.main.as_deref().unwrap_or("index.js"))
+                    == npm_scripts::normalize(rel)
+                {
                     Phase::Import
                 } else {
                     Phase::Runtime
@@ -186,21 +189,6 @@ fn is_python_metadata(rel: &str) -> bool {
     rel == "PKG-INFO"
         || rel == "EGG-INFO/PKG-INFO"
         || (rel.ends_with(".dist-info/METADATA") && rel.matches('/').count() == 1)
-}
-
-/// True if an npm script command runs `rel` (`node scripts/x.js`, `sh ./x.sh`, `./x`).
-fn script_runs_file(cmd: &str, rel: &str) -> bool {
-    let target = normalize(rel);
-    crate::lang::shell::parse(cmd).iter().any(|c| {
-        std::iter::once(&c.program).chain(&c.args).any(|w| {
-            let w = normalize(w);
-            w == target || format!("{w}.js") == target || format!("{w}/index.js") == target
-        })
-    })
-}
-
-fn normalize(p: &str) -> String {
-    p.trim_start_matches("./").trim_end_matches('/').to_string()
 }
 
 /// The single top folder all entries share, with its slash; gem data is under `data.tar.gz!`.
