@@ -33,7 +33,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         // encodes itself from text it holds or computes hides nothing from a reader.
         let encoded_command = matches!(c.callee.as_str(), "sh.powershell" | "sh.pwsh")
             && c.args.windows(2).any(|w| {
-                w[0].text.as_deref().is_some_and(shell::is_encoded_command_flag)
+                w[0].text
+                    .as_deref()
+                    .is_some_and(shell::is_encoded_command_flag)
                     && w[1].text.as_deref().is_some_and(is_base64_blob)
             });
         if !decoded_exec && !decoded_pipe && !encoded_command {

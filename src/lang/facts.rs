@@ -338,6 +338,19 @@ struct Env {
     /// Working directories set by `chdir` calls, by the scope they were made in, as the
     /// walk in statement order has met them (see [`workdir`]).
     cwd: RefCell<HashMap<String, String>>,
+    /// The definition path (`Outer.inner`) being bound or walked: a plain name assigned
+    /// inside a function is that function's local, so an inner `var c = ...` does not
+    /// rebind the outer `c = require("https")`, and a local in one function does not
+    /// erase a module constant of the same name.
+    scope: RefCell<String>,
+    /// Plain names bound as a local of some function; only these are looked up scope
+    /// by scope (see [`Env::scoped_get`]).
+    scoped_names: HashSet<String>,
+}
+
+/// Joins a scope and a local name into the key the local is stored under.
+fn local_key(scope: &str, name: &str) -> String {
+    format!("{scope}\u{1}{name}")
 }
 
 /// A call of a local function: its name and the folded value of each parameter.
@@ -555,7 +568,9 @@ impl Env {
                     if *kind == DefKind::Function {
                         self.local_defs.insert(name.clone());
                     }
-                    self.bind(body, Some(name))
+                    let outer = self.enter(name);
+                    self.bind(body, Some(name));
+                    *self.scope.borrow_mut() = outer;
                 }
                 _ => {}
             }
@@ -595,14 +610,31 @@ impl Env {
         match target {
             Expr::Name(_) | Expr::Attr(..) => {
                 let Some(key) = self.key(target) else { return };
-                if let Some(a) = alias.filter(|a| *a != key) {
-                    self.aliases.insert(key.clone(), a.to_string());
+                // A plain name in a function is its local, and is also bound at module
+                // level while nothing there holds it (JavaScript assigns outer names
+                // without declaring them; the frontends do not say which is which).
+                // Attributes (`self.url`) belong to objects, not scopes.
+                let scope = self.scope.borrow().clone();
+                let mut keys = vec![];
+                if matches!(target, Expr::Name(_)) && !scope.is_empty() {
+                    self.scoped_names.insert(key.clone());
+                    keys.push(local_key(&scope, &key));
+                    if !self.labels.contains_key(&key) {
+                        keys.push(key.clone());
+                    }
+                } else {
+                    keys.push(key.clone());
                 }
-                match text {
-                    Some(t) => self.consts.insert(key.clone(), t.to_string()),
-                    None => self.consts.remove(&key),
-                };
-                self.labels.entry(key).or_default().add(labels);
+                for k in keys {
+                    if let Some(a) = alias.filter(|a| *a != key) {
+                        self.aliases.insert(k.clone(), a.to_string());
+                    }
+                    match text {
+                        Some(t) => self.consts.insert(k.clone(), t.to_string()),
+                        None => self.consts.remove(&k),
+                    };
+                    self.labels.entry(k).or_default().add(labels);
+                }
             }
             Expr::Seq(items) => {
                 for t in items {
@@ -611,6 +643,33 @@ impl Env {
             }
             _ => {}
         }
+    }
+
+    /// Enters the definition `name` for binding or walking; returns the scope to restore.
+    fn enter(&self, name: &str) -> String {
+        let mut scope = self.scope.borrow_mut();
+        let outer = scope.clone();
+        if !scope.is_empty() {
+            scope.push('.');
+        }
+        scope.push_str(name);
+        outer
+    }
+
+    /// The binding of `key` as seen from the current scope: the innermost function's
+    /// local of that name, else the module's.
+    fn scoped_get<'m, V>(&self, map: &'m HashMap<String, V>, key: &str) -> Option<&'m V> {
+        if self.scoped_names.contains(key) {
+            let scope = self.scope.borrow();
+            let mut s: &str = &scope;
+            while !s.is_empty() {
+                if let Some(v) = map.get(&local_key(s, key)) {
+                    return Some(v);
+                }
+                s = s.rsplit_once('.').map_or("", |(outer, _)| outer);
+            }
+        }
+        map.get(key)
     }
 
     /// The key a name or attribute target is stored under: its text, not its alias,
@@ -628,6 +687,10 @@ impl Env {
         match value {
             Expr::Name(_) | Expr::Attr(..) => self.resolve(value),
             Expr::Call(_) => self.resolve_obj(value),
+            // `p = process['en' + 'v']`: a member named by a folded key.
+            Expr::Index(_, k) if self.fold(k).is_some_and(|k| is_identifier(&k)) => {
+                self.resolve_obj(value)
+            }
             _ => None,
         }
     }
@@ -635,7 +698,11 @@ impl Env {
     /// The dotted name of a name or attribute chain, aliases applied.
     fn resolve(&self, e: &Expr) -> Option<String> {
         match e {
-            Expr::Name(n) => Some(self.aliases.get(n).cloned().unwrap_or_else(|| n.clone())),
+            Expr::Name(n) => Some(
+                self.scoped_get(&self.aliases, n)
+                    .cloned()
+                    .unwrap_or_else(|| n.clone()),
+            ),
             Expr::Attr(o, a) => Some(member(self.resolve_obj(o)?, a)),
             _ => None,
         }
@@ -707,7 +774,7 @@ impl Env {
                     }
                 }
                 let key = self.key(e)?;
-                if let Some(c) = self.consts.get(&key) {
+                if let Some(c) = self.scoped_get(&self.consts, &key) {
                     return Some(c.clone());
                 }
                 let name = self.resolve(e)?;
@@ -913,7 +980,11 @@ impl Env {
         match e {
             Expr::Name(_) | Expr::Attr(..) => {
                 if let Some(k) = self.key(e) {
-                    l.add(self.labels.get(&k).copied().unwrap_or_default());
+                    l.add(
+                        self.scoped_get(&self.labels, &k)
+                            .copied()
+                            .unwrap_or_default(),
+                    );
                 }
                 if let Some(name) = self.resolve(e) {
                     if catalog::kinds(&name).has(Kinds::ENVALL) {
@@ -961,6 +1032,12 @@ impl Env {
                     if self.fold(k).is_some_and(|v| sensitive::is_secret_env(&v)) {
                         l.add(Labels::SECRET);
                     }
+                } else if self
+                    .resolve_obj(e)
+                    .is_some_and(|n| catalog::kinds(&n).has(Kinds::ENVALL))
+                {
+                    // `process['en' + 'v']` is `process.env`, spelled to be missed.
+                    l.add(Labels::ENV);
                 }
             }
             Expr::Reversed(x) | Expr::PathJoin(x, _) => l.add(self.labels_of(x)),
@@ -1215,7 +1292,9 @@ impl Env {
                     for b in bases {
                         self.calls_in(b, scope, facts, classes);
                     }
+                    let outer = self.enter(name);
                     self.collect(body, &inner, facts, classes);
+                    *self.scope.borrow_mut() = outer;
                 }
             }
         }
@@ -1637,6 +1716,15 @@ fn builtins_lookup(callee: &str) -> bool {
     callee.rsplit_once('.').is_some_and(|(obj, m)| {
         is_builtins_object(obj) && matches!(m, "get" | "__getitem__" | "__getattribute__")
     })
+}
+
+/// A name a language could write as a plain member (`env`, `child_process`).
+fn is_identifier(s: &str) -> bool {
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
 }
 
 fn strip_node_prefix(module: &str) -> String {

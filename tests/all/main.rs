@@ -5,6 +5,7 @@
 mod cli;
 mod cli_rules;
 mod common;
+mod data_flow;
 mod false_positives;
 mod fixtures;
 mod hostile;
