@@ -21,6 +21,9 @@ impl Kinds {
     pub const HOSTINFO: Kinds = Kinds(1 << 8);
     pub const ENVALL: Kinds = Kinds(1 << 9);
     pub const READ: Kinds = Kinds(1 << 10);
+    /// Hands over data that came from the network (a server's requests, a socket's
+    /// messages) without fetching anything itself.
+    pub const RECEIVE: Kinds = Kinds(1 << 11);
 
     pub fn has(self, other: Kinds) -> bool {
         self.0 & other.0 != 0
@@ -44,6 +47,7 @@ impl Kinds {
             "hostinfo" => Kinds::HOSTINFO,
             "envall" => Kinds::ENVALL,
             "read" => Kinds::READ,
+            "receive" => Kinds::RECEIVE,
             _ => return None,
         })
     }

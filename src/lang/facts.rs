@@ -284,6 +284,11 @@ const RUNNERS: &[&str] = &[
     "atexit.register",
     "_thread.start_new_thread",
     "thread.start_new_thread",
+    "setTimeout",
+    "setInterval",
+    "setImmediate",
+    "process.nextTick",
+    "queueMicrotask",
 ];
 
 /// Calls that open a file, for reading unless their mode says otherwise.
@@ -346,6 +351,11 @@ struct Env {
     /// Plain names bound as a local of some function; only these are looked up scope
     /// by scope (see [`Env::scoped_get`]).
     scoped_names: HashSet<String>,
+    /// Labels stored into an object's members or pushed into a list, by the object's
+    /// key: `d.env = process.env` and `chunks.push(c)` make `d` and `chunks` carry them
+    /// when used whole (`JSON.stringify(d)`, `Buffer.concat(chunks)`), not through
+    /// their other members (`d.url`).
+    member_stores: HashMap<String, Labels>,
 }
 
 /// Joins a scope and a local name into the key the local is stored under.
@@ -551,7 +561,10 @@ impl Env {
                     }
                     self.bind_lambdas(value);
                 }
-                Stmt::Eval { value, .. } => self.bind_lambdas(value),
+                Stmt::Eval { value, .. } => {
+                    self.bind_stores(value);
+                    self.bind_lambdas(value);
+                }
                 Stmt::Return { value, .. } => {
                     self.bind_lambdas(value);
                     if let Some(def) = def.filter(|_| !self.returns_fold_only) {
@@ -574,6 +587,29 @@ impl Env {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// `list.push(x)`, `list.append(x)`, `buf.write(x)` and the like add what `x`
+    /// carries to the list (see `member_stores`).
+    fn bind_stores(&mut self, value: &Expr) {
+        const STORES: &[&str] = &[
+            "push", "unshift", "append", "extend", "insert", "add", "set", "update",
+        ];
+        let Expr::Call(c) = value else { return };
+        let Expr::Attr(o, method) = &c.func else {
+            return;
+        };
+        if !STORES.contains(&method.as_str()) {
+            return;
+        }
+        let Some(key) = self.key(o) else { return };
+        let mut l = Labels::default();
+        for a in c.args.iter().chain(c.kwargs.iter().map(|(_, v)| v)) {
+            l.add(self.labels_of(a));
+        }
+        if l != Labels::default() {
+            self.member_stores.entry(key).or_default().add(l);
         }
     }
 
@@ -624,6 +660,11 @@ impl Env {
                     }
                 } else {
                     keys.push(key.clone());
+                }
+                if let (Expr::Attr(o, _), true) = (target, labels != Labels::default()) {
+                    if let Some(obj) = self.key(o) {
+                        self.member_stores.entry(obj).or_default().add(labels);
+                    }
                 }
                 for k in keys {
                     if let Some(a) = alias.filter(|a| *a != key) {
@@ -979,27 +1020,11 @@ impl Env {
         let mut l = Labels::default();
         match e {
             Expr::Name(_) | Expr::Attr(..) => {
+                l.add(self.path_labels(e));
+                // What was stored into the object's members (`d.env = process.env`,
+                // `chunks.push(c)`) travels with the object used whole.
                 if let Some(k) = self.key(e) {
-                    l.add(
-                        self.scoped_get(&self.labels, &k)
-                            .copied()
-                            .unwrap_or_default(),
-                    );
-                }
-                if let Some(name) = self.resolve(e) {
-                    if catalog::kinds(&name).has(Kinds::ENVALL) {
-                        l.add(Labels::ENV);
-                    }
-                }
-                if let Expr::Attr(o, var) = e {
-                    // `process.env.NPM_TOKEN` is one variable: a secret, or nothing.
-                    if self.resolve(o).is_some_and(|n| is_env_object(&n)) {
-                        if sensitive::is_secret_env(var) {
-                            l.add(Labels::SECRET);
-                        }
-                    } else {
-                        l.add(self.labels_of(o));
-                    }
+                    l.add(self.member_labels(&k));
                 }
             }
             Expr::Call(c) => {
@@ -1061,6 +1086,46 @@ impl Env {
         l
     }
 
+    /// Labels of a name or attribute chain from its own bindings and what it names
+    /// (`os.environ`), and, for a member, from the object it is a member of.
+    fn path_labels(&self, e: &Expr) -> Labels {
+        let mut l = Labels::default();
+        if let Some(k) = self.key(e) {
+            l.add(
+                self.scoped_get(&self.labels, &k)
+                    .copied()
+                    .unwrap_or_default(),
+            );
+        }
+        if let Some(name) = self.resolve(e) {
+            if catalog::kinds(&name).has(Kinds::ENVALL) {
+                l.add(Labels::ENV);
+            }
+        }
+        if let Expr::Attr(o, var) = e {
+            // `process.env.NPM_TOKEN` is one variable: a secret, or nothing.
+            if self.resolve(o).is_some_and(|n| is_env_object(&n)) {
+                if sensitive::is_secret_env(var) {
+                    l.add(Labels::SECRET);
+                }
+            } else if matches!(**o, Expr::Name(_) | Expr::Attr(..)) {
+                // One member of an object does not carry what its other members hold.
+                l.add(self.path_labels(o));
+            } else {
+                l.add(self.labels_of(o));
+            }
+        }
+        l
+    }
+
+    /// The labels stored into members of the object `key` names (see `labels_of`).
+    fn member_labels(&self, key: &str) -> Labels {
+        if self.member_stores.is_empty() {
+            return Labels::default();
+        }
+        self.member_stores.get(key).copied().unwrap_or_default()
+    }
+
     /// Labels of what calling `func` returns: from what the callee does, and from the
     /// object it is called on (`resp.read()` carries what `resp` carries). Decoding is
     /// hiding only when what is decoded was shipped as a constant: decoding runtime data
@@ -1084,6 +1149,7 @@ impl Env {
         let k = self.kinds_of(&callee);
         for (kind, label) in [
             (Kinds::DOWNLOAD, Labels::DOWNLOADED),
+            (Kinds::RECEIVE, Labels::DOWNLOADED),
             (Kinds::HOSTINFO, Labels::HOSTINFO),
             (Kinds::ENVALL, Labels::ENV),
         ] {
@@ -1348,6 +1414,15 @@ impl Env {
             facts.hidden_lookups.push((name, c.line));
         }
         let callee = self.callee(&c.func);
+        // `exports.x = require("./js/x")` and a bare `require("./x")` load the module
+        // as much as `const x = require("./x")` does.
+        if matches!(callee.as_str(), "require" | "module.require") {
+            if let Some(m) = c.args.first().and_then(|a| self.fold(a)) {
+                if !m.contains("{?}") && !facts.imports.iter().any(|(i, _)| *i == m) {
+                    facts.imports.push((m, c.line));
+                }
+            }
+        }
         if SETUP_CALLS.contains(&callee.as_str()) {
             facts.requirements.extend(self.install_requires(c));
         }

