@@ -4,7 +4,7 @@
 
 use super::SourceFile;
 use crate::lang::facts::{self, CallFact, FileFacts};
-use crate::package::{manifest, Package};
+use crate::package::{manifest, npm_scripts, Package};
 
 /// npm lifecycle scripts that run at install, analysed as shell in a virtual file named
 /// after package.json, each command at its line there.
@@ -13,10 +13,7 @@ pub fn npm_scripts(pkg: &Package, npm: &manifest::NpmManifest) -> Option<SourceF
     let entry = pkg.entries.iter().find(|e| e.path == path)?;
     let text = String::from_utf8_lossy(&entry.data).into_owned();
     let mut facts = FileFacts::default();
-    for (name, cmd, line) in &npm.scripts {
-        if !manifest::INSTALL_SCRIPTS.contains(&name.as_str()) {
-            continue;
-        }
+    for (name, cmd, line) in install_time_scripts(npm) {
         let at = CallFact {
             callee: format!("npm.scripts.{name}"),
             kinds: Default::default(),
@@ -36,6 +33,34 @@ pub fn npm_scripts(pkg: &Package, npm: &manifest::NpmManifest) -> Option<SourceF
         facts.calls.push(at);
     }
     Some(SourceFile::install_commands(path, text, facts))
+}
+
+/// The scripts npm runs at install: the lifecycle scripts, and the scripts they start
+/// with `npm run X` (followed a few levels deep), each once.
+fn install_time_scripts(npm: &manifest::NpmManifest) -> Vec<&(String, String, u32)> {
+    let mut out: Vec<&(String, String, u32)> = npm
+        .scripts
+        .iter()
+        .filter(|(name, _, _)| manifest::INSTALL_SCRIPTS.contains(&name.as_str()))
+        .collect();
+    let mut next = 0;
+    for _ in 0..npm_scripts::MAX_RUN_DEPTH {
+        let end = out.len();
+        for i in next..end {
+            for c in crate::lang::shell::parse(&out[i].1) {
+                let Some(run) = npm_scripts::script_run(&c.program, &c.args) else {
+                    continue;
+                };
+                for s in npm.scripts.iter().filter(|(n, _, _)| n == run) {
+                    if !out.iter().any(|o| std::ptr::eq(*o, s)) {
+                        out.push(s);
+                    }
+                }
+            }
+        }
+        next = end;
+    }
+    out
 }
 
 /// `binding.gyp` command expansions (`<!(cmd)`, `<!@(cmd)`): node-gyp runs them while it

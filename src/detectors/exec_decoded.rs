@@ -21,8 +21,12 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             && c.args
                 .first()
                 .is_some_and(|a| a.labels.has(Labels::DECODED));
+        // Code run from a decoder's output, even of data the file reads or computes
+        // (`eval(hexify(name, blob))`, `eval(decipher(json.code))`): a package that
+        // ships its code encoded and decodes it to run it is hiding it.
+        let hidden = Labels::DECODED.or(Labels::DECODER_OUTPUT);
         let decoded_exec =
-            (c.kinds.has(Kinds::EXEC) && c.arg_labels().has(Labels::DECODED)) || decoded_command;
+            (c.kinds.has(Kinds::EXEC) && c.arg_labels().has(hidden)) || decoded_command;
         let decoded_pipe = c.callee == "sh.base64"
             && c.shell
                 .as_ref()

@@ -1,8 +1,10 @@
 //! Programs started by code that runs at install time, other than the compilers, build
 //! systems and file utilities a build needs (`rules/data/build-tools.txt`). `calc`,
 //! `notepad`, `start x.exe`, `powershell` or `curl` have no place in `pip install`.
-//! npm lifecycle scripts are their own declared hook (`npm-install-script`) and are not
-//! judged here.
+//! npm lifecycle scripts are their own declared hook (`npm-install-script`): there,
+//! starting `node`, `tsc` or `husky` is ordinary, and only what no npm package's
+//! install runs is judged: Windows programs and system binaries used to load or launch
+//! payloads, and commands that shut the machine down.
 
 use super::{at_call, calls, Ctx, Detector};
 use crate::finding::{Category, Confidence, Finding, Phase, Severity};
@@ -26,6 +28,27 @@ fn build_tools() -> &'static HashSet<&'static str> {
     })
 }
 
+/// Programs no npm lifecycle script has a reason to start: Windows payload launchers
+/// (`rundll32 x.dll,Entry`), desktop programs started as proof of execution, and
+/// shutting the machine down.
+const NEVER_IN_LIFECYCLE: &[&str] = &[
+    "rundll32",
+    "regsvr32",
+    "mshta",
+    "cscript",
+    "wscript",
+    "calc",
+    "mspaint",
+    "notepad",
+    "shutdown",
+    "reboot",
+    "poweroff",
+    "halt",
+    "schtasks",
+    "vssadmin",
+    "bitsadmin",
+];
+
 /// Windows executables and scripts: starting one from an installer is running a payload.
 const EXECUTABLE_EXTENSIONS: &[&str] = &[
     ".exe", ".bat", ".cmd", ".vbs", ".ps1", ".scr", ".msi", ".jar",
@@ -33,13 +56,14 @@ const EXECUTABLE_EXTENSIONS: &[&str] = &[
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
-        if c.shell.is_none()
-            || f.path.ends_with("package.json")
-            || f.call_phase(c) != Phase::Install
-        {
+        if c.shell.is_none() || f.call_phase(c) != Phase::Install {
             continue;
         }
         let program = c.callee.trim_start_matches("sh.");
+        let lifecycle = f.path.ends_with("package.json");
+        if lifecycle && !never_in_lifecycle(program, c) {
+            continue;
+        }
         // `$CC`, `${PKG_CONFIG}`: a tool the build environment names.
         if program.is_empty()
             || program.starts_with('$')
@@ -54,7 +78,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             let w = w.to_ascii_lowercase();
             EXECUTABLE_EXTENSIONS.iter().any(|e| w.ends_with(e))
         });
-        let (severity, confidence) = if runs_executable {
+        let (severity, confidence) = if runs_executable || lifecycle {
             (Severity::High, Confidence::High)
         } else {
             (Severity::Medium, Confidence::Medium)
@@ -72,4 +96,20 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             ),
         ));
     }
+}
+
+/// True for a lifecycle-script command that starts a program in `NEVER_IN_LIFECYCLE`
+/// or a Windows executable the package ships (`calc.exe`, `lib.exe`).
+fn never_in_lifecycle(program: &str, c: &crate::lang::facts::CallFact) -> bool {
+    let p = program.to_ascii_lowercase();
+    let name = p.strip_suffix(".exe").unwrap_or(&p);
+    NEVER_IN_LIFECYCLE.contains(&name)
+        || EXECUTABLE_EXTENSIONS.iter().any(|e| p.ends_with(e))
+        || c.args
+            .first()
+            .and_then(|a| a.text.as_deref())
+            .is_some_and(|w| {
+                let w = w.to_ascii_lowercase();
+                EXECUTABLE_EXTENSIONS.iter().any(|e| w.ends_with(e))
+            })
 }

@@ -28,6 +28,10 @@ impl Labels {
     pub const SECRET: Labels = Labels(1 << 4);
     /// The content of a local file (or an open handle to one, which an upload reads).
     pub const FILE: Labels = Labels(1 << 5);
+    /// What a decoder (base64, hex, a decipher, a local helper built on one) made of data
+    /// that was not a constant in the source: a payload read from a file, an argument.
+    /// Only running it as code is a signal; decoding runtime data is otherwise ordinary.
+    pub const DECODER_OUTPUT: Labels = Labels(1 << 6);
 
     /// The union of two sets.
     pub const fn or(self, other: Labels) -> Labels {
@@ -552,6 +556,7 @@ impl Env {
                     };
                     for t in targets {
                         self.bind_target(t, alias.as_deref(), text.as_deref(), labels);
+                        self.bind_members(t, value);
                         if let Expr::Name(n) = t {
                             match &receiver {
                                 Some(r) => self.receivers.insert(n.clone(), r.clone()),
@@ -587,6 +592,20 @@ impl Env {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// `options = {hostname: "x", path: "/"}` binds `options.hostname` and
+    /// `options.path`, so a request handed `options` later knows where it goes.
+    fn bind_members(&mut self, target: &Expr, value: &Expr) {
+        let Expr::Dict(pairs) = value else { return };
+        for (k, v) in pairs.iter().take(64) {
+            let Some(name) = self.fold(k).filter(|k| is_identifier(k)) else {
+                continue;
+            };
+            let member = Expr::Attr(Box::new(target.clone()), name);
+            let (alias, text, labels) = (self.value_alias(v), self.fold(v), self.labels_of(v));
+            self.bind_target(&member, alias.as_deref(), text.as_deref(), labels);
         }
     }
 
@@ -1159,8 +1178,10 @@ impl Env {
         }
         let decodes = (k.has(Kinds::DECODE) && !self.buffer_of_text(&callee, args))
             || self.decoders.contains(&callee);
-        if decodes && first_arg.is_some_and(|a| self.is_constant(a)) {
-            l.add(Labels::DECODED);
+        match first_arg {
+            Some(a) if decodes && self.is_constant(a) => l.add(Labels::DECODED),
+            Some(_) if decodes => l.add(Labels::DECODER_OUTPUT),
+            _ => {}
         }
         l
     }
@@ -1454,6 +1475,9 @@ impl Env {
             shell: None,
         };
         let mut fact = fact;
+        if kinds.has(Kinds::DOWNLOAD.or(Kinds::SEND)) {
+            self.request_address(c, &mut fact);
+        }
         let cwd = self.workdir(scope);
         if let Some(cwd) = &cwd {
             at_workdir(&mut fact, cwd);
@@ -1471,6 +1495,46 @@ impl Env {
             }
         }
         facts.calls.push(fact);
+    }
+
+    /// Node's request options (`http.request({hostname, port, path})`, inline or held
+    /// in a variable) folded to the address they name, kept as the call's `url`
+    /// keyword: `https://x.example.com:8443/collect`.
+    fn request_address(&self, c: &Call, fact: &mut CallFact) {
+        if fact.kwarg("url").is_some() {
+            return;
+        }
+        let field = |name: &str| -> Option<String> {
+            if let Some(v) = fact.kwarg(name).and_then(|v| v.text.clone()) {
+                return Some(v);
+            }
+            c.args.iter().find_map(|a| match a {
+                Expr::Name(_) => self.fold(&Expr::Attr(Box::new(a.clone()), name.to_string())),
+                _ => None,
+            })
+        };
+        let Some(host) = field("hostname").or_else(|| field("host")) else {
+            return;
+        };
+        if host.contains("://") || host.contains('/') {
+            return;
+        }
+        let scheme = match field("protocol") {
+            Some(p) => p.trim_end_matches(':').to_string(),
+            None if fact.callee.starts_with("https.") => "https".into(),
+            None => "http".into(),
+        };
+        let port = field("port").map(|p| format!(":{p}")).unwrap_or_default();
+        let path = field("path")
+            .filter(|p| p.starts_with('/'))
+            .unwrap_or_default();
+        fact.kwargs.push((
+            "url".into(),
+            Value {
+                text: Some(format!("{scheme}://{host}{port}{path}")),
+                ..Value::default()
+            },
+        ));
     }
 
     /// The working directory calls in `scope` run in: the last `chdir` met in that scope
@@ -1763,10 +1827,14 @@ fn result_key(function: &str) -> String {
 }
 
 /// `obj.name`, except that members of the global object are plain names
-/// (`global.require`, `globalThis['ev'+'al']`, `window.atob`).
+/// (`global.require`, `globalThis['ev'+'al']`, `window.atob`) and `default` is the
+/// object itself.
 fn member(obj: String, name: &str) -> String {
     if matches!(obj.as_str(), "global" | "globalThis" | "window") {
         name.to_string()
+    } else if name == "default" {
+        // `require("axios").default` is the module itself (an ES module's default export).
+        obj
     } else {
         format!("{obj}.{name}")
     }

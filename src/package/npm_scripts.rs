@@ -7,7 +7,7 @@ use super::manifest::{NpmManifest, INSTALL_SCRIPTS};
 use crate::lang::shell;
 
 /// How deep `npm run X` is followed into other scripts.
-const MAX_RUN_DEPTH: u8 = 4;
+pub const MAX_RUN_DEPTH: u8 = 4;
 
 /// The package as a script sees it: its manifest, and whether a file exists.
 pub struct Scripts<'a> {
@@ -82,7 +82,7 @@ impl Scripts<'_> {
 }
 
 /// The script `npm run X`, `npm run-script X`, `yarn run X`, `pnpm X` or `yarn X` starts.
-fn script_run<'a>(program: &str, args: &'a [String]) -> Option<&'a str> {
+pub fn script_run<'a>(program: &str, args: &'a [String]) -> Option<&'a str> {
     let name = program.rsplit('/').next().unwrap_or(program);
     let mut words = args
         .iter()
