@@ -360,7 +360,15 @@ struct Env {
     /// when used whole (`JSON.stringify(d)`, `Buffer.concat(chunks)`), not through
     /// their other members (`d.url`).
     member_stores: HashMap<String, Labels>,
+    /// Names bound to a list of constants (`var _0xb303 = ["discord.js", "request"]`):
+    /// the folded items, so `_0xb303[1]` folds to `"request"`. Obfuscators keep every
+    /// string of a program in such a table.
+    arrays: HashMap<String, Vec<Option<String>>>,
 }
+
+/// Items of a constant list kept for indexing (obfuscators' string tables are a few
+/// thousand items).
+const MAX_ARRAY_ITEMS: usize = 10_000;
 
 /// Joins a scope and a local name into the key the local is stored under.
 fn local_key(scope: &str, name: &str) -> String {
@@ -557,6 +565,7 @@ impl Env {
                     for t in targets {
                         self.bind_target(t, alias.as_deref(), text.as_deref(), labels);
                         self.bind_members(t, value);
+                        self.bind_array(t, value);
                         if let Expr::Name(n) = t {
                             match &receiver {
                                 Some(r) => self.receivers.insert(n.clone(), r.clone()),
@@ -606,6 +615,24 @@ impl Env {
             let member = Expr::Attr(Box::new(target.clone()), name);
             let (alias, text, labels) = (self.value_alias(v), self.fold(v), self.labels_of(v));
             self.bind_target(&member, alias.as_deref(), text.as_deref(), labels);
+        }
+    }
+
+    /// Keeps the folded items of a constant list bound to a name (see `arrays`).
+    fn bind_array(&mut self, target: &Expr, value: &Expr) {
+        let Expr::Name(n) = target else { return };
+        match value {
+            Expr::Seq(items) if !items.is_empty() && items.len() <= MAX_ARRAY_ITEMS => {
+                let folded: Vec<Option<String>> = items.iter().map(|i| self.fold(i)).collect();
+                if folded.iter().any(Option::is_some) {
+                    self.arrays.insert(n.clone(), folded);
+                    return;
+                }
+                self.arrays.remove(n);
+            }
+            _ => {
+                self.arrays.remove(n);
+            }
         }
     }
 
@@ -863,6 +890,12 @@ impl Env {
                         && self.callee(&c.func).starts_with("codecs.get")
                     {
                         return self.fold(c.args.first()?);
+                    }
+                }
+                if let Expr::Name(n) = o.as_ref() {
+                    if let Some(items) = self.arrays.get(n) {
+                        let i: usize = self.fold(k)?.parse().ok()?;
+                        return items.get(i)?.clone();
                     }
                 }
                 let obj = self.resolve(o)?;
