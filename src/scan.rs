@@ -34,8 +34,8 @@ pub struct PackageReport {
     pub findings: Vec<Finding>,
     /// Why the package could not be scanned completely.
     pub errors: Vec<String>,
-    /// How the analysis went where that is worth knowing but changes nothing (a parser
-    /// fallback for Python 2 sources).
+    /// How the analysis went where that is worth knowing but changes nothing (syntax
+    /// errors a parser recovered from, as in Python 2 sources).
     pub notes: Vec<String>,
     /// Where the package's scan spent its time.
     pub timings: Timings,

@@ -1,5 +1,5 @@
-//! Python fact extraction: decoding, the depth pre-check, rustpython, the tree-sitter
-//! fallback, and the fact pass over the IR; `.pth` files take the same path.
+//! Python fact extraction: decoding, the depth pre-check, ruff's error-recovering parser,
+//! the lowering and the fact pass over the IR; `.pth` files take the same path.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

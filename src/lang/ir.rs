@@ -1,6 +1,6 @@
 //! The small intermediate representation every language frontend lowers to.
 //!
-//! Python (two parsers), JavaScript and Ruby all become this tree, and one pass
+//! Python, JavaScript and Ruby all become this tree, and one pass
 //! (`facts.rs`) resolves aliases, folds constants and tracks data flow over it, so a
 //! behaviour detector is written once for every language. Control flow is flattened:
 //! the bodies of `if`, `for`, `try` and `with` become statements of the enclosing scope,
@@ -113,7 +113,7 @@ pub struct Module {
     pub body: Vec<Stmt>,
     /// Every string literal with its line, including those in positions `body` drops.
     pub strings: Vec<(String, u32)>,
-    /// Why the primary parser rejected the file, if it did (the fallback was used).
+    /// The syntax errors the parser found (and recovered from), or why it could not parse.
     pub parse_error: Option<String>,
     /// Set when nesting exceeded the depth limit and deeper code was cut off.
     pub truncated: bool,

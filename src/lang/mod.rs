@@ -6,7 +6,6 @@ pub mod facts;
 pub mod ir;
 pub mod javascript;
 pub mod python;
-pub mod python_ts;
 pub mod ruby;
 pub mod sensitive;
 pub mod shell;

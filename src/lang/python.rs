@@ -1,41 +1,52 @@
-//! Python frontend: rustpython-parser first, tree-sitter-python for what it rejects.
+//! Python frontend: ruff_python_parser, lowered to the IR.
 //!
-//! rustpython-parser gives the exact Python 3 AST; it rejects Python 2, 3.12+ f-strings
-//! and some indentation CPython accepts, and its AST drop is recursive (deep nesting
-//! overflows the stack). Sources it rejects or that look too deep for it go to the
-//! tree-sitter fallback, and the reason is recorded on the module.
+//! ruff's parser reads all Python 3 syntax up to 3.14 and recovers from errors: Python 2
+//! and broken files still give a tree, which is lowered like any other (the first error
+//! is recorded on the module). Its parser recurses once per nesting level (growing its
+//! stack on the heap) and so does the derived drop of its tree: a scan before parsing
+//! turns away sources nested deep enough to make parsing cost unbounded memory (the
+//! token pass reads them), and the tree is dropped in a loop.
 
 use super::ir::{Call, DefKind, Expr, LineIndex, Module, Stmt, MAIN_SCOPE};
-use super::python_ts;
 use crate::archive::limits::Limits;
-use rustpython_parser::ast::{self, Constant, Ranged};
+use ruff_python_ast::visitor::transformer::{walk_expr, Transformer};
+use ruff_python_ast::{self as ast, InterpolatedStringElement, Mod, PythonVersion};
+use ruff_python_parser::{parse_unchecked, Mode, ParseError, ParseOptions};
+use ruff_text_size::Ranged;
+use std::cell::RefCell;
 
-/// Lowers Python source to the IR. Never fails: a file neither parser accepts yields
-/// an empty module with the reason in `parse_error`.
+/// Lowers Python source to the IR. Never fails: syntax errors are recorded in
+/// `parse_error` and the recovered tree is lowered; a source nested too deep to parse
+/// yields an empty module with the reason in `unparsed`.
 pub fn lower(source: &str, limits: &Limits) -> Module {
-    if let Some(reason) = too_deep_for_rustpython(source, limits) {
-        return fallback(source, limits, reason);
+    if let Some(reason) = too_deep_to_parse(source, limits) {
+        return Module {
+            parse_error: Some(reason.clone()),
+            unparsed: Some(reason),
+            ..Module::default()
+        };
     }
-    match rustpython_parser::parse(source, rustpython_parser::Mode::Module, "<package>") {
-        Ok(ast::Mod::Module(m)) => {
-            let mut lowerer = Lowerer {
-                lines: LineIndex::new(source),
-                strings: Vec::new(),
-                max_depth: limits.max_ast_depth,
-                truncated: false,
-            };
-            let body = lowerer.stmts(&m.body, 0);
-            Module {
-                body,
-                strings: lowerer.strings,
-                parse_error: None,
-                truncated: lowerer.truncated,
-                unparsed: None,
-                returns_fold_only: true,
-            }
-        }
-        Ok(_) => fallback(source, limits, "not a module".to_string()),
-        Err(e) => fallback(source, limits, format!("rustpython-parser: {}", e.error)),
+    let options = ParseOptions::from(Mode::Module).with_target_version(PythonVersion::PY314);
+    let parsed = parse_unchecked(source, options);
+    let mut lowerer = Lowerer {
+        lines: LineIndex::new(source),
+        strings: Vec::new(),
+        max_depth: limits.max_ast_depth,
+        truncated: false,
+    };
+    let parse_error = first_error(parsed.errors(), &lowerer.lines);
+    let Mod::Module(module) = parsed.into_syntax() else {
+        unreachable!("Mode::Module parses to a module")
+    };
+    let body = lowerer.stmts(&module.body, 0);
+    drop_in_a_loop(module.body);
+    Module {
+        body,
+        strings: lowerer.strings,
+        parse_error,
+        truncated: lowerer.truncated,
+        unparsed: None,
+        returns_fold_only: true,
     }
 }
 
@@ -48,61 +59,107 @@ pub fn parse_expr(code: &str) -> Option<Expr> {
     }
 }
 
-fn fallback(source: &str, limits: &Limits, reason: String) -> Module {
-    let mut module = python_ts::lower(source, limits);
-    module.parse_error = Some(match module.parse_error.take() {
-        Some(ts) => format!("{reason}; tree-sitter fallback: {ts}"),
-        None => format!("{reason}; analysed with the tree-sitter fallback"),
-    });
-    module
+/// The first syntax error with its line, and how many there were. Garbage gives an
+/// error every few bytes, so only the count of the rest is kept.
+fn first_error(errors: &[ParseError], lines: &LineIndex) -> Option<String> {
+    let first = errors.first()?;
+    let line = lines.line(first.location.start().to_usize());
+    let more = match errors.len() - 1 {
+        0 => String::new(),
+        n => format!(" (and {n} more)"),
+    };
+    Some(format!(
+        "syntax errors (recovered), the first at line {line}: {}{more}",
+        first.error
+    ))
 }
 
-/// rustpython's parser and its AST drop recurse once per nesting level, so a 200,000-term
-/// expression, 50,000 nested brackets or `not not not ...` would overflow any thread's
-/// stack. Such files go straight to tree-sitter, whose cursor walk is iterative.
+/// Drops a syntax tree in a loop. The derived drop recurses once per nesting level, and
+/// the parser builds left-deep chains in a loop (`a + a + …` with 200,000 terms is
+/// 200,000 levels), so a plain drop could overflow the stack: every expression's
+/// children are detached onto a work list before the expression itself is dropped.
+fn drop_in_a_loop(mut body: ast::Suite) {
+    let detacher = Detacher::default();
+    for s in &mut body {
+        detacher.visit_stmt(s);
+    }
+    drop(body);
+    while let Some(mut e) = detacher.next() {
+        walk_expr(&detacher, &mut e);
+    }
+}
+
+/// Replaces each expression it visits by a leaf, keeping the expression to drop later.
+#[derive(Default)]
+struct Detacher {
+    pending: RefCell<Vec<ast::Expr>>,
+}
+
+impl Detacher {
+    fn next(&self) -> Option<ast::Expr> {
+        self.pending.borrow_mut().pop()
+    }
+}
+
+impl Transformer for Detacher {
+    fn visit_expr(&self, expr: &mut ast::Expr) {
+        let leaf = ast::Expr::NoneLiteral(ast::ExprNoneLiteral::default());
+        self.pending
+            .borrow_mut()
+            .push(std::mem::replace(expr, leaf));
+    }
+}
+
+/// ruff's parser recurses once per nesting level of brackets, prefix operators (`-`,
+/// `+`, `~`, `not`, `await`, `yield`, `lambda`) and right-nested `**` and `if`/`else`.
+/// It grows its stack on the heap, so this is safe, but 16 MiB of `-` would cost
+/// gigabytes: sources nested that deep are not parsed. The lowering cuts nesting much
+/// earlier (`max_ast_depth`), so this only bounds the parser's work.
 ///
-/// A quick scan estimates the nesting: bracket depth, and per bracket level the length
-/// of the chain since the last comma (operators, postfix brackets as in `x[0][0]...` or
-/// `f()()...`, and the keywords that nest an expression: `not`, `lambda`, `await`,
-/// `if`/`else`, `yield`). Plain string literals and comments are skipped, so a long
-/// base64 payload full of `+` and `/` stays with the primary parser; f-strings are
-/// scanned as code, since their braces hold expressions.
-fn too_deep_for_rustpython(source: &str, limits: &Limits) -> Option<String> {
-    let max_chain = limits.max_ast_depth * 50;
-    // One chain length per open bracket, plus the top level.
+/// A quick scan estimates the nesting: bracket depth, and per bracket level the number
+/// of nesting operators since the last comma. Operators between operands (`a - b`,
+/// `a.b`, `x[0][0]`, `f()()`) are not counted: the parser reads those chains in a loop.
+/// Plain string literals and comments are skipped, so a long base64 payload full of
+/// `+` and `/` is parsed; f-strings are scanned as code, since their braces hold
+/// expressions.
+fn too_deep_to_parse(source: &str, limits: &Limits) -> Option<String> {
+    let max = limits.max_ast_depth * 50;
+    // One count of nesting operators per open bracket, plus the top level.
     let mut chains: Vec<usize> = vec![0];
     let bytes = source.as_bytes();
     let mut i = 0;
     let mut f_prefix = false;
     // Inside an f-string: its quote and whether it is triple.
     let mut fstring: Option<(u8, bool)> = None;
+    // Whether the last token ends an operand, so a `-` after it is binary.
+    let mut after_operand = false;
     while i < bytes.len() {
         let b = bytes[i];
-        let mut chain_step = false;
+        let mut nests = false;
         let mut step = 1;
+        let mut operand = false;
         match b {
             b'(' | b'[' | b'{' => {
-                // The opening extends the enclosing chain (`x[0][0]`), then starts its own.
-                let chain = chains.last_mut().unwrap();
-                *chain += 1;
-                if *chain > max_chain {
-                    return Some("an expression too long for the primary parser".to_string());
-                }
                 chains.push(0);
-                if chains.len() - 1 > limits.max_ast_depth {
+                if chains.len() - 1 > max {
                     return Some(format!(
-                        "brackets nested more than {} deep",
-                        limits.max_ast_depth
+                        "brackets nested deeper than {max} levels: not parsed"
                     ));
                 }
             }
-            b')' | b']' | b'}' if chains.len() > 1 => {
-                chains.pop();
+            b')' | b']' | b'}' => {
+                if chains.len() > 1 {
+                    chains.pop();
+                }
+                operand = true;
             }
             b',' | b';' => *chains.last_mut().unwrap() = 0,
             b'\n' if chains.len() == 1 && !continued(&bytes[..i]) => chains[0] = 0,
-            b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'^' | b'<' | b'>' | b'.' | b'~'
-            | b'@' => chain_step = true,
+            b'+' | b'-' | b'~' => nests = !after_operand,
+            b'*' if bytes.get(i + 1) == Some(&b'*') => {
+                nests = after_operand;
+                step = 2;
+            }
             b'#' => {
                 i += bytes[i..]
                     .iter()
@@ -117,11 +174,14 @@ fn too_deep_for_rustpython(source: &str, limits: &Limits) -> Option<String> {
                 if fstring == Some((b, triple)) {
                     fstring = None;
                     i += width;
+                    after_operand = true;
                 } else if f_prefix && fstring.is_none() {
                     fstring = Some((b, triple));
                     i += width;
+                    after_operand = false;
                 } else {
                     i = string_end(bytes, i);
+                    after_operand = true;
                 }
                 f_prefix = false;
                 continue;
@@ -129,31 +189,42 @@ fn too_deep_for_rustpython(source: &str, limits: &Limits) -> Option<String> {
             _ if is_ident_byte(b) && (i == 0 || !is_ident_byte(bytes[i - 1])) => {
                 let len = bytes[i..].iter().take_while(|c| is_ident_byte(**c)).count();
                 let word = &bytes[i..i + len];
-                let nests = matches!(
+                nests = matches!(
                     word,
                     b"not" | b"lambda" | b"await" | b"if" | b"else" | b"yield"
                 );
+                operand = !nests && !is_keyword_before_operand(word);
                 // `f"..."`, `rf'...'`, `t"..."`: the literal that follows is scanned as code.
                 f_prefix = len <= 3
                     && word.iter().all(|c| b"rRbBuUfFtT".contains(c))
                     && word.iter().any(|c| b"fFtT".contains(c))
                     && matches!(bytes.get(i + len), Some(b'\'' | b'"'));
-                i += len;
-                step = 0;
-                chain_step = nests;
+                step = len;
             }
+            _ if b.is_ascii_whitespace() => operand = after_operand,
             _ => {}
         }
-        if chain_step {
+        if nests {
             let chain = chains.last_mut().unwrap();
             *chain += 1;
-            if *chain > max_chain {
-                return Some("an expression too long for the primary parser".to_string());
+            if *chain > max {
+                return Some(format!(
+                    "operators nested deeper than {max} levels: not parsed"
+                ));
             }
         }
+        after_operand = operand;
         i += step;
     }
     None
+}
+
+/// Keywords after which an operator is a prefix (`return -x`, `a and -b`).
+fn is_keyword_before_operand(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"and" | b"or" | b"in" | b"is" | b"return" | b"elif" | b"while" | b"assert" | b"del"
+    )
 }
 
 /// The index after the string literal whose opening quote is at `start` (or the end of
@@ -177,6 +248,17 @@ fn string_end(bytes: &[u8], start: usize) -> usize {
 }
 
 /// True if the line ending here ends in a backslash (`\\` before `\n` or `\r\n`).
+fn continued(before: &[u8]) -> bool {
+    before
+        .strip_suffix(b"\r")
+        .unwrap_or(before)
+        .ends_with(b"\\")
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
 /// The operands of a left-deep chain of binary operators `chained` accepts, in source
 /// order, found by a loop rather than recursion.
 fn left_spine(e: &ast::Expr, chained: impl Fn(ast::Operator) -> bool) -> Vec<&ast::Expr> {
@@ -194,17 +276,6 @@ fn left_spine(e: &ast::Expr, chained: impl Fn(ast::Operator) -> bool) -> Vec<&as
     rights
 }
 
-fn continued(before: &[u8]) -> bool {
-    before
-        .strip_suffix(b"\r")
-        .unwrap_or(before)
-        .ends_with(b"\\")
-}
-
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
-}
-
 struct Lowerer {
     lines: LineIndex,
     strings: Vec<(String, u32)>,
@@ -213,16 +284,65 @@ struct Lowerer {
 }
 
 impl Lowerer {
-    fn line<T: Ranged>(&self, node: &T) -> u32 {
+    fn line(&self, node: &impl Ranged) -> u32 {
         self.lines.line(node.start().to_usize())
     }
 
+    /// A block's statements. Python 2's `exec "code"` is recovered as the name `exec`
+    /// followed by an expression statement on the same line: the pair is a call of exec.
     fn stmts(&mut self, body: &[ast::Stmt], depth: usize) -> Vec<Stmt> {
         let mut out = Vec::new();
-        for s in body {
-            self.stmt(s, depth, &mut out);
+        let mut body = body.iter().peekable();
+        while let Some(s) = body.next() {
+            match body.peek().and_then(|next| self.python2_exec(s, next)) {
+                Some(code) => {
+                    body.next();
+                    self.exec_statement(s, code, depth, &mut out);
+                }
+                None => self.stmt(s, depth, &mut out),
+            }
         }
         out
+    }
+
+    /// The code of a Python 2 exec statement, `exec code` or `exec code in namespace`,
+    /// recovered as the two statements `s` and `next`.
+    fn python2_exec<'a>(&self, s: &ast::Stmt, next: &'a ast::Stmt) -> Option<&'a ast::Expr> {
+        let (ast::Stmt::Expr(name), ast::Stmt::Expr(code)) = (s, next) else {
+            return None;
+        };
+        let is_exec = matches!(name.value.as_ref(), ast::Expr::Name(n) if n.id.as_str() == "exec");
+        if !is_exec || self.line(s) != self.line(next) {
+            return None;
+        }
+        match code.value.as_ref() {
+            ast::Expr::Compare(c) if matches!(*c.ops, [ast::CmpOp::In]) => Some(c.left.as_ref()),
+            value => Some(value),
+        }
+    }
+
+    fn exec_statement(
+        &mut self,
+        s: &ast::Stmt,
+        code: &ast::Expr,
+        depth: usize,
+        out: &mut Vec<Stmt>,
+    ) {
+        if depth > self.max_depth {
+            self.truncated = true;
+            return;
+        }
+        let line = self.line(s);
+        let call = Call {
+            func: Expr::Name("exec".into()),
+            args: vec![self.expr(code, depth + 1)],
+            kwargs: vec![],
+            line,
+        };
+        out.push(Stmt::Eval {
+            value: Expr::Call(Box::new(call)),
+            line,
+        });
     }
 
     fn eval(&mut self, e: &ast::Expr, depth: usize, out: &mut Vec<Stmt>) {
@@ -240,25 +360,8 @@ impl Lowerer {
         let line = self.line(s);
         use ast::Stmt as S;
         match s {
-            S::FunctionDef(f) => {
-                out.push(self.function(&f.name, &f.args, &f.decorator_list, &f.body, line, d))
-            }
-            S::AsyncFunctionDef(f) => {
-                out.push(self.function(&f.name, &f.args, &f.decorator_list, &f.body, line, d))
-            }
-            S::ClassDef(c) => {
-                let mut bases: Vec<Expr> = c.bases.iter().map(|b| self.expr(b, d)).collect();
-                bases.extend(c.keywords.iter().map(|k| self.expr(&k.value, d)));
-                let body = self.stmts(&c.body, d);
-                out.push(Stmt::Def {
-                    name: c.name.to_string(),
-                    kind: DefKind::Class,
-                    params: Vec::new(),
-                    bases,
-                    body,
-                    line,
-                });
-            }
+            S::FunctionDef(f) => out.push(self.function(f, line, d)),
+            S::ClassDef(c) => out.push(self.class(c, line, d)),
             S::Return(r) => {
                 if let Some(v) = &r.value {
                     let value = self.expr(v, d);
@@ -280,7 +383,8 @@ impl Lowerer {
             | S::Break(_)
             | S::Continue(_)
             | S::Global(_)
-            | S::Nonlocal(_) => {}
+            | S::Nonlocal(_)
+            | S::IpyEscapeCommand(_) => {}
             S::AugAssign(a) => {
                 // `x += y` keeps x's meaning and adds y's: model as `x = x + y`.
                 let target = self.expr(&a.target, d);
@@ -302,34 +406,31 @@ impl Lowerer {
                     });
                 }
             }
-            S::For(f) => self.for_loop(&f.target, &f.iter, &f.body, &f.orelse, line, d, out),
-            S::AsyncFor(f) => self.for_loop(&f.target, &f.iter, &f.body, &f.orelse, line, d, out),
+            S::For(f) => {
+                // The loop variable carries whatever the iterable carries (data flow only).
+                let targets = vec![self.expr(&f.target, d)];
+                let value = self.expr(&f.iter, d);
+                out.push(Stmt::Assign {
+                    targets,
+                    value,
+                    line,
+                });
+                out.extend(self.stmts(&f.body, d));
+                out.extend(self.stmts(&f.orelse, d));
+            }
             S::While(w) => {
                 self.eval(&w.test, d, out);
                 out.extend(self.stmts(&w.body, d));
                 out.extend(self.stmts(&w.orelse, d));
             }
-            S::If(i) if is_main_guard(&i.test) => {
-                // The block runs only when the file is the program, not when it is
-                // imported: a scope of its own (`MAIN_SCOPE`), like a function.
-                let body = self.stmts(&i.body, d);
-                out.push(Stmt::Def {
-                    name: MAIN_SCOPE.to_string(),
-                    kind: DefKind::Function,
-                    params: Vec::new(),
-                    bases: Vec::new(),
-                    body,
-                    line,
-                });
-                out.extend(self.stmts(&i.orelse, d));
-            }
             S::If(i) => {
-                self.eval(&i.test, d, out);
-                out.extend(self.stmts(&i.body, d));
-                out.extend(self.stmts(&i.orelse, d));
+                self.branch(Some(&i.test), &i.body, line, d, out);
+                for clause in &i.elif_else_clauses {
+                    let line = self.line(clause);
+                    self.branch(clause.test.as_ref(), &clause.body, line, d, out);
+                }
             }
             S::With(w) => self.with(&w.items, &w.body, d, out),
-            S::AsyncWith(w) => self.with(&w.items, &w.body, d, out),
             S::Match(m) => {
                 self.eval(&m.subject, d, out);
                 for case in &m.cases {
@@ -344,8 +445,17 @@ impl Lowerer {
                     self.eval(e, d, out);
                 }
             }
-            S::Try(t) => self.try_block(&t.body, &t.handlers, &t.orelse, &t.finalbody, d, out),
-            S::TryStar(t) => self.try_block(&t.body, &t.handlers, &t.orelse, &t.finalbody, d, out),
+            S::Try(t) => {
+                out.extend(self.stmts(&t.body, d));
+                for ast::ExceptHandler::ExceptHandler(h) in &t.handlers {
+                    if let Some(t) = &h.type_ {
+                        self.eval(t, d, out);
+                    }
+                    out.extend(self.stmts(&h.body, d));
+                }
+                out.extend(self.stmts(&t.orelse, d));
+                out.extend(self.stmts(&t.finalbody, d));
+            }
             S::Assert(a) => {
                 self.eval(&a.test, d, out);
                 if let Some(m) = &a.msg {
@@ -354,9 +464,8 @@ impl Lowerer {
             }
             S::Import(i) => {
                 for alias in &i.names {
-                    let module = alias.name.to_string();
                     out.push(Stmt::Import {
-                        module,
+                        module: alias.name.to_string(),
                         alias: alias.asname.as_ref().map(|a| a.to_string()),
                         line,
                     });
@@ -377,27 +486,34 @@ impl Lowerer {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn for_loop(
+    /// One branch of an `if`/`elif`/`else` (`test` is `None` for `else`). A branch
+    /// under `if __name__ == "__main__":` runs only when the file is the program, not
+    /// when it is imported: a scope of its own (`MAIN_SCOPE`), like a function. Other
+    /// branches are statements of the enclosing scope.
+    fn branch(
         &mut self,
-        target: &ast::Expr,
-        iter: &ast::Expr,
+        test: Option<&ast::Expr>,
         body: &[ast::Stmt],
-        orelse: &[ast::Stmt],
         line: u32,
         d: usize,
         out: &mut Vec<Stmt>,
     ) {
-        // The loop variable carries whatever the iterable carries (data flow only).
-        let targets = vec![self.expr(target, d)];
-        let value = self.expr(iter, d);
-        out.push(Stmt::Assign {
-            targets,
-            value,
-            line,
-        });
+        if test.is_some_and(is_main_guard) {
+            let body = self.stmts(body, d);
+            out.push(Stmt::Def {
+                name: MAIN_SCOPE.to_string(),
+                kind: DefKind::Function,
+                params: Vec::new(),
+                bases: Vec::new(),
+                body,
+                line,
+            });
+            return;
+        }
+        if let Some(t) = test {
+            self.eval(t, d, out);
+        }
         out.extend(self.stmts(body, d));
-        out.extend(self.stmts(orelse, d));
     }
 
     fn with(&mut self, items: &[ast::WithItem], body: &[ast::Stmt], d: usize, out: &mut Vec<Stmt>) {
@@ -419,61 +535,10 @@ impl Lowerer {
         out.extend(self.stmts(body, d));
     }
 
-    fn try_block(
-        &mut self,
-        body: &[ast::Stmt],
-        handlers: &[ast::ExceptHandler],
-        orelse: &[ast::Stmt],
-        finalbody: &[ast::Stmt],
-        d: usize,
-        out: &mut Vec<Stmt>,
-    ) {
-        out.extend(self.stmts(body, d));
-        for ast::ExceptHandler::ExceptHandler(h) in handlers {
-            if let Some(t) = &h.type_ {
-                self.eval(t, d, out);
-            }
-            out.extend(self.stmts(&h.body, d));
-        }
-        out.extend(self.stmts(orelse, d));
-        out.extend(self.stmts(finalbody, d));
-    }
-
     /// A function definition: decorators and default values run where it is defined, so
     /// they lead its body.
-    fn function(
-        &mut self,
-        name: &ast::Identifier,
-        args: &ast::Arguments,
-        decorators: &[ast::Expr],
-        body: &[ast::Stmt],
-        line: u32,
-        d: usize,
-    ) -> Stmt {
-        let mut out = self.arguments(args, d);
-        for dec in decorators {
-            self.eval(dec, d, &mut out);
-        }
-        out.extend(self.stmts(body, d));
-        let params = args
-            .posonlyargs
-            .iter()
-            .chain(&args.args)
-            .chain(&args.kwonlyargs)
-            .map(|a| a.def.arg.to_string())
-            .collect();
-        Stmt::Def {
-            name: name.to_string(),
-            kind: DefKind::Function,
-            params,
-            bases: vec![],
-            body: out,
-            line,
-        }
-    }
-
-    /// Default values run when the function is defined: keep them as statements.
-    fn arguments(&mut self, args: &ast::Arguments, d: usize) -> Vec<Stmt> {
+    fn function(&mut self, f: &ast::StmtFunctionDef, line: u32, d: usize) -> Stmt {
+        let args = &f.parameters;
         let mut out = Vec::new();
         for a in args
             .posonlyargs
@@ -485,7 +550,50 @@ impl Lowerer {
                 self.eval(default, d, &mut out);
             }
         }
-        out
+        self.decorators(&f.decorator_list, d, &mut out);
+        out.extend(self.stmts(&f.body, d));
+        let params = args
+            .posonlyargs
+            .iter()
+            .chain(&args.args)
+            .chain(&args.kwonlyargs)
+            .map(|a| a.parameter.name.to_string())
+            .collect();
+        Stmt::Def {
+            name: f.name.to_string(),
+            kind: DefKind::Function,
+            params,
+            bases: vec![],
+            body: out,
+            line,
+        }
+    }
+
+    /// A class definition: its bases and keywords (`metaclass=...`), and a body led by
+    /// its decorators, which run where it is defined, like the body.
+    fn class(&mut self, c: &ast::StmtClassDef, line: u32, d: usize) -> Stmt {
+        let mut bases = Vec::new();
+        if let Some(a) = &c.arguments {
+            bases.extend(a.args.iter().map(|b| self.expr(b, d)));
+            bases.extend(a.keywords.iter().map(|k| self.expr(&k.value, d)));
+        }
+        let mut body = Vec::new();
+        self.decorators(&c.decorator_list, d, &mut body);
+        body.extend(self.stmts(&c.body, d));
+        Stmt::Def {
+            name: c.name.to_string(),
+            kind: DefKind::Class,
+            params: Vec::new(),
+            bases,
+            body,
+            line,
+        }
+    }
+
+    fn decorators(&mut self, decorators: &[ast::Decorator], d: usize, out: &mut Vec<Stmt>) {
+        for dec in decorators {
+            self.eval(&dec.expression, d, out);
+        }
     }
 
     fn exprs(&mut self, es: &[ast::Expr], d: usize) -> Vec<Expr> {
@@ -500,7 +608,40 @@ impl Lowerer {
         let d = depth + 1;
         use ast::Expr as E;
         match e {
-            E::Constant(c) => self.constant(&c.value, self.line(e)),
+            E::StringLiteral(s) => self.string(s.value.to_str().to_string(), self.line(e)),
+            E::BytesLiteral(b) => {
+                let bytes: Vec<u8> = b.value.bytes().collect();
+                self.string(String::from_utf8_lossy(&bytes).into_owned(), self.line(e))
+            }
+            E::NumberLiteral(n) => match &n.value {
+                ast::Number::Int(i) => i.as_i64().map(Expr::Int).unwrap_or(Expr::Other(vec![])),
+                _ => Expr::Other(vec![]),
+            },
+            E::BooleanLiteral(b) => Expr::Int(b.value as i64),
+            E::NoneLiteral(_) | E::EllipsisLiteral(_) | E::IpyEscapeCommand(_) => {
+                Expr::Other(vec![])
+            }
+            E::FString(f) => {
+                let line = self.line(e);
+                let mut template = Template::default();
+                for part in &f.value {
+                    match part {
+                        ast::FStringPart::Literal(s) => template.text.push_str(s.as_str()),
+                        ast::FStringPart::FString(f) => {
+                            self.elements(&f.elements, &mut template, line, d)
+                        }
+                    }
+                }
+                self.template(template, line)
+            }
+            E::TString(t) => {
+                let line = self.line(e);
+                let mut template = Template::default();
+                for t in &t.value {
+                    self.elements(&t.elements, &mut template, line, d);
+                }
+                self.template(template, line)
+            }
             E::Name(n) => Expr::Name(n.id.to_string()),
             E::Attribute(a) => Expr::Attr(Box::new(self.expr(&a.value, d)), a.attr.to_string()),
             E::Subscript(s) => {
@@ -513,32 +654,7 @@ impl Lowerer {
                 }
                 Expr::Index(Box::new(value), Box::new(self.expr(&s.slice, d)))
             }
-            E::Call(c) => {
-                if let Some(text) = char_codes_call(c) {
-                    return self.spelled(text, self.line(e));
-                }
-                let func = self.expr(&c.func, d);
-                let args = self.exprs(&c.args, d);
-                let kwargs = c
-                    .keywords
-                    .iter()
-                    .map(|k| {
-                        (
-                            k.arg
-                                .as_ref()
-                                .map(|a| a.to_string())
-                                .unwrap_or_else(|| "**".into()),
-                            self.expr(&k.value, d),
-                        )
-                    })
-                    .collect();
-                Expr::Call(Box::new(Call {
-                    func,
-                    args,
-                    kwargs,
-                    line: self.line(e),
-                }))
-            }
+            E::Call(c) => self.call(c, d),
             E::BinOp(b) => match b.op {
                 ast::Operator::Add => self.concat_chain(e, d),
                 ast::Operator::Div => Expr::PathJoin(
@@ -551,21 +667,19 @@ impl Lowerer {
                 ),
                 _ => self.arithmetic_chain(e, d),
             },
-            E::JoinedStr(j) => Expr::Template(self.exprs(&j.values, d)),
-            E::FormattedValue(f) => self.expr(&f.value, d),
             E::List(l) => Expr::Seq(self.exprs(&l.elts, d)),
             E::Tuple(t) => Expr::Seq(self.exprs(&t.elts, d)),
             E::Set(s) => Expr::Seq(self.exprs(&s.elts, d)),
             E::Dict(x) => Expr::Dict(
-                x.keys
+                x.items
                     .iter()
-                    .zip(&x.values)
-                    .map(|(k, v)| {
+                    .map(|item| {
                         (
-                            k.as_ref()
+                            item.key
+                                .as_ref()
                                 .map(|k| self.expr(k, d))
                                 .unwrap_or(Expr::Other(vec![])),
-                            self.expr(v, d),
+                            self.expr(&item.value, d),
                         )
                     })
                     .collect(),
@@ -578,17 +692,20 @@ impl Lowerer {
                 }])
             }
             E::BoolOp(b) => Expr::Other(self.exprs(&b.values, d)),
-            E::NamedExpr(n) => self.expr(&n.value, d),
+            E::Named(n) => self.expr(&n.value, d),
             E::UnaryOp(u) => Expr::Other(vec![self.expr(&u.operand, d)]),
-            E::IfExp(i) => Expr::Other(vec![
+            E::If(i) => Expr::Other(vec![
                 self.expr(&i.test, d),
                 self.expr(&i.body, d),
                 self.expr(&i.orelse, d),
             ]),
             E::ListComp(c) => self.comprehension(&[&c.elt], &c.generators, d),
             E::SetComp(c) => self.comprehension(&[&c.elt], &c.generators, d),
-            E::GeneratorExp(c) => self.comprehension(&[&c.elt], &c.generators, d),
-            E::DictComp(c) => self.comprehension(&[&c.key, &c.value], &c.generators, d),
+            E::Generator(c) => self.comprehension(&[&c.elt], &c.generators, d),
+            E::DictComp(c) => match &c.key {
+                Some(key) => self.comprehension(&[key, &c.value], &c.generators, d),
+                None => self.comprehension(&[&c.value], &c.generators, d),
+            },
             E::Await(a) => self.expr(&a.value, d),
             E::Yield(y) => Expr::Other(y.value.iter().map(|v| self.expr(v, d)).collect()),
             E::YieldFrom(y) => self.expr(&y.value, d),
@@ -606,6 +723,71 @@ impl Lowerer {
                     .collect(),
             ),
         }
+    }
+
+    fn call(&mut self, c: &ast::ExprCall, d: usize) -> Expr {
+        let line = self.line(c);
+        if let Some(text) = char_codes_call(c) {
+            return self.spelled(text, line);
+        }
+        let func = self.expr(&c.func, d);
+        let args = self.exprs(&c.arguments.args, d);
+        let kwargs = c
+            .arguments
+            .keywords
+            .iter()
+            .map(|k| {
+                let name = k
+                    .arg
+                    .as_ref()
+                    .map_or_else(|| "**".into(), |a| a.to_string());
+                (name, self.expr(&k.value, d))
+            })
+            .collect();
+        Expr::Call(Box::new(Call {
+            func,
+            args,
+            kwargs,
+            line,
+        }))
+    }
+
+    /// The literal text and interpolations of one f-string or t-string, appended to
+    /// `template`. `f"{x=}"` shows its own source before the value, as Python does.
+    fn elements(
+        &mut self,
+        elements: &[InterpolatedStringElement],
+        template: &mut Template,
+        line: u32,
+        d: usize,
+    ) {
+        for element in elements {
+            match element {
+                InterpolatedStringElement::Literal(l) => template.text.push_str(&l.value),
+                InterpolatedStringElement::Interpolation(i) => {
+                    if let Some(debug) = &i.debug_text {
+                        template.text.push_str(debug.as_str());
+                    }
+                    self.flush(template, line);
+                    let value = self.expr(&i.expression, d);
+                    template.parts.push(value);
+                }
+            }
+        }
+    }
+
+    /// Ends the literal text collected so far as one part of `template`.
+    fn flush(&mut self, template: &mut Template, line: u32) {
+        if !template.text.is_empty() {
+            let text = std::mem::take(&mut template.text);
+            let part = self.string(text, line);
+            template.parts.push(part);
+        }
+    }
+
+    fn template(&mut self, mut template: Template, line: u32) -> Expr {
+        self.flush(&mut template, line);
+        Expr::Template(template.parts)
     }
 
     /// `a - b * c + d ...` parses as a left-deep tree one level per operator: its left
@@ -646,8 +828,8 @@ impl Lowerer {
         let mut kids: Vec<Expr> = elts.iter().map(|e| self.expr(e, d)).collect();
         let mut ciphered = false;
         for g in gens {
-            ciphered |= matches!(&g.iter, ast::Expr::Constant(c)
-                if matches!(&c.value, Constant::Str(s) if s.chars().count() >= CIPHERED_TEXT))
+            ciphered |= matches!(&g.iter, ast::Expr::StringLiteral(s)
+                if s.value.to_str().chars().count() >= CIPHERED_TEXT)
                 && !elts.iter().any(|e| same_name(e, &g.target));
             kids.push(self.expr(&g.iter, d));
             kids.extend(self.exprs(&g.ifs, d));
@@ -665,25 +847,18 @@ impl Lowerer {
         Expr::Decoded(Box::new(Expr::Str(text)))
     }
 
-    fn constant(&mut self, c: &Constant, line: u32) -> Expr {
-        match c {
-            Constant::Str(s) => {
-                self.strings.push((s.clone(), line));
-                Expr::Str(s.clone())
-            }
-            Constant::Bytes(b) => {
-                let s = String::from_utf8_lossy(b).into_owned();
-                self.strings.push((s.clone(), line));
-                Expr::Str(s)
-            }
-            Constant::Int(i) => i.try_into().map(Expr::Int).unwrap_or(Expr::Other(vec![])),
-            Constant::Bool(b) => Expr::Int(*b as i64),
-            Constant::Tuple(items) => {
-                Expr::Seq(items.iter().map(|c| self.constant(c, line)).collect())
-            }
-            _ => Expr::Other(vec![]),
-        }
+    /// A string literal (bytes decoded lossily), recorded with its line.
+    fn string(&mut self, text: String, line: u32) -> Expr {
+        self.strings.push((text.clone(), line));
+        Expr::Str(text)
     }
+}
+
+/// An f-string being lowered: its parts so far and the literal text not yet ended.
+#[derive(Default)]
+struct Template {
+    parts: Vec<Expr>,
+    text: String,
 }
 
 /// A string literal at least this long transformed character by character in a
@@ -703,8 +878,11 @@ fn int_list(e: &ast::Expr, max: u32) -> Option<Vec<u32>> {
     items
         .iter()
         .map(|i| match i {
-            ast::Expr::Constant(c) => match &c.value {
-                Constant::Int(n) => u32::try_from(n).ok().filter(|n| *n <= max),
+            ast::Expr::NumberLiteral(n) => match &n.value {
+                ast::Number::Int(n) => n
+                    .as_i64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .filter(|n| *n <= max),
                 _ => None,
             },
             _ => None,
@@ -726,7 +904,7 @@ fn char_codes_call(c: &ast::ExprCall) -> Option<String> {
     let ast::Expr::Name(f) = c.func.as_ref() else {
         return None;
     };
-    match (f.id.as_str(), c.args.as_slice()) {
+    match (f.id.as_str(), &*c.arguments.args) {
         ("map", [ast::Expr::Name(g), list]) if g.id.as_str() == "chr" => char_codes(list),
         ("bytes" | "bytearray", [list]) => {
             let bytes: Vec<u8> = int_list(list, 255)?.into_iter().map(|b| b as u8).collect();
@@ -742,8 +920,8 @@ fn chr_comprehension(elt: &ast::Expr, g: &ast::Comprehension) -> Option<String> 
         return None;
     };
     let is_chr = matches!(call.func.as_ref(), ast::Expr::Name(f) if f.id.as_str() == "chr");
-    let over_target = matches!(call.args.as_slice(), [arg] if same_name(arg, &g.target));
-    if !is_chr || !over_target || !g.ifs.is_empty() || !call.keywords.is_empty() {
+    let over_target = matches!(&*call.arguments.args, [arg] if same_name(arg, &g.target));
+    if !is_chr || !over_target || !g.ifs.is_empty() || !call.arguments.keywords.is_empty() {
         return None;
     }
     char_codes(&g.iter)
@@ -756,9 +934,10 @@ fn same_name(a: &ast::Expr, b: &ast::Expr) -> bool {
 
 fn is_minus_one(step: Option<&ast::Expr>) -> bool {
     match step {
-        Some(ast::Expr::UnaryOp(u)) if u.op == ast::UnaryOp::USub => {
-            matches!(u.operand.as_ref(), ast::Expr::Constant(c) if matches!(&c.value, Constant::Int(i) if *i == 1.into()))
-        }
+        Some(ast::Expr::UnaryOp(u)) if u.op == ast::UnaryOp::USub => matches!(
+            u.operand.as_ref(),
+            ast::Expr::NumberLiteral(n) if matches!(&n.value, ast::Number::Int(i) if i.as_i64() == Some(1))
+        ),
         _ => false,
     }
 }
@@ -768,11 +947,12 @@ fn is_main_guard(test: &ast::Expr) -> bool {
     let ast::Expr::Compare(c) = test else {
         return false;
     };
-    if c.ops.len() != 1 || !matches!(c.ops[0], ast::CmpOp::Eq) {
+    if !matches!(*c.ops, [ast::CmpOp::Eq]) {
         return false;
     }
     let is_name = |e: &ast::Expr| matches!(e, ast::Expr::Name(n) if n.id.as_str() == "__name__");
-    let is_main = |e: &ast::Expr| matches!(e, ast::Expr::Constant(k) if matches!(&k.value, ast::Constant::Str(s) if s == "__main__"));
+    let is_main =
+        |e: &ast::Expr| matches!(e, ast::Expr::StringLiteral(s) if s.value.to_str() == "__main__");
     let (l, r) = (c.left.as_ref(), &c.comparators[0]);
     (is_name(l) && is_main(r)) || (is_main(l) && is_name(r))
 }
@@ -782,38 +962,36 @@ mod tests {
     use super::*;
 
     fn deep(source: &str) -> bool {
-        too_deep_for_rustpython(source, &Limits::default()).is_some()
+        too_deep_to_parse(source, &Limits::default()).is_some()
     }
 
     #[test]
-    fn depth_pre_check_catches_every_kind_of_nesting() {
+    fn depth_pre_check_catches_nesting_the_parser_recurses_on() {
         assert!(deep(&format!("x = {}a", "not ".repeat(20_000))));
-        assert!(deep(&format!("x = {}a", "a + ".repeat(20_000))));
-        assert!(deep(&format!("x = a{}", "[0]".repeat(20_000))));
-        assert!(deep(&format!("x = f{}", "()".repeat(20_000))));
+        assert!(deep(&format!("x = {}a", "-".repeat(20_000))));
+        assert!(deep(&format!("x = a{}", " ** a".repeat(20_000))));
         assert!(deep(&format!("x = {}0", "lambda: ".repeat(20_000))));
+        assert!(deep(&format!("x = {}0", "a if b else ".repeat(20_000))));
         assert!(deep(&format!(
             "x = {}1{}",
-            "(".repeat(300),
-            ")".repeat(300)
+            "(".repeat(20_000),
+            ")".repeat(20_000)
         )));
         assert!(
             deep(&format!("x = \\\n{}a", "not \\\n".repeat(20_000))),
             "backslash continuations"
         );
-        // Strings are skipped, but the operators between them are not.
-        assert!(deep(&format!("x = {}','", "',' + ".repeat(20_000))));
         // f-string braces hold code.
         assert!(deep(&format!(
             "x = f'{{{}1{}}}'",
-            "(".repeat(300),
-            ")".repeat(300)
+            "(".repeat(20_000),
+            ")".repeat(20_000)
         )));
-        assert!(deep(&format!("x = f\"\" + {}1", "(".repeat(300))));
+        assert!(deep(&format!("x = f\"\" + {}1", "(".repeat(20_000))));
     }
 
     #[test]
-    fn wide_code_and_payload_strings_stay_with_the_primary_parser() {
+    fn chains_read_in_a_loop_and_payload_strings_are_parsed() {
         let payload = "QUJD+/".repeat(200_000);
         assert!(!deep(&format!(
             "import base64\nexec(base64.b64decode('{payload}'))\n"
@@ -821,5 +999,14 @@ mod tests {
         assert!(!deep(&format!("x = [{}0]\n", "f(a)[0].b, ".repeat(50_000))));
         assert!(!deep(&"y = a.b.c(d) + e\n".repeat(50_000)));
         assert!(!deep("s = '''(((( not not\n'''\n# ((((((\n"));
+        assert!(!deep(&format!("x = {}a", "a - ".repeat(20_000))));
+        assert!(!deep(&format!("x = a{}", "[0]".repeat(20_000))));
+        assert!(!deep(&format!("x = f{}", "()".repeat(20_000))));
+        assert!(!deep(&format!("x = [{}0]", "-1, ".repeat(20_000))));
+        assert!(!deep(&format!(
+            "x = {}1{}",
+            "(".repeat(300),
+            ")".repeat(300)
+        )));
     }
 }

@@ -2,29 +2,9 @@
 //! packed into an sdist in memory and must come out clean. Next to each, the malicious
 //! shape the narrowed rule must still catch.
 
-use crate::common::{gzip, scan, tar, with_rule};
+use crate::common::{sdist, with_rule};
 use pkgwarden::verdict::Verdict;
 use pkgwarden::PackageReport;
-
-/// An sdist `demo-1.0.tar.gz` holding a minimal setup.py plus `files`.
-fn sdist(files: &[(&str, &str)]) -> PackageReport {
-    let mut all: Vec<(String, Vec<u8>)> = vec![
-        (
-            "PKG-INFO".into(),
-            b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n".to_vec(),
-        ),
-        (
-            "setup.py".into(),
-            b"from setuptools import setup\nsetup(name='demo', version='1.0')\n".to_vec(),
-        ),
-    ];
-    all.extend(
-        files
-            .iter()
-            .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec())),
-    );
-    scan("demo-1.0.tar.gz", &gzip(&tar(&all, "demo-1.0/")))
-}
 
 fn assert_clean(r: &PackageReport) {
     assert_eq!(r.verdict, Verdict::Clean, "{:#?}", r.findings);

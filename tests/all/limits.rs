@@ -188,14 +188,14 @@ fn a_payload_at_the_end_of_a_multi_megabyte_line_is_found() {
 
 #[test]
 fn the_package_deadline_holds_inside_analysis() {
-    // Files that make tree-sitter's error recovery slow (the Python 2 fallback on
-    // garbage), many of them: with a 1 s limit, the package stops, says so, and what
-    // was not analysed is listed; setup.py, the riskiest file, was analysed first.
+    // Files that make tree-sitter's error recovery slow (JavaScript garbage), many of
+    // them: with a 1 s limit, the package stops, says so, and what was not analysed is
+    // listed; setup.py, the riskiest file, was analysed first.
     let garbage: String = (0..200_000u32)
         .map(|i| ["(", "[", "print \"", "{", ")", "`", "0777 ", "\\"][(i * 7 % 8) as usize])
         .collect();
     let mut all: Vec<(String, Vec<u8>)> = (0..40)
-        .map(|i| (format!("aaa/slow{i}.py"), garbage.clone().into_bytes()))
+        .map(|i| (format!("aaa/slow{i}.js"), garbage.clone().into_bytes()))
         .collect();
     all.extend(files(&fixture("pypi/libpeshnx-sdist")));
     let bytes = gzip(&tar(&all, "libpeshnx-0.1/"));

