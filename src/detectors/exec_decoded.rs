@@ -21,10 +21,16 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             && c.args
                 .first()
                 .is_some_and(|a| a.labels.has(Labels::DECODED));
-        // Code run from a decoder's output, even of data the file reads or computes
-        // (`eval(hexify(name, blob))`, `eval(decipher(json.code))`): a package that
-        // ships its code encoded and decodes it to run it is hiding it.
-        let hidden = Labels::DECODED.or(Labels::DECODER_OUTPUT);
+        // Code run unasked from a decoder's output, even of data the file reads or
+        // computes (`eval(hexify(name, blob))`, `eval(decipher(json.code))`): a package
+        // that ships its code encoded and decodes it at install to run it is hiding it.
+        // Only at install or import: labels are kept per name, and a library's
+        // functions that deserialise and run code (IPython's reloader) are asked for.
+        let hidden = if runs_unasked(phase) {
+            Labels::DECODED.or(Labels::DECODER_OUTPUT)
+        } else {
+            Labels::DECODED
+        };
         let decoded_exec =
             (c.kinds.has(Kinds::EXEC) && c.arg_labels().has(hidden)) || decoded_command;
         let decoded_pipe = c.callee == "sh.base64"
