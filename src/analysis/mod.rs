@@ -62,6 +62,9 @@ pub struct SourceFile {
     line_starts: OnceLock<Vec<usize>>,
 }
 
+/// Calls a minified bundle makes at the least (see [`SourceFile::is_minified`]).
+const MINIFIED_MIN_CALLS: usize = 200;
+
 impl SourceFile {
     fn new(path: String, lang: Lang, phase: Phase, text: String, facts: FileFacts) -> Self {
         SourceFile {
@@ -114,10 +117,14 @@ impl SourceFile {
         SourceFile::new(path, Lang::Shell, Phase::Install, text, facts)
     }
 
-    /// Minified: a bundle of a few very long lines rather than written source.
+    /// Minified: a bundle of a few very long lines rather than written source. A short
+    /// program carrying one long encoded blob is not a bundle: it makes too few calls
+    /// for its values to mix.
     pub fn is_minified(&self) -> bool {
         let lines = self.line_starts().len();
-        self.text.len() > 20_000 && self.text.len() / lines > 500
+        self.text.len() > 20_000
+            && self.text.len() / lines > 500
+            && self.facts.calls.len() >= MINIFIED_MIN_CALLS
     }
 
     fn line_starts(&self) -> &[usize] {

@@ -584,7 +584,9 @@ impl Env {
                     if let Some(def) = def.filter(|_| !self.returns_fold_only) {
                         let labels = self.labels_of(value);
                         self.labels.entry(result_key(def)).or_default().add(labels);
-                        if self.calls_decoder(value) {
+                        // A helper returning what a decoder made of its input decodes,
+                        // through however many locals (`d = decipher.update(x); return d`).
+                        if self.calls_decoder(value) || labels.has(Labels::DECODER_OUTPUT) {
                             self.decoders.insert(def.to_string());
                         }
                     }
