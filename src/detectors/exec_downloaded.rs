@@ -128,18 +128,44 @@ pub fn download_destinations(ctx: &Ctx) -> Vec<String> {
     // separate calls: `open("x.exe", "wb")` then `.write(r.content)`).
     for f in ctx.files {
         let downloads = f.facts.calls.iter().any(|c| c.kinds.has(Kinds::DOWNLOAD));
+        // Functions that write downloaded bytes through a file handle
+        // (`f = open(p, "wb"); f.write(r.content)`): the files they open for writing.
+        let handle_writes: Vec<&str> = f
+            .facts
+            .calls
+            .iter()
+            .filter(|c| is_handle_write(&c.callee) && c.arg_labels().has(Labels::DOWNLOADED))
+            .map(|c| c.scope.as_str())
+            .collect();
         for c in &f.facts.calls {
             if let Some(t) = c.write_target() {
                 if c.arg_labels().has(Labels::DOWNLOADED)
                     || downloads && paths::is_executable_name(t)
+                    || handle_writes.contains(&c.scope.as_str())
                 {
                     dests.push(t.to_string());
                 }
             }
         }
     }
-    dests.retain(|d| base(d).len() >= 3 && !d.contains("{?}"));
+    // A name with unknown parts (`/tmp/{?}`) is kept when a folder is known: a spawn of
+    // the very same template is taken to start it (`curl -o /tmp/{0} … && /tmp/{0}`).
+    dests.retain(|d| {
+        if d.contains("{?}") {
+            d.contains(['/', '\\']) && !d.starts_with("{?}")
+        } else {
+            base(d).len() >= 3
+        }
+    });
     dests
+}
+
+/// A write through an open file handle: `open(...).write`, `f.write` once `f` is one.
+fn is_handle_write(callee: &str) -> bool {
+    matches!(
+        callee,
+        "open.write" | "io.open.write" | "pathlib.Path.open.write" | "open.writelines"
+    )
 }
 
 /// The downloaded file a spawn starts, if its command line names one.
@@ -148,9 +174,10 @@ fn started_file<'d>(c: &CallFact, dests: &'d [String]) -> Option<&'d str> {
     dests
         .iter()
         .find(|d| {
+            let template = d.contains("{?}");
             words.iter().any(|w| {
                 w.split_whitespace()
-                    .any(|t| t == d.as_str() || base(t) == base(d))
+                    .any(|t| t == d.as_str() || !template && base(t) == base(d))
             })
         })
         .map(String::as_str)

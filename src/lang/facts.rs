@@ -805,6 +805,13 @@ impl Env {
             Expr::Call(c) => {
                 let callee = self.callee(&c.func);
                 match callee.as_str() {
+                    // `__import__("a.b")` returns the top package `a` (without a
+                    // fromlist); `a.b` is then reached through it.
+                    "__import__" if c.args.len() == 1 && c.kwargs.is_empty() => c
+                        .args
+                        .first()
+                        .and_then(|a| self.fold(a))
+                        .map(|m| m.split('.').next().unwrap_or(&m).to_string()),
                     "__import__"
                     | "importlib.import_module"
                     | "require"

@@ -112,3 +112,9 @@ fn a_require_not_bound_to_a_name_is_an_import() {
         f.imports
     );
 }
+
+#[test]
+fn dunder_import_of_a_dotted_name_binds_the_top_package() {
+    let f = py("req = __import__('urllib.request')\nreq.request.urlopen('http://192.0.2.7/x')\n");
+    assert!(f.calls.iter().any(|c| c.callee == "urllib.request.urlopen"));
+}
