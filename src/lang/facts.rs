@@ -199,12 +199,14 @@ pub fn extract(module: Module, parse_expr: Option<ExprParser>) -> FileFacts {
         ..Env::default()
     };
     env.find_functions(&module.body);
-    // Two binding passes so functions see module constants defined after them.
     // Folded calls are remembered only while the constants they read stay the same.
-    for _ in 0..2 {
-        env.folded_calls.borrow_mut().clear();
-        env.bind(&module.body, None);
-    }
+    // Two binding passes so functions see module constants defined after them, with the
+    // parameters bound between them from the constants their callers pass.
+    env.folded_calls.borrow_mut().clear();
+    env.bind(&module.body, None);
+    env.bind_params(&module.body);
+    env.folded_calls.borrow_mut().clear();
+    env.bind(&module.body, None);
     env.folded_calls.borrow_mut().clear();
     let mut facts = FileFacts {
         strings: module.strings,
@@ -370,6 +372,76 @@ struct Env {
 /// thousand items).
 const MAX_ARRAY_ITEMS: usize = 10_000;
 
+/// What the call sites of a function pass to one parameter: `None` before any call
+/// passes it, `Some(None)` once two disagree or one is not constant.
+#[derive(Clone, Default)]
+struct ParamSeen {
+    value: Option<Option<String>>,
+    labels: Labels,
+}
+
+/// The functions a body defines at any depth, by name, with their scope path and
+/// parameters; None for a name defined twice. Methods are not reached by a bare call.
+fn function_params(
+    body: &[Stmt],
+    scope: &str,
+    out: &mut HashMap<String, Option<(String, Vec<String>)>>,
+) {
+    for s in body {
+        let Stmt::Def {
+            name,
+            kind,
+            params,
+            body,
+            ..
+        } = s
+        else {
+            continue;
+        };
+        let path = if scope.is_empty() {
+            name.clone()
+        } else {
+            format!("{scope}.{name}")
+        };
+        if *kind == DefKind::Function {
+            out.entry(name.clone())
+                .and_modify(|e| *e = None)
+                .or_insert_with(|| Some((path.clone(), params.clone())));
+            function_params(body, &path, out);
+        }
+    }
+}
+
+/// The calls inside an expression, outermost first, and the bodies of the function
+/// literals in it (callbacks run in the scope they are written in).
+fn calls_of<'e>(e: &'e Expr, out: &mut Vec<&'e Call>, lambdas: &mut Vec<&'e [Stmt]>) {
+    match e {
+        Expr::Call(c) => {
+            out.push(c);
+            calls_of(&c.func, out, lambdas);
+            for a in c.args.iter().chain(c.kwargs.iter().map(|(_, v)| v)) {
+                calls_of(a, out, lambdas);
+            }
+        }
+        Expr::Attr(x, _) | Expr::Reversed(x) | Expr::Decoded(x) | Expr::ResultOf(x) => {
+            calls_of(x, out, lambdas)
+        }
+        Expr::Index(a, b) | Expr::PathJoin(a, b) | Expr::Percent(a, b) => {
+            calls_of(a, out, lambdas);
+            calls_of(b, out, lambdas);
+        }
+        Expr::Concat(xs) | Expr::Template(xs) | Expr::Seq(xs) | Expr::Other(xs) => {
+            xs.iter().for_each(|x| calls_of(x, out, lambdas))
+        }
+        Expr::Dict(kv) => kv.iter().for_each(|(k, v)| {
+            calls_of(k, out, lambdas);
+            calls_of(v, out, lambdas);
+        }),
+        Expr::Lambda(b) => lambdas.push(b),
+        Expr::Str(_) | Expr::Int(_) | Expr::Name(_) => {}
+    }
+}
+
 /// Joins a scope and a local name into the key the local is stored under.
 fn local_key(scope: &str, name: &str) -> String {
     format!("{scope}\u{1}{name}")
@@ -426,6 +498,93 @@ impl Env {
                     }
                 }
                 self.find_functions(body);
+            }
+        }
+    }
+
+    /// Binds each parameter of the file's functions to the value its call sites pass,
+    /// when every call that passes it passes the same constant (`download_file(URL,
+    /// FILENAME)` makes `url` and `filename` known inside `download_file`), and to the
+    /// labels any of them carries (`send(data)` with `data` holding the environment).
+    /// Functions defined twice, and methods, are left alone.
+    fn bind_params(&mut self, body: &[Stmt]) {
+        let mut defs: HashMap<String, Option<(String, Vec<String>)>> = HashMap::new();
+        function_params(body, "", &mut defs);
+        if defs.is_empty() {
+            return;
+        }
+        let mut seen: HashMap<String, Vec<ParamSeen>> = HashMap::new();
+        self.call_sites(body, &defs, &mut seen);
+        for (name, params) in seen {
+            let Some(Some((scope, names))) = defs.get(&name) else {
+                continue;
+            };
+            for (param, p) in names.iter().zip(params) {
+                let key = local_key(scope, param);
+                if let ParamSeen { value: Some(Some(v)), .. } = &p {
+                    self.consts.insert(key.clone(), v.clone());
+                    self.scoped_names.insert(param.clone());
+                }
+                if p.labels != Labels::default() {
+                    self.labels.entry(key).or_default().add(p.labels);
+                    self.scoped_names.insert(param.clone());
+                }
+            }
+        }
+    }
+
+    /// Records what each call of a local function passes to each parameter, walking
+    /// the body in the scopes the calls are made in.
+    fn call_sites(
+        &self,
+        body: &[Stmt],
+        defs: &HashMap<String, Option<(String, Vec<String>)>>,
+        seen: &mut HashMap<String, Vec<ParamSeen>>,
+    ) {
+        for s in body {
+            let exprs: Vec<&Expr> = match s {
+                Stmt::Assign { targets, value, .. } => {
+                    targets.iter().chain(std::iter::once(value)).collect()
+                }
+                Stmt::Eval { value, .. } | Stmt::Return { value, .. } => vec![value],
+                Stmt::Def { name, body, .. } => {
+                    let outer = self.enter(name);
+                    self.call_sites(body, defs, seen);
+                    *self.scope.borrow_mut() = outer;
+                    continue;
+                }
+                _ => continue,
+            };
+            let (mut calls, mut lambdas) = (Vec::new(), Vec::new());
+            for e in exprs {
+                calls_of(e, &mut calls, &mut lambdas);
+            }
+            for b in lambdas {
+                self.call_sites(b, defs, seen);
+            }
+            for c in calls {
+                let Expr::Name(n) = &c.func else { continue };
+                let Some(Some((_, params))) = defs.get(n) else {
+                    continue;
+                };
+                let entry = seen
+                    .entry(n.clone())
+                    .or_insert_with(|| vec![ParamSeen::default(); params.len()]);
+                for (i, p) in params.iter().enumerate() {
+                    let arg = c
+                        .args
+                        .get(i)
+                        .or_else(|| c.kwargs.iter().find(|(k, _)| k == p).map(|(_, v)| v));
+                    let Some(arg) = arg else { continue };
+                    let value = self.fold(arg).filter(|v| !v.contains("{?}"));
+                    let slot = &mut entry[i];
+                    slot.value = match slot.value.take() {
+                        None => Some(value),
+                        Some(prev) if prev == value => Some(prev),
+                        Some(_) => Some(None),
+                    };
+                    slot.labels.add(self.labels_of(arg));
+                }
             }
         }
     }
