@@ -2,8 +2,11 @@
 //! sites and file drops, tunnels, out-of-band interaction catchers (`rules/data/endpoints.txt`),
 //! bare public IP addresses and `.onion` hosts.
 
-use super::{at_call, calls, paths, runs_unasked, when, Ctx, Detector};
+use super::{at_call, calls, is_dns, paths, runs_unasked, takes_address, when, Ctx, Detector};
+use crate::analysis::SourceFile;
 use crate::finding::{Category, Confidence, Finding, Phase, Severity};
+use crate::lang::catalog::{kinds, Kinds};
+use crate::lang::facts::{CallFact, Labels};
 use std::sync::OnceLock;
 
 pub const DETECTOR: Detector = Detector {
@@ -92,6 +95,82 @@ fn is_message_sink(callee: &str) -> bool {
         )
 }
 
+/// What a catalogued call does that puts an address it is handed to use: fetching or
+/// sending, a command line, code to run, or text written where something will read it.
+const USES_ADDRESS: Kinds = Kinds::DOWNLOAD
+    .or(Kinds::SEND)
+    .or(Kinds::SPAWN)
+    .or(Kinds::EXEC)
+    .or(Kinds::WRITE)
+    .or(Kinds::WRITE_DEST);
+
+/// Whether the call itself contacts, resolves or passes on an address it is given: a
+/// catalogued network, spawn, exec or write API, a name lookup, or a connection constructor.
+fn uses_address(c: &CallFact) -> bool {
+    c.kinds.has(USES_ADDRESS) || is_dns(&c.callee) || takes_address(c)
+}
+
+/// Whether a call contacts an address it is given: directly (see [`uses_address`]), as a
+/// command the package manager runs, as text written into an open file (a script being
+/// dropped), through a function or class of the same file whose body makes such a call
+/// (a local `send(url)` helper, a webhook client class), through a call the analysis
+/// cannot name (`obj[key](url)`, what obfuscated code looks like), or by taking the address
+/// apart for a client (`new URL(hook)` whose host and path go to `https.request`, which
+/// data flow loses). An address the code
+/// decoded from a hidden form is one it means to use, whatever takes it first. A URL handed
+/// to anything else (a config object, `str`, a parser) is data: nothing is contacted
+/// there, and wherever the value is used later is a call of its own.
+fn contacts(f: &SourceFile, c: &CallFact) -> bool {
+    uses_address(c)
+        || c.callee == "?"
+        || is_url_parser(&c.callee)
+        || c.callee.starts_with("npm.scripts.")
+        || c.callee == "node-gyp.command"
+        || writes_into_file(&c.callee)
+        || decoded_address(c)
+        || local_def_uses_address(f, &c.callee)
+}
+
+/// Calls that split an address into the scheme, host and path a request is made of.
+fn is_url_parser(callee: &str) -> bool {
+    matches!(
+        callee,
+        "URL" | "url.parse" | "urllib.parse.urlparse" | "urllib.parse.urlsplit" | "URI.parse"
+    )
+}
+
+/// Whether `callee` writes into a file it opened: `open(...).write`,
+/// `tempfile.NamedTemporaryFile(...).write`.
+fn writes_into_file(callee: &str) -> bool {
+    callee.rsplit_once('.').is_some_and(|(handle, method)| {
+        matches!(method, "write" | "writelines")
+            && (kinds(handle).has(Kinds::WRITE) || handle.starts_with("tempfile."))
+    })
+}
+
+/// Whether a URL among the call's values was decoded from base64, hex or the like.
+fn decoded_address(c: &CallFact) -> bool {
+    c.all_args().chain(c.receiver.as_ref()).any(|v| {
+        v.labels.has(Labels::DECODED) && v.text.as_deref().and_then(paths::find_url).is_some()
+    })
+}
+
+/// Whether `callee` names a function, method or class defined in `f` whose body calls an
+/// API that uses an address.
+fn local_def_uses_address(f: &SourceFile, callee: &str) -> bool {
+    f.facts
+        .defs
+        .iter()
+        .filter(|d| d.scope == callee || d.name == callee)
+        .any(|d| {
+            let inner = format!("{}.", d.scope);
+            f.facts
+                .calls
+                .iter()
+                .any(|b| (b.scope == d.scope || b.scope.starts_with(&inner)) && uses_address(b))
+        })
+}
+
 /// Whether a text holds a collection point together with its credential: a Discord
 /// webhook with its id and token, or a Telegram bot token in an API address. Whoever
 /// holds one can post to it; a package shipping one is set up to send somewhere.
@@ -154,7 +233,7 @@ fn calls_to_endpoints(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
         // Only where the address is used: messages and docs that mention a webhook
         // host (`raise Error("see bit.ly/...")`) contact nothing.
-        if is_message_sink(&c.callee) {
+        if is_message_sink(&c.callee) || !contacts(f, c) {
             continue;
         }
         let urls = super::urls_of(c).into_iter();

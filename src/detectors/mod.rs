@@ -209,7 +209,7 @@ pub fn urls_of(call: &CallFact) -> Vec<String> {
 /// A call handed the address it connects to in its arguments: an HTTP client's request
 /// (which also contacts a host written without a scheme, or fails trying), or the
 /// constructor of a connection to a host.
-fn takes_address(call: &CallFact) -> bool {
+pub fn takes_address(call: &CallFact) -> bool {
     use crate::lang::catalog::Kinds;
     call.shell.is_none() && (call.kinds.has(Kinds::DOWNLOAD) || call.kinds.has(Kinds::SEND))
         || matches!(

@@ -40,7 +40,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             Some((*m, f.text[..at].matches('\n').count() as u32 + 1))
         });
         let mangled = f.text.matches("_0x").count();
-        let packed = f.text.find(PACKER);
+        let packed = packed_line(f);
         let spelled = table_spellings(&f.text) >= TABLE_SPELLINGS;
         let blob = f
             .facts
@@ -54,8 +54,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         let hidden = f.facts.hidden_lookups.first();
         let found = if let Some((m, line)) = marker {
             Some((line, format!("carries the obfuscator marker `{m}`")))
-        } else if let Some(at) = packed {
-            let line = f.text[..at].matches('\n').count() as u32 + 1;
+        } else if let Some(line) = packed {
             Some((
                 line,
                 "is packed: an unpacking function's output goes straight to eval".into(),
@@ -129,6 +128,41 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             });
         }
     }
+}
+
+/// The line of the first packer signature written as code, not quoted in a string literal.
+/// An unpacker's test data or a packer's own template holds the signature as text, which
+/// runs nothing; a literal that is itself handed to `eval` still counts as code. The
+/// signatures in the text are matched against those in the file's literals by count, so
+/// one written as code beside a quoted one is still found.
+fn packed_line(f: &crate::analysis::SourceFile) -> Option<u32> {
+    let executed: Vec<&str> = f
+        .facts
+        .calls
+        .iter()
+        .filter(|c| c.kinds.has(Kinds::EXEC))
+        .filter_map(|c| c.args.first()?.text.as_deref())
+        .collect();
+    let quoted: Vec<u32> = f
+        .facts
+        .strings
+        .iter()
+        .filter(|(s, _)| !executed.contains(&s.as_str()))
+        .flat_map(|(s, line)| std::iter::repeat_n(*line, s.matches(PACKER).count()))
+        .collect();
+    let lines: Vec<u32> = f
+        .text
+        .match_indices(PACKER)
+        .map(|(at, _)| f.text[..at].matches('\n').count() as u32 + 1)
+        .collect();
+    if lines.len() <= quoted.len() {
+        return None;
+    }
+    lines
+        .iter()
+        .find(|line| !quoted.contains(line))
+        .or(lines.first())
+        .copied()
 }
 
 /// Runs of three or more `+`-joined constant-index lookups into the same table

@@ -3,7 +3,9 @@
 //! and command loops that run what a socket sends. This is remote control, never a feature.
 
 use super::{at_call, runs_unasked, when, Ctx, Detector};
+use crate::analysis::SourceFile;
 use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::lang::facts::{CallFact, Value};
 
 pub const DETECTOR: Detector = Detector {
     rules: &["reverse-shell"],
@@ -35,7 +37,7 @@ const SHELLS: &[&str] = &[
 /// Whether a shell command on `line` runs an interpreter. A `/dev/tcp` redirect of a
 /// command that runs none (`: > /dev/tcp/localhost/3001`, the usual "is the port taken"
 /// probe) connects and closes: there is no shell on the socket.
-fn shell_on_line(f: &crate::analysis::SourceFile, line: u32) -> bool {
+fn shell_on_line(f: &SourceFile, line: u32) -> bool {
     f.facts.calls.iter().any(|c| {
         c.line == line
             && c.shell.is_some()
@@ -89,7 +91,7 @@ fn child_stream(origin: &str) -> bool {
 
 /// How a call hands a program's input or output to a socket, if it does: a command run
 /// from what a socket read, or a child process's stream piped to or from a socket.
-fn socket_driven(c: &crate::lang::facts::CallFact) -> Option<&'static str> {
+fn socket_driven(c: &CallFact) -> Option<&'static str> {
     use crate::lang::catalog::Kinds;
     let origins: Vec<&str> = c
         .all_args()
@@ -120,10 +122,75 @@ fn socket_driven(c: &crate::lang::facts::CallFact) -> Option<&'static str> {
     feeds_child.then_some("pipes what a network socket sends into a child process's input")
 }
 
+/// Whether a value names a socket or its descriptor (`s`, `s.fileno()`, `fd = s.fileno()`).
+fn names_socket(v: &Value) -> bool {
+    v.name.iter().chain(&v.names).any(|n| is_socket(n))
+}
+
+/// Whether `dup` is an `os.dup2` that puts a socket's descriptor onto standard input,
+/// output or error (`os.dup2(s.fileno(), 0)`, or a loop variable over 0, 1, 2). A socket
+/// method called inline (`s.fileno()`) is a call of its own on the same line.
+fn dups_socket(f: &SourceFile, dup: &CallFact) -> bool {
+    let from_socket = dup.args.first().is_some_and(names_socket)
+        || f.facts
+            .calls
+            .iter()
+            .any(|c| c.line == dup.line && c.callee.ends_with(".fileno") && is_socket(&c.callee));
+    let onto_std = dup.args.get(1).is_some_and(|v| {
+        v.text
+            .as_deref()
+            .is_none_or(|t| matches!(t, "0" | "1" | "2"))
+    });
+    dup.callee == "os.dup2" && from_socket && onto_std
+}
+
+/// Whether a call starts a shell or a pseudo-terminal for one (`pty.spawn("/bin/sh")`,
+/// `subprocess.call(["/bin/sh", "-i"])`).
+fn spawns_shell(c: &CallFact) -> bool {
+    c.callee == "pty.spawn"
+        || c.callee
+            .strip_prefix("sh.")
+            .is_some_and(|p| SHELLS.contains(&p) || p.starts_with("python"))
+}
+
+/// Whether the function holding `connect` makes its sockets only with `AF_UNIX`: a local
+/// control socket (a daemon's command channel), which no remote end drives.
+fn unix_socket(f: &SourceFile, connect: &CallFact) -> bool {
+    let mut made = f
+        .facts
+        .calls
+        .iter()
+        .filter(|c| c.scope == connect.scope && c.callee == "socket.socket")
+        .peekable();
+    made.peek().is_some()
+        && made.all(|c| {
+            c.args
+                .first()
+                .is_some_and(|a| a.name.as_deref() == Some("socket.AF_UNIX"))
+        })
+}
+
+/// Whether a Python `socket.connect` is wired to a shell: the file duplicates a socket
+/// onto the standard streams, or the connecting function starts a shell in a file that
+/// duplicates descriptors or spawns a pty. A file that merely has both a `dup2` (a pipe
+/// onto stdout) and a `connect` (to a control socket) is not a shell.
+fn connect_feeds_shell(f: &SourceFile, connect: &CallFact) -> bool {
+    if !connect.callee.ends_with("socket.connect") || unix_socket(f, connect) {
+        return false;
+    }
+    let calls = &f.facts.calls;
+    let dups = calls
+        .iter()
+        .any(|c| c.callee == "os.dup2" || c.callee == "pty.spawn");
+    calls.iter().any(|c| dups_socket(f, c))
+        || dups
+            && calls
+                .iter()
+                .any(|c| c.scope == connect.scope && spawns_shell(c))
+}
+
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for f in ctx.files {
-        let has = |name: &str| f.facts.calls.iter().any(|c| c.callee == name);
-        let dups = has("os.dup2") || has("pty.spawn");
         for c in &f.facts.calls {
             let texts: Vec<&str> = c.args.iter().filter_map(|a| a.text.as_deref()).collect();
             let how = if c.shell.is_some()
@@ -143,7 +210,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                     .any(|t| t.to_ascii_lowercase().starts_with("exec:"))
             {
                 Some("hands a shell to socat")
-            } else if dups && c.callee.ends_with("socket.connect") {
+            } else if connect_feeds_shell(f, c) {
                 Some("connects a socket and duplicates it onto the standard streams of a shell")
             } else {
                 socket_driven(c)

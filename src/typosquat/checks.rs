@@ -90,6 +90,9 @@ pub(crate) fn classify(candidate: &Forms, target: &Forms, eco: Ecosystem) -> Opt
             span: target.bare_len(),
         })
     };
+    if eco == Ecosystem::Npm && same_scope(candidate, target) {
+        return None;
+    }
     if eco == Ecosystem::Npm && is_scope_confusion(candidate, target) {
         return whole(Check::ScopeConfusion);
     }
@@ -114,6 +117,14 @@ pub(crate) fn classify(candidate: &Forms, target: &Forms, eco: Ecosystem) -> Opt
         check: Check::Affix,
         span,
     })
+}
+
+/// Whether both names are in the same npm scope (`@octokit/oauth-app`, `@octokit/auth-app`).
+/// Only a scope's owner can publish in it, so a name there never imitates its neighbours:
+/// whoever published one published the other.
+fn same_scope(candidate: &Forms, target: &Forms) -> bool {
+    let scope = |f: &Forms| split_scope(&f.canonical).map(|(scope, _)| scope.to_string());
+    scope(candidate).is_some_and(|s| scope(target) == Some(s))
 }
 
 fn is_scope_confusion(candidate: &Forms, target: &Forms) -> bool {

@@ -102,6 +102,21 @@ fn npm_scope_confusion_and_cyrillic_look_alikes() {
     assert_imitates("lоdash", npm, "lodash", Check::Homoglyph);
 }
 
+/// Only a scope's owner publishes in it: neighbours in one scope never imitate each other,
+/// while a look-alike name under another scope still does.
+#[test]
+fn npm_names_in_the_same_scope_are_not_squats() {
+    let npm = Ecosystem::Npm;
+    assert_eq!(check_name("@octokit/oauth-app", npm), None);
+    assert_eq!(check_name("@octokit/auht-app", npm), None);
+    assert_imitates(
+        "@0ctokit/auth-app",
+        npm,
+        "@octokit/auth-app",
+        Check::ScopeConfusion,
+    );
+}
+
 #[test]
 fn popular_names_and_their_extensions_are_not_flagged() {
     for name in [
@@ -200,12 +215,12 @@ fn popular_names_are_not_flagged_against_each_other() {
 }
 
 /// The same, as if no listed name were popular itself: what legitimate names outside the list
-/// face. Measured: 341 of 14,856 (PyPI), 100 of 5,247 (npm), 6 of 974 (RubyGems).
+/// face. Measured: 341 of 14,856 (PyPI), 94 of 5,247 (npm), 6 of 974 (RubyGems).
 #[test]
 fn rank_blind_noise_does_not_grow() {
     let measured = [
         (Ecosystem::Pypi, 341),
-        (Ecosystem::Npm, 100),
+        (Ecosystem::Npm, 94),
         (Ecosystem::Rubygems, 6),
     ];
     for (eco, limit) in measured {
