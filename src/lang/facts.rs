@@ -521,7 +521,11 @@ impl Env {
             };
             for (param, p) in names.iter().zip(params) {
                 let key = local_key(scope, param);
-                if let ParamSeen { value: Some(Some(v)), .. } = &p {
+                if let ParamSeen {
+                    value: Some(Some(v)),
+                    ..
+                } = &p
+                {
                     self.consts.insert(key.clone(), v.clone());
                     self.scoped_names.insert(param.clone());
                 }
