@@ -70,6 +70,21 @@ fn dropper_chain(findings: &[Finding]) -> Option<Finding> {
     })
 }
 
+/// A chain counts acts, not findings: one call reported by two rules is one act. The
+/// pairs of rules that describe the same call are a download and the endpoint it
+/// contacts, and a process started at install and the same process started detached.
+fn same_act(a: &Finding, b: &Finding) -> bool {
+    const SAME_CALL: &[[Category; 2]] = &[
+        [Category::Download, Category::SuspiciousEndpoint],
+        [Category::InstallHook, Category::BackgroundProcess],
+    ];
+    a.file == b.file
+        && a.line == b.line
+        && SAME_CALL
+            .iter()
+            .any(|p| p == &[a.category, b.category] || p == &[b.category, a.category])
+}
+
 /// Behaviours that are each only suspicious alone, but that no honest install or import
 /// combines: two or more of them, of different kinds, in code that runs unasked (a
 /// download and a program started at install, a credential read and a webhook...).
@@ -93,7 +108,10 @@ fn unasked_chain(findings: &[Finding]) -> Option<Finding> {
             && f.severity >= Severity::Medium
             && f.confidence >= Confidence::Medium
     }) {
-        if !steps.iter().any(|s| s.category == f.category) {
+        if !steps
+            .iter()
+            .any(|s| s.category == f.category || same_act(s, f))
+        {
             steps.push(f);
         }
     }
