@@ -4,6 +4,7 @@
 //! language and every detector agrees on what a call is.
 
 use super::catalog::{self, Kinds};
+use super::decode::{decode_base64, decode_hex, rot13};
 use super::ir::{Call, DefKind, Expr, Module, Stmt, MAIN_SCOPE};
 use super::sensitive;
 use super::shell;
@@ -2147,62 +2148,6 @@ fn brace_format(fmt: &str, vals: &[String]) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Decodes base64 (standard or URL-safe, padding optional) to text, lossily.
-pub fn decode_base64(s: &str) -> Option<String> {
-    decode_base64_bytes(s).map(|b| String::from_utf8_lossy(&b).into_owned())
-}
-
-/// Decodes base64 (standard or URL-safe, padding optional) to bytes.
-pub fn decode_base64_bytes(s: &str) -> Option<Vec<u8>> {
-    let mut bits = 0u32;
-    let mut nbits = 0;
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    for c in s.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' | b'\n' | b'\r' | b' ' => continue,
-            _ => return None,
-        };
-        bits = (bits << 6) | v as u32;
-        nbits += 6;
-        if nbits >= 8 {
-            nbits -= 8;
-            out.push((bits >> nbits) as u8);
-        }
-    }
-    Some(out)
-}
-
-fn decode_hex(s: &str) -> Option<String> {
-    let clean: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if !clean.len().is_multiple_of(2) {
-        return None;
-    }
-    let bytes: Option<Vec<u8>> = clean
-        .chunks(2)
-        .map(|p| {
-            std::str::from_utf8(p)
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        })
-        .collect();
-    Some(String::from_utf8_lossy(&bytes?).into_owned())
-}
-
-fn rot13(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            'a'..='z' => (((c as u8 - b'a') + 13) % 26 + b'a') as char,
-            'A'..='Z' => (((c as u8 - b'A') + 13) % 26 + b'A') as char,
-            _ => c,
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! the IR into the facts detectors read, the same way for every language.
 
 pub mod catalog;
+pub mod decode;
 pub mod facts;
 pub mod ir;
 pub mod javascript;

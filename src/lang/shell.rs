@@ -244,7 +244,7 @@ pub fn is_encoded_command_flag(arg: &str) -> bool {
 
 /// A PowerShell encoded command: base64 of UTF-16LE text.
 fn decode_utf16le_base64(b64: &str) -> Option<String> {
-    let bytes: Vec<u8> = crate::lang::facts::decode_base64_bytes(b64)?;
+    let bytes: Vec<u8> = crate::lang::decode::decode_base64_bytes(b64)?;
     let units: Vec<u16> = bytes
         .chunks_exact(2)
         .map(|p| u16::from_le_bytes([p[0], p[1]]))
