@@ -2,11 +2,12 @@
 //! sites and file drops, tunnels, out-of-band interaction catchers (`rules/data/endpoints.txt`),
 //! bare public IP addresses and `.onion` hosts.
 
-use super::{at_call, calls, is_dns, paths, runs_unasked, takes_address, when, Ctx, Detector};
+use super::{at_call, is_dns, paths, runs_unasked, takes_address, when, Ctx, Detector};
 use crate::analysis::SourceFile;
 use crate::finding::{Category, Confidence, Finding, Phase, Severity};
 use crate::lang::catalog::{kinds, Kinds};
 use crate::lang::facts::{CallFact, Labels};
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 pub const DETECTOR: Detector = Detector {
@@ -120,7 +121,7 @@ fn uses_address(c: &CallFact) -> bool {
 /// decoded from a hidden form is one it means to use, whatever takes it first. A URL handed
 /// to anything else (a config object, `str`, a parser) is data: nothing is contacted
 /// there, and wherever the value is used later is a call of its own.
-fn contacts(f: &SourceFile, c: &CallFact) -> bool {
+fn contacts(defs: &AddressDefs, c: &CallFact) -> bool {
     uses_address(c)
         || c.callee == "?"
         || is_url_parser(&c.callee)
@@ -128,7 +129,7 @@ fn contacts(f: &SourceFile, c: &CallFact) -> bool {
         || c.callee == "node-gyp.command"
         || writes_into_file(&c.callee)
         || decoded_address(c)
-        || local_def_uses_address(f, &c.callee)
+        || defs.has(&c.callee)
 }
 
 /// Calls that split an address into the scheme, host and path a request is made of.
@@ -155,20 +156,39 @@ fn decoded_address(c: &CallFact) -> bool {
     })
 }
 
-/// Whether `callee` names a function, method or class defined in `f` whose body calls an
-/// API that uses an address.
-fn local_def_uses_address(f: &SourceFile, callee: &str) -> bool {
-    f.facts
-        .defs
-        .iter()
-        .filter(|d| d.scope == callee || d.name == callee)
-        .any(|d| {
-            let inner = format!("{}.", d.scope);
-            f.facts
-                .calls
-                .iter()
-                .any(|b| (b.scope == d.scope || b.scope.starts_with(&inner)) && uses_address(b))
-        })
+/// The definitions of one file whose bodies call an API that uses an address, by name
+/// and by scope path, built once per file so a file of many calls and many definitions
+/// costs one pass over each.
+struct AddressDefs<'f> {
+    names: HashSet<&'f str>,
+}
+
+impl<'f> AddressDefs<'f> {
+    fn of(f: &'f SourceFile) -> Self {
+        let mut scopes: HashSet<&str> = HashSet::new();
+        for b in f.facts.calls.iter().filter(|b| uses_address(b)) {
+            let mut s = b.scope.as_str();
+            while !s.is_empty() && scopes.insert(s) {
+                s = s.rsplit_once('.').map_or("", |(outer, _)| outer);
+            }
+        }
+        let mut names = HashSet::new();
+        for d in f
+            .facts
+            .defs
+            .iter()
+            .filter(|d| scopes.contains(d.scope.as_str()))
+        {
+            names.insert(d.scope.as_str());
+            names.insert(d.name.as_str());
+        }
+        AddressDefs { names }
+    }
+
+    /// Whether `callee` names such a definition (`send`, `Client.post`).
+    fn has(&self, callee: &str) -> bool {
+        self.names.contains(callee)
+    }
 }
 
 /// Whether a text holds a collection point together with its credential: a Discord
@@ -230,40 +250,58 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 fn calls_to_endpoints(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (f, c) in calls(ctx) {
-        // Only where the address is used: messages and docs that mention a webhook
-        // host (`raise Error("see bit.ly/...")`) contact nothing.
-        if is_message_sink(&c.callee) || !contacts(f, c) {
-            continue;
+    for f in ctx.files {
+        let mut defs = None;
+        for c in &f.facts.calls {
+            endpoint_call(f, c, &mut defs, out);
         }
-        let urls = super::urls_of(c).into_iter();
-        let Some((url, why)) = urls.filter_map(|u| classify(&u).map(|w| (u, w))).next() else {
-            continue;
-        };
-        let phase = f.call_phase(c);
-        // A webhook, bot API, interaction catcher or file drop written into the package
-        // (its address up to the query; `?text={data}` may vary) is a collection point
-        // whoever calls the code; a bare IP alone is weaker. Client libraries build these
-        // addresses from what their user passes, so a computed path does not count.
-        let (severity, confidence) = if runs_unasked(phase) {
-            (Severity::High, Confidence::High)
-        } else if listed(&url).is_some() && !paths::without_query(&url).contains(paths::HOLE) {
-            (Severity::Critical, Confidence::Medium)
-        } else {
-            (Severity::High, Confidence::Medium)
-        };
-        out.push(at_call(
-            f,
-            c,
-            "suspicious-endpoint",
-            Category::SuspiciousEndpoint,
-            severity,
-            confidence,
-            format!(
-                "contacts `{url}` ({why}) with `{}` {}",
-                c.callee,
-                when(phase)
-            ),
-        ));
     }
+}
+
+/// The finding for one call that contacts a suspicious address, if it does.
+fn endpoint_call<'f>(
+    f: &'f SourceFile,
+    c: &CallFact,
+    defs: &mut Option<AddressDefs<'f>>,
+    out: &mut Vec<Finding>,
+) {
+    // Only where the address is used: messages and docs that mention a webhook
+    // host (`raise Error("see bit.ly/...")`) contact nothing. The address is
+    // checked first: most calls carry none, and `contacts` reads the file's
+    // definitions.
+    if is_message_sink(&c.callee) {
+        return;
+    }
+    let urls = super::urls_of(c).into_iter();
+    let Some((url, why)) = urls.filter_map(|u| classify(&u).map(|w| (u, w))).next() else {
+        return;
+    };
+    if !contacts(defs.get_or_insert_with(|| AddressDefs::of(f)), c) {
+        return;
+    }
+    let phase = f.call_phase(c);
+    // A webhook, bot API, interaction catcher or file drop written into the package
+    // (its address up to the query; `?text={data}` may vary) is a collection point
+    // whoever calls the code; a bare IP alone is weaker. Client libraries build these
+    // addresses from what their user passes, so a computed path does not count.
+    let (severity, confidence) = if runs_unasked(phase) {
+        (Severity::High, Confidence::High)
+    } else if listed(&url).is_some() && !paths::without_query(&url).contains(paths::HOLE) {
+        (Severity::Critical, Confidence::Medium)
+    } else {
+        (Severity::High, Confidence::Medium)
+    };
+    out.push(at_call(
+        f,
+        c,
+        "suspicious-endpoint",
+        Category::SuspiciousEndpoint,
+        severity,
+        confidence,
+        format!(
+            "contacts `{url}` ({why}) with `{}` {}",
+            c.callee,
+            when(phase)
+        ),
+    ));
 }
