@@ -75,9 +75,14 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 /// Source archives, wheels and release listings: the inputs a build from source fetches.
+/// A registry's metadata API (`https://pypi.org/pypi/<name>/json`, the npm registry) is a
+/// release listing too: libraries read it on import to say a newer version is out.
 fn is_build_input(url: &str) -> bool {
     let path = paths::without_query(url).to_ascii_lowercase();
-    paths::host(url).eq_ignore_ascii_case("api.github.com")
+    let host = paths::host(url).to_ascii_lowercase();
+    host == "api.github.com"
+        || host == "pypi.org" && path.contains("/pypi/") && path.ends_with("/json")
+        || host == "registry.npmjs.org"
         || [
             ".tar.gz", ".tgz", ".tar.xz", ".tar.bz2", ".zip", ".whl", ".json",
         ]
