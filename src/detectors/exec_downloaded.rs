@@ -73,9 +73,13 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             hidden_cradle(c)
         };
         if let Some(how) = how {
+            // A computed name (`/tmp/{?}`) matched by its template is weaker evidence of
+            // identity than a fixed one: a tool that fetches its helper binary when asked
+            // (a tunnel client) looks the same.
+            let templated = how.contains("{?}");
             let (severity, confidence) = if runs_unasked(phase) {
                 (Severity::Critical, Confidence::High)
-            } else if by_flow {
+            } else if by_flow || templated {
                 (Severity::High, Confidence::Medium)
             } else {
                 (Severity::Critical, Confidence::Medium)
@@ -141,7 +145,7 @@ pub fn download_destinations(ctx: &Ctx) -> Vec<String> {
             if let Some(t) = c.write_target() {
                 if c.arg_labels().has(Labels::DOWNLOADED)
                     || downloads && paths::is_executable_name(t)
-                    || handle_writes.contains(&c.scope.as_str())
+                    || is_file_open(&c.callee) && handle_writes.contains(&c.scope.as_str())
                 {
                     dests.push(t.to_string());
                 }
@@ -160,6 +164,14 @@ pub fn download_destinations(ctx: &Ctx) -> Vec<String> {
     dests
 }
 
+/// A call that opens a file and returns its handle.
+fn is_file_open(callee: &str) -> bool {
+    matches!(
+        callee,
+        "open" | "io.open" | "codecs.open" | "pathlib.Path.open"
+    )
+}
+
 /// A write through an open file handle: `open(...).write`, `f.write` once `f` is one.
 fn is_handle_write(callee: &str) -> bool {
     matches!(
@@ -171,13 +183,16 @@ fn is_handle_write(callee: &str) -> bool {
 /// The downloaded file a spawn starts, if its command line names one.
 fn started_file<'d>(c: &CallFact, dests: &'d [String]) -> Option<&'d str> {
     let words: Vec<&str> = c.all_args().filter_map(|a| a.text.as_deref()).collect();
+    // By base name only for names that look like files (`x.exe`, `.drv`): a bare word
+    // like `build` is also a subcommand.
+    let file_like = |d: &str| base(d).contains('.');
     dests
         .iter()
         .find(|d| {
             let template = d.contains("{?}");
             words.iter().any(|w| {
                 w.split_whitespace()
-                    .any(|t| t == d.as_str() || !template && base(t) == base(d))
+                    .any(|t| t == d.as_str() || !template && file_like(d) && base(t) == base(d))
             })
         })
         .map(String::as_str)
