@@ -103,7 +103,10 @@ fn unasked_chain(findings: &[Finding]) -> Option<Finding> {
     ];
     let mut steps: Vec<&Finding> = Vec::new();
     for f in findings.iter().filter(|f| {
-        runs_unasked(f.phase)
+        // Code not fully analysed is a gap in what was seen, not an act (it already makes
+        // the result partial).
+        f.rule != "unanalysed-code"
+            && runs_unasked(f.phase)
             && KINDS.contains(&f.category)
             && f.severity >= Severity::Medium
             && f.confidence >= Confidence::Medium

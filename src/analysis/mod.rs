@@ -121,10 +121,26 @@ impl SourceFile {
     /// program carrying one long encoded blob is not a bundle: it makes too few calls
     /// for its values to mix.
     pub fn is_minified(&self) -> bool {
-        let lines = self.line_starts().len();
         self.text.len() > 20_000
-            && self.text.len() / lines > 500
             && self.facts.calls.len() >= MINIFIED_MIN_CALLS
+            && self.long_line_bytes() * 2 >= self.text.len()
+    }
+
+    /// Bytes in lines over 1,000 characters: most of a bundle's text, little of written
+    /// source (a bundle keeps some short lines: banners, template literals).
+    fn long_line_bytes(&self) -> usize {
+        let starts = self.line_starts();
+        starts
+            .iter()
+            .zip(
+                starts
+                    .iter()
+                    .skip(1)
+                    .chain(std::iter::once(&self.text.len())),
+            )
+            .map(|(a, b)| b - a)
+            .filter(|len| *len > 1000)
+            .sum()
     }
 
     fn line_starts(&self) -> &[usize] {

@@ -79,14 +79,16 @@ pub fn run_all(ctx: &Ctx, deadline: Instant) -> (Vec<Finding>, Option<&'static s
 }
 
 /// Lowers findings in files no install or import runs to context: tests, CI and helper
-/// scripts, docs, examples, shell scripts, and label-based findings in minified bundles
-/// (where one short variable name serves many values, so data-flow labels mix).
+/// scripts, docs, examples, shell scripts; and label-based findings in minified bundles
+/// that run on import or when called (where one short variable name serves many values,
+/// so data-flow labels mix: prisma's 2.7 MB CLI bundle read as running downloads). A
+/// minified install script keeps its findings.
 pub fn demote_context(ctx: &Ctx, findings: &mut [Finding]) {
     let by_path: std::collections::HashMap<&str, &SourceFile> =
         ctx.files.iter().map(|s| (s.path.as_str(), s)).collect();
     for f in findings
         .iter_mut()
-        .filter(|f| matches!(f.phase, Phase::Runtime | Phase::Archive))
+        .filter(|f| matches!(f.phase, Phase::Runtime | Phase::Archive | Phase::Import))
     {
         let file = by_path.get(f.file.as_str()).copied();
         let shell =
@@ -96,7 +98,9 @@ pub fn demote_context(ctx: &Ctx, findings: &mut [Finding]) {
                 f.category,
                 Category::ExecDownloaded | Category::ExecDecoded | Category::Exfiltration
             );
-        let dev = paths::is_dev_file(&f.file) && !file.is_some_and(|s| s.reached);
+        let dev = f.phase != Phase::Import
+            && paths::is_dev_file(&f.file)
+            && !file.is_some_and(|s| s.reached);
         if dev || shell || minified_flow {
             f.severity = f.severity.min(Severity::Low);
             f.confidence = Confidence::Low;
