@@ -199,7 +199,7 @@ pub fn extract(module: Module, parse_expr: Option<ExprParser>) -> FileFacts {
         returns_fold_only: module.returns_fold_only,
         ..Env::default()
     };
-    env.find_functions(&module.body);
+    env.find_functions(&module.body, "");
     // Folded calls are remembered only while the constants they read stay the same.
     // Two binding passes so functions see module constants defined after them, with the
     // parameters bound between them from the constants their callers pass.
@@ -330,9 +330,10 @@ struct Env {
     parse_expr: Option<ExprParser>,
     /// Nesting of such evaluations, bounded by `MAX_EVAL_NESTING`.
     eval_depth: Cell<u8>,
-    /// Small functions the file defines, by name, so a call of one folds to what its body
-    /// returns (`def cdn(): return "https://..."`, `def d(s): return b64decode(s)`);
-    /// None when the name is defined more than once.
+    /// Functions the file defines (not methods: a bare call never reaches one), by name:
+    /// a call of a small one folds to what its body returns (`def cdn(): return
+    /// "https://..."`), and parameters are bound from call sites (`bind_params`); None
+    /// when the name is defined more than once.
     functions: HashMap<String, Option<LocalFn>>,
     /// While a call of a local function is folded: its parameters and locals, None where
     /// the value is unknown. Set only for one call at a time, so folding is one level deep.
@@ -381,38 +382,6 @@ struct ParamSeen {
     labels: Labels,
 }
 
-/// The functions a body defines at any depth, by name, with their scope path and
-/// parameters; None for a name defined twice. Methods are not reached by a bare call.
-fn function_params(
-    body: &[Stmt],
-    scope: &str,
-    out: &mut HashMap<String, Option<(String, Vec<String>)>>,
-) {
-    for s in body {
-        let Stmt::Def {
-            name,
-            kind,
-            params,
-            body,
-            ..
-        } = s
-        else {
-            continue;
-        };
-        let path = if scope.is_empty() {
-            name.clone()
-        } else {
-            format!("{scope}.{name}")
-        };
-        if *kind == DefKind::Function {
-            out.entry(name.clone())
-                .and_modify(|e| *e = None)
-                .or_insert_with(|| Some((path.clone(), params.clone())));
-            function_params(body, &path, out);
-        }
-    }
-}
-
 /// The calls inside an expression, outermost first, and the bodies of the function
 /// literals in it (callbacks run in the scope they are written in).
 fn calls_of<'e>(e: &'e Expr, out: &mut Vec<&'e Call>, lambdas: &mut Vec<&'e [Stmt]>) {
@@ -451,10 +420,12 @@ fn local_key(scope: &str, name: &str) -> String {
 /// A call of a local function: its name and the folded value of each parameter.
 type FoldedCall = (String, Vec<Option<String>>);
 
-/// A function small enough to fold its calls: its parameters and its body.
+/// A function the file defines: its scope path, its parameters, and its body when it is
+/// small enough to fold its calls.
 struct LocalFn {
+    path: String,
     params: Vec<String>,
-    body: Vec<Stmt>,
+    body: Option<Vec<Stmt>>,
 }
 
 /// Functions with more statements than this are not folded: helpers that return a
@@ -471,7 +442,7 @@ impl Env {
     /// Binds names, constants and labels; `def` is the function whose body this is.
     /// Records the small functions the file defines (not methods: a bare call never
     /// reaches one), at any nesting.
-    fn find_functions(&mut self, body: &[Stmt]) {
+    fn find_functions(&mut self, body: &[Stmt], scope: &str) {
         for s in body {
             let Stmt::Def {
                 name,
@@ -484,21 +455,23 @@ impl Env {
                 continue;
             };
             if *kind == DefKind::Function {
+                let path = if scope.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{scope}.{name}")
+                };
                 let small = body.len() <= MAX_FOLDED_FN_STMTS
                     && !body.iter().any(|s| matches!(s, Stmt::Def { .. }));
-                let f = small.then(|| LocalFn {
+                let f = LocalFn {
+                    path: path.clone(),
                     params: params.clone(),
-                    body: body.clone(),
-                });
-                match self.functions.entry(name.clone()) {
-                    std::collections::hash_map::Entry::Occupied(mut e) => {
-                        e.insert(None);
-                    }
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(f);
-                    }
-                }
-                self.find_functions(body);
+                    body: if small { Some(body.clone()) } else { None },
+                };
+                self.functions
+                    .entry(name.clone())
+                    .and_modify(|e| *e = None)
+                    .or_insert(Some(f));
+                self.find_functions(body, &path);
             }
         }
     }
@@ -509,19 +482,19 @@ impl Env {
     /// labels any of them carries (`send(data)` with `data` holding the environment).
     /// Functions defined twice, and methods, are left alone.
     fn bind_params(&mut self, body: &[Stmt]) {
-        let mut defs: HashMap<String, Option<(String, Vec<String>)>> = HashMap::new();
-        function_params(body, "", &mut defs);
-        if defs.is_empty() {
+        if self.functions.is_empty() {
             return;
         }
         let mut seen: HashMap<String, Vec<ParamSeen>> = HashMap::new();
-        self.call_sites(body, &defs, &mut seen);
+        self.call_sites(body, &mut seen);
         for (name, params) in seen {
-            let Some(Some((scope, names))) = defs.get(&name) else {
+            let Some(Some(f)) = self.functions.get(&name) else {
                 continue;
             };
+            let path = f.path.clone();
+            let names = f.params.clone();
             for (param, p) in names.iter().zip(params) {
-                let key = local_key(scope, param);
+                let key = local_key(&path, param);
                 if let ParamSeen {
                     value: Some(Some(v)),
                     ..
@@ -540,12 +513,7 @@ impl Env {
 
     /// Records what each call of a local function passes to each parameter, walking
     /// the body in the scopes the calls are made in.
-    fn call_sites(
-        &self,
-        body: &[Stmt],
-        defs: &HashMap<String, Option<(String, Vec<String>)>>,
-        seen: &mut HashMap<String, Vec<ParamSeen>>,
-    ) {
+    fn call_sites(&self, body: &[Stmt], seen: &mut HashMap<String, Vec<ParamSeen>>) {
         for s in body {
             let exprs: Vec<&Expr> = match s {
                 Stmt::Assign { targets, value, .. } => {
@@ -554,7 +522,7 @@ impl Env {
                 Stmt::Eval { value, .. } | Stmt::Return { value, .. } => vec![value],
                 Stmt::Def { name, body, .. } => {
                     let outer = self.enter(name);
-                    self.call_sites(body, defs, seen);
+                    self.call_sites(body, seen);
                     *self.scope.borrow_mut() = outer;
                     continue;
                 }
@@ -565,11 +533,11 @@ impl Env {
                 calls_of(e, &mut calls, &mut lambdas);
             }
             for b in lambdas {
-                self.call_sites(b, defs, seen);
+                self.call_sites(b, seen);
             }
             for c in calls {
                 let Expr::Name(n) = &c.func else { continue };
-                let Some(Some((_, params))) = defs.get(n) else {
+                let Some(Some(LocalFn { params, .. })) = self.functions.get(n) else {
                     continue;
                 };
                 let entry = seen
@@ -606,6 +574,7 @@ impl Env {
             return None;
         }
         let f = self.functions.get(name)?.as_ref()?;
+        let body = f.body.as_ref()?;
         if c.args.len() > f.params.len() {
             return None;
         }
@@ -637,7 +606,7 @@ impl Env {
         *self.frame.borrow_mut() = Some(frame);
         let mut result: Option<String> = None;
         let mut agree = true;
-        for s in &f.body {
+        for s in body {
             match s {
                 Stmt::Assign { targets, value, .. } => {
                     let v = self.fold(value);
