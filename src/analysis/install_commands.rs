@@ -13,7 +13,7 @@ pub fn npm_scripts(pkg: &Package, npm: &manifest::NpmManifest) -> Option<SourceF
     let entry = pkg.entries.iter().find(|e| e.path == path)?;
     let text = String::from_utf8_lossy(&entry.data).into_owned();
     let mut facts = FileFacts::default();
-    for (name, cmd, line) in install_time_scripts(npm) {
+    for (name, cmd, line) in npm_scripts::install_time_scripts(npm) {
         let at = CallFact {
             callee: format!("npm.scripts.{name}"),
             kinds: Default::default(),
@@ -33,34 +33,6 @@ pub fn npm_scripts(pkg: &Package, npm: &manifest::NpmManifest) -> Option<SourceF
         facts.calls.push(at);
     }
     Some(SourceFile::install_commands(path, text, facts))
-}
-
-/// The scripts npm runs at install: the lifecycle scripts, and the scripts they start
-/// with `npm run X` (followed a few levels deep), each once.
-fn install_time_scripts(npm: &manifest::NpmManifest) -> Vec<&(String, String, u32)> {
-    let mut out: Vec<&(String, String, u32)> = npm
-        .scripts
-        .iter()
-        .filter(|(name, _, _)| manifest::INSTALL_SCRIPTS.contains(&name.as_str()))
-        .collect();
-    let mut next = 0;
-    for _ in 0..npm_scripts::MAX_RUN_DEPTH {
-        let end = out.len();
-        for i in next..end {
-            for c in crate::lang::shell::parse(&out[i].1) {
-                let Some(run) = npm_scripts::script_run(&c.program, &c.args) else {
-                    continue;
-                };
-                for s in npm.scripts.iter().filter(|(n, _, _)| n == run) {
-                    if !out.iter().any(|o| std::ptr::eq(*o, s)) {
-                        out.push(s);
-                    }
-                }
-            }
-        }
-        next = end;
-    }
-    out
 }
 
 /// `binding.gyp` command expansions (`<!(cmd)`, `<!@(cmd)`): node-gyp runs them while it

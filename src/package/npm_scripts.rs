@@ -6,8 +6,32 @@
 use super::manifest::{NpmManifest, INSTALL_SCRIPTS};
 use crate::lang::shell;
 
-/// How deep `npm run X` is followed into other scripts.
-pub const MAX_RUN_DEPTH: u8 = 4;
+/// The scripts npm runs at install: the lifecycle scripts, and every script they start
+/// with `npm run X`, however deep (a worklist over the package's scripts, each taken
+/// once, so a loop of `npm run` ends and no depth is left unread).
+pub fn install_time_scripts(npm: &NpmManifest) -> Vec<&(String, String, u32)> {
+    let mut out: Vec<&(String, String, u32)> = npm
+        .scripts
+        .iter()
+        .filter(|(name, _, _)| INSTALL_SCRIPTS.contains(&name.as_str()))
+        .collect();
+    let mut next = 0;
+    while next < out.len() {
+        let cmd = &out[next].1;
+        next += 1;
+        for c in shell::parse(cmd) {
+            let Some(run) = script_run(&c.program, &c.args) else {
+                continue;
+            };
+            for s in npm.scripts.iter().filter(|(n, _, _)| n == run) {
+                if !out.iter().any(|o| std::ptr::eq(*o, s)) {
+                    out.push(s);
+                }
+            }
+        }
+    }
+    out
+}
 
 /// The package as a script sees it: its manifest, and whether a file exists.
 pub struct Scripts<'a> {
@@ -20,24 +44,17 @@ impl Scripts<'_> {
     /// True if an install-time script starts the package file `rel`.
     pub fn install_runs_file(&self, rel: &str) -> bool {
         let target = normalize(rel);
-        self.npm
-            .scripts
+        install_time_scripts(self.npm)
             .iter()
-            .filter(|(k, _, _)| INSTALL_SCRIPTS.contains(&k.as_str()))
-            .any(|(_, cmd, _)| self.runs_file(cmd, &target, MAX_RUN_DEPTH))
+            .any(|(_, cmd, _)| self.runs_file(cmd, &target))
     }
 
-    /// True if the command line `cmd` starts `target` (normalised), following `npm run`.
-    fn runs_file(&self, cmd: &str, target: &str, depth: u8) -> bool {
+    /// True if the command line `cmd` starts `target` (normalised) itself;
+    /// `npm run X` names a script, not a file: [`install_time_scripts`] follows it.
+    fn runs_file(&self, cmd: &str, target: &str) -> bool {
         shell::parse(cmd).iter().any(|c| {
-            if let Some(script) = script_run(&c.program, &c.args) {
-                return depth > 0
-                    && self
-                        .npm
-                        .scripts
-                        .iter()
-                        .filter(|(k, _, _)| k == script)
-                        .any(|(_, cmd, _)| self.runs_file(cmd, target, depth - 1));
+            if script_run(&c.program, &c.args).is_some() {
+                return false;
             }
             let node = matches!(
                 c.name(),
@@ -82,7 +99,7 @@ impl Scripts<'_> {
 }
 
 /// The script `npm run X`, `npm run-script X`, `yarn run X`, `pnpm X` or `yarn X` starts.
-pub fn script_run<'a>(program: &str, args: &'a [String]) -> Option<&'a str> {
+fn script_run<'a>(program: &str, args: &'a [String]) -> Option<&'a str> {
     let name = program.rsplit('/').next().unwrap_or(program);
     let mut words = args
         .iter()
@@ -153,6 +170,24 @@ mod tests {
         // A script that is not a lifecycle script and not run from one does not count.
         let npm = manifest(&[("build", "node tools/s.js")], None);
         assert!(!runs(&npm, &["tools/s.js"], "tools/s.js"));
+    }
+
+    #[test]
+    fn npm_run_is_followed_however_deep_and_names_no_file() {
+        let npm = manifest(
+            &[
+                ("postinstall", "npm run a"),
+                ("a", "npm run b"),
+                ("b", "npm run c"),
+                ("c", "npm run d"),
+                ("d", "npm run build"),
+                ("build", "node .x.js"),
+            ],
+            None,
+        );
+        assert!(runs(&npm, &[".x.js", "build.js"], ".x.js"));
+        // `npm run build` starts the script `build`, not the file `build.js`.
+        assert!(!runs(&npm, &[".x.js", "build.js"], "build.js"));
     }
 
     #[test]
