@@ -1,7 +1,7 @@
 //! The command line. Each flag's doc comment is its `--help` text.
 
 use crate::archive::limits::Limits;
-use crate::scan::{Config, ScanReport};
+use crate::scan::Config;
 use crate::verdict::Verdict;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -49,6 +49,30 @@ pub enum Format {
     Json,
 }
 
+/// Output formats of `scan`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    /// For people: stories, findings worst first, code lines marked, a summary.
+    Text,
+    /// One JSON document (`schema_version`ed; schema in `docs/report.schema.json`).
+    Json,
+    /// JSON Lines: one package per line as each completes, then a summary line.
+    Jsonl,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// One self-contained HTML triage page.
+    Html,
+}
+
+/// When to colour the text report.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColourChoice {
+    /// When stdout is a terminal and `NO_COLOR` is not set.
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum FailOn {
     Malicious,
@@ -62,14 +86,26 @@ pub struct ScanArgs {
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    pub format: ScanFormat,
+    /// Also write the HTML triage page to FILE, beside the chosen format.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Print flagged packages only: no clean ones, no summary, no progress.
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Colour the text report.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColourChoice,
+    /// No progress line on stderr (it is shown only when stderr is a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
     /// Exit with 1 when a package is at or above this verdict.
     #[arg(long, value_enum, default_value = "malicious")]
     pub fail_on: FailOn,
     /// Worker threads (0: one per core). Output is the same whatever the number.
     #[arg(long, short, default_value_t = 0)]
     pub jobs: usize,
-    /// Show low-severity findings and analysis notes for every package.
+    /// Also show clean packages, low-severity findings and analysis notes.
     #[arg(long, short)]
     pub verbose: bool,
     /// With `--format json`: add each package's seconds per stage (read, parse, facts,
@@ -138,28 +174,29 @@ impl ScanArgs {
     }
 }
 
-/// Exit status for CI: 1 if a package reached `fail_on`, else 2 if anything could not
-/// be scanned completely (an unreadable package, or one read or analysed only in part),
-/// else 0.
-pub fn exit_code(report: &ScanReport, fail_on: FailOn) -> i32 {
-    let threshold = match fail_on {
-        FailOn::Malicious => Verdict::Malicious,
-        FailOn::Suspicious => Verdict::Suspicious,
-    };
-    let failed = report
-        .packages
-        .iter()
-        .any(|p| p.verdict != Verdict::Error && p.verdict >= threshold);
-    let errors = !report.input_errors.is_empty()
-        || report
-            .packages
-            .iter()
-            .any(|p| p.verdict == Verdict::Error || !p.errors.is_empty());
+/// Exit status for CI, from what the scan saw: 1 if a package reached `fail_on`; else 2
+/// if anything was not scanned completely (an input that could not be opened, a package
+/// that could not be read, one read or analysed only in part, a scan stopped because its
+/// output was closed); else 0.
+pub fn exit_code(failed: bool, summary: &crate::report::summary::Summary) -> i32 {
+    let incomplete = !summary.input_errors.is_empty()
+        || summary.error > 0
+        || summary.partial > 0
+        || summary.stopped;
     if failed {
         1
-    } else if errors {
+    } else if incomplete {
         2
     } else {
         0
     }
+}
+
+/// Whether a package fails the `--fail-on` gate.
+pub fn fails(verdict: Verdict, fail_on: FailOn) -> bool {
+    let threshold = match fail_on {
+        FailOn::Malicious => Verdict::Malicious,
+        FailOn::Suspicious => Verdict::Suspicious,
+    };
+    verdict != Verdict::Error && verdict >= threshold
 }

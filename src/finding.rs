@@ -80,4 +80,55 @@ impl Finding {
     pub fn sort_key(&self) -> (&str, u32, &str, &str) {
         (&self.file, self.line, self.rule, &self.message)
     }
+
+    /// Worst first: severity, then confidence, then the code's order.
+    pub fn rank_key(&self) -> impl Ord + '_ {
+        (
+            std::cmp::Reverse(self.severity),
+            std::cmp::Reverse(self.confidence),
+            self.sort_key(),
+        )
+    }
+
+    /// A stable identity for this finding across runs and versions' line shifts: the
+    /// sha256 (hex) of the rule, the package's name (lowercase), the file and the code
+    /// line with its whitespace collapsed (the message when there is no code). The line
+    /// number is left out so that code added above the finding does not change it;
+    /// baselines, suppressions and SARIF `partialFingerprints` key on it.
+    pub fn fingerprint(&self, package: &str) -> String {
+        use sha2::Digest;
+        let content = if self.snippet.trim().is_empty() {
+            &self.message
+        } else {
+            &self.snippet
+        };
+        let normalised = content.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut h = sha2::Sha256::new();
+        for part in [
+            self.rule,
+            &package.to_lowercase(),
+            &self.file,
+            normalised.as_str(),
+        ] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        hex(&h.finalize())
+    }
+
+    /// The short id shown to people: the rule and the fingerprint's first 12 hex digits.
+    pub fn id(fingerprint: &str) -> String {
+        fingerprint[..12].to_string()
+    }
+}
+
+/// Lowercase hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }

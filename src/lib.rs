@@ -16,6 +16,7 @@ pub mod package;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod scan_command;
 pub mod timings;
 pub mod verdict;
 

@@ -1,23 +1,12 @@
 use clap::Parser;
-use pkgwarden::cli::{exit_code, Cli, Command, Format};
-use pkgwarden::{report, rules};
+use pkgwarden::cli::{Cli, Command, Format};
+use pkgwarden::rules;
 
 fn main() {
     // Usage errors exit with 2 (clap's own convention matches ours).
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Scan(args) => {
-            if let (_, Some(warning)) = pkgwarden::scan::worker_count(args.jobs) {
-                eprintln!("warning: {warning}");
-            }
-            let result = pkgwarden::scan(&args.paths, &args.config());
-            let out = match args.format {
-                Format::Text => report::text::render(&result, args.verbose),
-                Format::Json => report::json::render(&result, args.timings),
-            };
-            print!("{out}");
-            exit_code(&result, args.fail_on)
-        }
+        Command::Scan(args) => pkgwarden::scan_command::run(&args),
         Command::CheckName(args) => pkgwarden::typosquat::cli::run(&args),
         Command::Rules(args) => rules::print_list(matches!(args.format, Format::Json)),
         Command::Explain(args) => rules::print_explain(&args.rule),

@@ -13,6 +13,8 @@ use crate::timings::Timings;
 use crate::verdict::{self, Verdict};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::time::Instant;
 
 /// How to scan.
@@ -31,6 +33,11 @@ pub struct PackageReport {
     pub name: String,
     pub version: Option<String>,
     pub verdict: Verdict,
+    /// 0–100, orders packages of one verdict ([`verdict::score`]).
+    pub score: u32,
+    /// The archive's sha256 (hex) and size in bytes; `None` for folders and stdin.
+    pub sha256: Option<String>,
+    pub size: Option<u64>,
     pub findings: Vec<Finding>,
     /// Why the package could not be scanned completely.
     pub errors: Vec<String>,
@@ -88,10 +95,62 @@ fn worker_pool(threads: usize) -> rayon::ThreadPool {
         .expect("thread pool")
 }
 
-/// Scans every package found under `inputs`.
+/// Scans every package found under `inputs`, all results held and sorted by path.
 pub fn scan(inputs: &[PathBuf], config: &Config) -> ScanReport {
+    let mut packages = Vec::new();
+    let run = scan_each(
+        inputs,
+        config,
+        |_| {},
+        |p| {
+            packages.push(p);
+            Flow::Continue
+        },
+    );
+    packages.sort_by(|a, b| a.path.cmp(&b.path));
+    ScanReport {
+        packages,
+        input_errors: run.input_errors,
+        seconds: run.seconds,
+    }
+}
+
+/// What a consumer of [`scan_each`] wants after a package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    /// Start no more packages (the output was closed); those in flight are dropped.
+    Stop,
+}
+
+/// How a streamed scan went, beside the packages handed out.
+#[derive(Debug, Clone, Default)]
+pub struct ScanRun {
+    /// Inputs that could not be opened at all.
+    pub input_errors: Vec<String>,
+    /// Packages found under the inputs.
+    pub total: usize,
+    /// True when the consumer stopped the scan before every package was scanned.
+    pub stopped: bool,
+    pub seconds: f64,
+}
+
+/// Results waiting for the consumer; workers wait when it falls this far behind, so
+/// memory holds a few reports, not the batch.
+const IN_FLIGHT: usize = 64;
+
+/// Scans every package found under `inputs`, handing each result to `on_package` on the
+/// calling thread as soon as it is ready (completion order, not path order);
+/// `on_start` first learns how many packages there are.
+pub fn scan_each(
+    inputs: &[PathBuf],
+    config: &Config,
+    on_start: impl FnOnce(usize),
+    mut on_package: impl FnMut(PackageReport) -> Flow,
+) -> ScanRun {
     let start = Instant::now();
     let (targets, input_errors) = input::collect(inputs);
+    on_start(targets.len());
     let pool = worker_pool(worker_count(config.jobs).0);
     // Large packages are scanned one at a time, each with every worker on its files;
     // small ones side by side. Memory is then bounded by the largest package plus a
@@ -102,20 +161,41 @@ pub fn scan(inputs: &[PathBuf], config: &Config) -> ScanReport {
     // Biggest first, one package per task: a slow package started last would finish
     // alone while the other workers idle.
     small.sort_by_key(|t| std::cmp::Reverse(disk_size(t)));
-    let mut packages: Vec<PackageReport> = pool.install(|| {
-        use rayon::prelude::*;
-        let mut out: Vec<PackageReport> = small
-            .par_iter()
-            .with_max_len(1)
-            .map(|t| scan_isolated(t, &config.limits))
-            .collect();
-        out.extend(large.iter().map(|t| scan_isolated(t, &config.limits)));
-        out
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::sync_channel::<PackageReport>(IN_FLIGHT);
+    let mut stopped = false;
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let tx = tx;
+            pool.install(|| {
+                use rayon::prelude::*;
+                small
+                    .par_iter()
+                    .with_max_len(1)
+                    .for_each_with(tx.clone(), |tx, t| {
+                        if !stop.load(Ordering::Relaxed) {
+                            let _ = tx.send(scan_isolated(t, &config.limits));
+                        }
+                    });
+                for t in &large {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let _ = tx.send(scan_isolated(t, &config.limits));
+                }
+            });
+        });
+        for report in rx {
+            if !stopped && on_package(report) == Flow::Stop {
+                stopped = true;
+                stop.store(true, Ordering::Relaxed);
+            }
+        }
     });
-    packages.sort_by(|a, b| a.path.cmp(&b.path));
-    ScanReport {
-        packages,
+    ScanRun {
         input_errors,
+        total: targets.len(),
+        stopped,
         seconds: start.elapsed().as_secs_f64(),
     }
 }
@@ -138,8 +218,35 @@ fn disk_size(target: &Target) -> u64 {
 /// Scans one package; a panic inside becomes the package's error.
 pub fn scan_isolated(target: &Target, limits: &Limits) -> PackageReport {
     let path = target.path().display().to_string();
-    isolate(|| scan_target(target, limits))
-        .unwrap_or_else(|msg| error_report(path, format!("internal error while scanning: {msg}")))
+    let mut report = isolate(|| scan_target(target, limits))
+        .unwrap_or_else(|msg| error_report(path, format!("internal error while scanning: {msg}")));
+    if let Target::File(p) = target {
+        if let Ok((sha256, size)) = hash_file(p) {
+            report.sha256 = Some(sha256);
+            report.size = Some(size);
+        }
+    }
+    report
+}
+
+/// The sha256 (hex) and length of a file, read in blocks: what a reviewer looks the
+/// archive up by in a registry or a threat feed.
+fn hash_file(path: &std::path::Path) -> std::io::Result<(String, u64)> {
+    use sha2::Digest;
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 256 << 10];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
+    Ok((crate::finding::hex(&hasher.finalize()), size))
 }
 
 /// Runs `job`, turning a panic into `Err` with the panic's message. The job's state is
@@ -162,6 +269,9 @@ fn error_report(path: String, error: String) -> PackageReport {
         name,
         version,
         verdict: Verdict::Error,
+        score: 0,
+        sha256: None,
+        size: None,
         findings: vec![],
         errors: vec![error],
         notes: vec![],
@@ -217,7 +327,11 @@ fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
 /// Scans one package held in memory (`path` is how it is named in the report).
 pub fn scan_bytes(path: &str, bytes: &[u8], limits: &Limits) -> PackageReport {
     // Its files are analysed on workers with big stacks, as in `scan`.
-    bytes_pool().install(|| scan_bytes_here(path, bytes, limits))
+    let mut report = bytes_pool().install(|| scan_bytes_here(path, bytes, limits));
+    use sha2::Digest;
+    report.sha256 = Some(crate::finding::hex(&sha2::Sha256::digest(bytes)));
+    report.size = Some(bytes.len() as u64);
+    report
 }
 
 /// The workers of [`scan_bytes`]: one per core, built once.
@@ -328,6 +442,9 @@ pub fn scan_contents(
         name: package.name.clone(),
         version: package.version.clone(),
         verdict,
+        score: verdict::score(&findings),
+        sha256: None,
+        size: None,
         findings,
         errors,
         notes,

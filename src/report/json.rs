@@ -2,9 +2,12 @@
 //! the benchmark harness rely on. These types are the contract; internal types may
 //! change without changing them.
 
+use super::story;
+use super::summary::Summary;
 use crate::finding::{Category, Confidence, Phase, Severity};
-use crate::scan::ScanReport;
+use crate::scan::PackageReport;
 use crate::timings::Timings;
+use crate::verdict::{self, Verdict};
 use serde::Serialize;
 use std::time::Instant;
 
@@ -15,7 +18,7 @@ pub struct Report<'a> {
     pub schema_version: u32,
     pub tool: Tool,
     pub packages: Vec<Package<'a>>,
-    pub summary: Summary,
+    pub summary: &'a Summary,
     /// With `--timings` only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timings: Option<ReportTimings>,
@@ -34,6 +37,11 @@ pub struct Tool {
     pub version: &'static str,
 }
 
+pub const TOOL: Tool = Tool {
+    name: "pkgwarden",
+    version: env!("CARGO_PKG_VERSION"),
+};
+
 #[derive(Serialize)]
 pub struct Package<'a> {
     pub path: &'a str,
@@ -41,6 +49,21 @@ pub struct Package<'a> {
     pub name: &'a str,
     pub version: Option<&'a str>,
     pub verdict: &'static str,
+    /// 0–100, orders packages of one verdict.
+    pub score: u32,
+    /// The verdict's analysis was not complete (`errors` says what was not analysed).
+    pub partial: bool,
+    /// The archive's sha256 (hex) and size; absent for folders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// What the package would do, one line per phase (empty for clean packages).
+    pub story: Vec<String>,
+    /// The finding that decides the verdict and the policy rule it meets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason<'a>>,
+    /// Worst first.
     pub findings: Vec<Finding<'a>>,
     pub errors: &'a [String],
     pub notes: &'a [String],
@@ -50,7 +73,20 @@ pub struct Package<'a> {
 }
 
 #[derive(Serialize)]
+pub struct Reason<'a> {
+    /// The `id` of the deciding finding.
+    pub finding: String,
+    pub rule: &'a str,
+    pub policy: &'static str,
+}
+
+#[derive(Serialize)]
 pub struct Finding<'a> {
+    /// The first 12 hex digits of `fingerprint`.
+    pub id: String,
+    /// sha256 of rule, package name, file and whitespace-normalised code line: stable
+    /// across runs and line shifts (baselines and suppressions key on it).
+    pub fingerprint: String,
     pub rule: &'a str,
     pub category: Category,
     pub severity: Severity,
@@ -62,77 +98,105 @@ pub struct Finding<'a> {
     pub snippet: &'a str,
 }
 
-#[derive(Serialize, Default)]
-pub struct Summary {
-    pub packages: usize,
-    pub malicious: usize,
-    pub suspicious: usize,
-    pub clean: usize,
-    pub error: usize,
-    pub seconds: f64,
-}
-
-/// Counts verdicts.
-pub fn summary(report: &ScanReport) -> Summary {
-    let mut s = Summary {
-        packages: report.packages.len(),
-        seconds: report.seconds,
-        ..Summary::default()
-    };
-    for p in &report.packages {
-        match p.verdict.as_str() {
-            "malicious" => s.malicious += 1,
-            "suspicious" => s.suspicious += 1,
-            "clean" => s.clean += 1,
-            _ => s.error += 1,
-        }
-    }
-    s
-}
-
-/// The report as pretty-printed JSON; `timings` adds the seconds per stage.
-pub fn render(report: &ScanReport, timings: bool) -> String {
-    let start = Instant::now();
-    let packages = report
-        .packages
+/// One package in the contract's shape, findings worst first.
+pub fn package(p: &PackageReport, timings: bool) -> Package<'_> {
+    let mut ordered: Vec<&crate::finding::Finding> = p.findings.iter().collect();
+    ordered.sort_by(|a, b| a.rank_key().cmp(&b.rank_key()));
+    let findings: Vec<Finding> = ordered
         .iter()
-        .map(|p| Package {
-            path: &p.path,
-            ecosystem: p.ecosystem.as_str(),
-            name: &p.name,
-            version: p.version.as_deref(),
-            verdict: p.verdict.as_str(),
-            findings: p
-                .findings
-                .iter()
-                .map(|f| Finding {
-                    rule: f.rule,
-                    category: f.category,
-                    severity: f.severity,
-                    confidence: f.confidence,
-                    phase: f.phase,
-                    file: &f.file,
-                    line: f.line,
-                    message: &f.message,
-                    snippet: &f.snippet,
-                })
-                .collect(),
-            errors: &p.errors,
-            notes: &p.notes,
-            timings: timings.then_some(p.timings),
+        .map(|f| {
+            let fingerprint = f.fingerprint(&p.name);
+            Finding {
+                id: crate::finding::Finding::id(&fingerprint),
+                fingerprint,
+                rule: f.rule,
+                category: f.category,
+                severity: f.severity,
+                confidence: f.confidence,
+                phase: f.phase,
+                file: &f.file,
+                line: f.line,
+                message: &f.message,
+                snippet: &f.snippet,
+            }
         })
         .collect();
+    let reason = verdict::reason(&p.findings).map(|(f, policy)| Reason {
+        finding: crate::finding::Finding::id(&f.fingerprint(&p.name)),
+        rule: f.rule,
+        policy,
+    });
+    Package {
+        path: &p.path,
+        ecosystem: p.ecosystem.as_str(),
+        name: &p.name,
+        version: p.version.as_deref(),
+        verdict: p.verdict.as_str(),
+        score: p.score,
+        partial: p.verdict != Verdict::Error && !p.errors.is_empty(),
+        sha256: p.sha256.as_deref(),
+        size: p.size,
+        story: story::story(&p.findings),
+        reason,
+        findings,
+        errors: &p.errors,
+        notes: &p.notes,
+        timings: timings.then_some(p.timings),
+    }
+}
+
+/// The whole report as pretty-printed JSON; `timings` adds the seconds per stage.
+pub fn render(packages: &[PackageReport], summary: &Summary, timings: bool) -> String {
+    let start = Instant::now();
+    let packages = packages.iter().map(|p| package(p, timings)).collect();
     let doc = Report {
         schema_version: SCHEMA_VERSION,
-        tool: Tool {
-            name: "pkgwarden",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: TOOL,
         packages,
-        summary: summary(report),
+        summary,
         timings: timings.then(|| ReportTimings {
             report: start.elapsed().as_secs_f64(),
         }),
     };
     serde_json::to_string_pretty(&doc).expect("report serialises")
+}
+
+/// A line of `--format jsonl`: one package, or the summary that ends the stream.
+#[derive(Serialize)]
+pub struct Line<'a, T: Serialize> {
+    pub schema_version: u32,
+    /// `package` or `summary`.
+    pub kind: &'static str,
+    #[serde(flatten)]
+    pub body: &'a T,
+}
+
+/// One JSON Lines record for a package (no trailing newline).
+pub fn package_line(p: &PackageReport, timings: bool) -> String {
+    let body = package(p, timings);
+    serde_json::to_string(&Line {
+        schema_version: SCHEMA_VERSION,
+        kind: "package",
+        body: &body,
+    })
+    .expect("package serialises")
+}
+
+/// The JSON Lines record that ends the stream (no trailing newline).
+pub fn summary_line(summary: &Summary) -> String {
+    #[derive(Serialize)]
+    struct Body<'a> {
+        tool: Tool,
+        #[serde(flatten)]
+        summary: &'a Summary,
+    }
+    serde_json::to_string(&Line {
+        schema_version: SCHEMA_VERSION,
+        kind: "summary",
+        body: &Body {
+            tool: TOOL,
+            summary,
+        },
+    })
+    .expect("summary serialises")
 }

@@ -1,4 +1,9 @@
-//! Output formats. Reporters only read a finished [`ScanReport`]; they never re-parse code.
+//! Output formats. Reporters only read finished [`PackageReport`](crate::PackageReport)s;
+//! they never re-parse code.
 
+pub mod escape;
 pub mod json;
+pub mod progress;
+pub mod story;
+pub mod summary;
 pub mod text;

