@@ -73,7 +73,26 @@ pub enum ColourChoice {
     Never,
 }
 
+/// `--min-confidence` values.
 #[derive(Clone, Copy, ValueEnum)]
+pub enum ConfidenceArg {
+    Low,
+    Medium,
+    High,
+}
+
+impl From<ConfidenceArg> for crate::finding::Confidence {
+    fn from(c: ConfidenceArg) -> Self {
+        match c {
+            ConfidenceArg::Low => Self::Low,
+            ConfidenceArg::Medium => Self::Medium,
+            ConfidenceArg::High => Self::High,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FailOn {
     Malicious,
     Suspicious,
@@ -99,9 +118,32 @@ pub struct ScanArgs {
     /// No progress line on stderr (it is shown only when stderr is a terminal).
     #[arg(long)]
     pub no_progress: bool,
-    /// Exit with 1 when a package is at or above this verdict.
-    #[arg(long, value_enum, default_value = "malicious")]
-    pub fail_on: FailOn,
+    /// Exit with 1 when a package is at or above this verdict [default: malicious].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Only these rule ids or categories count (comma-separated, repeatable).
+    #[arg(long, value_delimiter = ',', value_name = "RULE|CATEGORY")]
+    pub select: Vec<String>,
+    /// These rule ids or categories never count (comma-separated, repeatable).
+    #[arg(long, value_delimiter = ',', value_name = "RULE|CATEGORY")]
+    pub ignore: Vec<String>,
+    /// Findings below this confidence never count.
+    #[arg(long, value_enum)]
+    pub min_confidence: Option<ConfidenceArg>,
+    /// The configuration file [default: the first `pkgwarden.toml` from the current
+    /// folder up, unless it lies inside a scanned input].
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Findings recorded in this baseline (from `--write-baseline`) no longer count.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every finding that counts today in FILE, so that later scans given
+    /// `--baseline FILE` fail only on new ones.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Worker threads (0: one per core). Output is the same whatever the number.
     #[arg(long, short, default_value_t = 0)]
     pub jobs: usize,

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod detectors;
 pub mod ecosystem;
 pub mod finding;
+pub mod gate;
 pub mod input;
 pub mod lang;
 pub mod package;

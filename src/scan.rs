@@ -39,6 +39,8 @@ pub struct PackageReport {
     pub sha256: Option<String>,
     pub size: Option<u64>,
     pub findings: Vec<Finding>,
+    /// Findings the CI gate's suppressions or baseline took out (`gate`).
+    pub suppressed: Vec<crate::gate::Suppressed>,
     /// Why the package could not be scanned completely.
     pub errors: Vec<String>,
     /// How the analysis went where that is worth knowing but changes nothing (syntax
@@ -273,6 +275,7 @@ fn error_report(path: String, error: String) -> PackageReport {
         sha256: None,
         size: None,
         findings: vec![],
+        suppressed: vec![],
         errors: vec![error],
         notes: vec![],
         timings: Timings::default(),
@@ -446,6 +449,7 @@ pub fn scan_contents(
         sha256: None,
         size: None,
         findings,
+        suppressed: vec![],
         errors,
         notes,
         timings,

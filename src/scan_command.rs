@@ -6,16 +6,66 @@
 //! packages, nothing more is written, and the exit code follows the usual rules, the
 //! stopped scan counting as incomplete (2) unless a package already failed the gate (1).
 
-use crate::cli::{exit_code, fails, ColourChoice, ScanArgs, ScanFormat};
+use crate::cli::{exit_code, fails, ColourChoice, FailOn, ScanArgs, ScanFormat};
+use crate::gate::{self, Gate};
 use crate::report::{self, progress::Progress, summary::Summary, text::TextOptions};
 use crate::scan::{self, Flow, PackageReport};
 use std::io::{self, IsTerminal, Write};
+
+/// The gate and `--fail-on` from the flags and the configuration file (flags win).
+fn gate_of(args: &ScanArgs) -> Result<(Gate, FailOn), String> {
+    let loaded = if args.no_config {
+        None
+    } else {
+        gate::config::load(args.config.as_deref(), &args.paths, &mut |w| {
+            eprintln!("warning: {w}")
+        })?
+    };
+    let file = loaded.map(|l| l.file).unwrap_or_default();
+    let today = gate::date::today();
+    let mut entries = file.suppress;
+    if let Some(baseline) = args.baseline.as_ref().or(file.baseline.as_ref()) {
+        entries.extend(gate::suppressions::read_baseline(baseline)?);
+    }
+    let gate = Gate {
+        select: if args.select.is_empty() {
+            file.select
+        } else {
+            args.select.clone()
+        },
+        ignore: args.ignore.iter().cloned().chain(file.ignore).collect(),
+        min_confidence: args.min_confidence.map(Into::into).or(file.min_confidence),
+        suppressions: gate::suppressions::Suppressions::new(entries, &today)?,
+    };
+    gate.validate()?;
+    for s in gate.expired() {
+        eprintln!(
+            "warning: the suppression of `{}` in {} {} {} expired on {}; the finding counts again",
+            s.rule,
+            s.package,
+            s.version,
+            s.file,
+            s.expires.as_deref().unwrap_or_default()
+        );
+    }
+    let fail_on = args.fail_on.or(file.fail_on).unwrap_or(FailOn::Malicious);
+    Ok((gate, fail_on))
+}
 
 /// Runs `scan` and returns the process's exit code.
 pub fn run(args: &ScanArgs) -> i32 {
     if let (_, Some(warning)) = scan::worker_count(args.jobs) {
         eprintln!("warning: {warning}");
     }
+    let (gate, fail_on) = match gate_of(args) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let today = gate::date::today();
+    let mut baseline = Vec::new();
     let stdout = io::stdout();
     let text = TextOptions {
         verbose: args.verbose,
@@ -38,10 +88,14 @@ pub fn run(args: &ScanArgs) -> i32 {
         &args.paths,
         &args.config(),
         |total| progress.borrow_mut().start(total),
-        |p| {
+        |mut p| {
+            gate.apply(&mut p);
+            if args.write_baseline.is_some() {
+                baseline.extend(gate::suppressions::entries_of(&p, &today));
+            }
             progress.borrow_mut().package(&p);
             summary.add(&p);
-            failed |= fails(p.verdict, args.fail_on);
+            failed |= fails(p.verdict, fail_on);
             if streaming {
                 out.line(&report::json::package_line(&p, args.timings));
             } else {
@@ -56,6 +110,15 @@ pub fn run(args: &ScanArgs) -> i32 {
     );
     progress.borrow_mut().finish();
     summary.finish(&run);
+    if let Some(path) = &args.write_baseline {
+        let n = baseline.len();
+        if let Err(e) = std::fs::write(path, gate::suppressions::render_baseline(baseline, &today))
+        {
+            eprintln!("error: cannot write the baseline {}: {e}", path.display());
+            return 2;
+        }
+        eprintln!("wrote {n} finding(s) to the baseline {}", path.display());
+    }
     // Machines get path order, stable whatever the thread count; people get the worst first.
     kept.sort_by(|a, b| a.path.cmp(&b.path));
     match args.format {

@@ -65,11 +65,22 @@ pub struct Package<'a> {
     pub reason: Option<Reason<'a>>,
     /// Worst first.
     pub findings: Vec<Finding<'a>>,
+    /// Findings the gate's suppressions or baseline took out, with the reason.
+    pub suppressed: Vec<SuppressedFinding<'a>>,
     pub errors: &'a [String],
     pub notes: &'a [String],
     /// With `--timings` only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timings: Option<Timings>,
+}
+
+#[derive(Serialize)]
+pub struct SuppressedFinding<'a> {
+    pub id: String,
+    pub rule: &'a str,
+    pub file: &'a str,
+    pub line: u32,
+    pub reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -139,6 +150,17 @@ pub fn package(p: &PackageReport, timings: bool) -> Package<'_> {
         story: story::story(&p.findings),
         reason,
         findings,
+        suppressed: p
+            .suppressed
+            .iter()
+            .map(|s| SuppressedFinding {
+                id: crate::finding::Finding::id(&s.finding.fingerprint(&p.name)),
+                rule: s.finding.rule,
+                file: &s.finding.file,
+                line: s.finding.line,
+                reason: &s.reason,
+            })
+            .collect(),
         errors: &p.errors,
         notes: &p.notes,
         timings: timings.then_some(p.timings),

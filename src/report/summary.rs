@@ -48,6 +48,8 @@ pub struct Summary {
     pub error: usize,
     /// Packages with a verdict whose analysis was not complete.
     pub partial: usize,
+    /// Findings the gate's suppressions and baseline took out.
+    pub suppressed: usize,
     /// Packages found under the inputs (more than `packages` when the scan was stopped).
     pub total: usize,
     /// The output was closed before every package was scanned.
@@ -74,6 +76,7 @@ impl Summary {
         if p.verdict != Verdict::Error && !p.errors.is_empty() {
             self.partial += 1;
         }
+        self.suppressed += p.suppressed.len();
         self.by_ecosystem
             .entry(p.ecosystem.as_str())
             .or_default()

@@ -168,7 +168,31 @@ pub fn render_package(p: &PackageReport, o: &TextOptions) -> String {
         .filter(|f| o.verbose || f.severity >= Severity::Medium || p.verdict != Verdict::Clean)
         .collect();
     for group in by_location(&visible) {
-        render_location(&mut out, &group, &paint);
+        render_location(&mut out, &group, &p.name, &paint);
+    }
+    if !p.suppressed.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {}",
+            paint.dim(&format!(
+                "{} finding(s) suppressed{}",
+                p.suppressed.len(),
+                if o.verbose { ":" } else { " (-v lists them)" }
+            ))
+        );
+        if o.verbose {
+            for s in &p.suppressed {
+                let f = &s.finding;
+                let _ = writeln!(
+                    out,
+                    "    {} {} {}: {}",
+                    f.rule,
+                    terminal(&location(f).unwrap_or_default()),
+                    crate::finding::Finding::id(&f.fingerprint(&p.name)),
+                    terminal(&s.reason)
+                );
+            }
+        }
     }
     if o.verbose {
         for n in &p.notes {
@@ -213,7 +237,7 @@ const CODE_WIDTH: usize = 140;
 
 /// One code location: `file:line`, the code line with the part the findings name marked,
 /// then each finding (one line per rule; repeats of a rule on the line are counted).
-fn render_location(out: &mut String, group: &[&Finding], paint: &Paint) {
+fn render_location(out: &mut String, group: &[&Finding], package: &str, paint: &Paint) {
     let first = group[0];
     let at = location(first).unwrap_or_else(|| "(package)".to_string());
     let _ = writeln!(out, "  {}", paint.bold(&terminal(&at)));
@@ -259,9 +283,10 @@ fn render_location(out: &mut String, group: &[&Finding], paint: &Paint) {
             paint.bold(f.rule),
             times,
             paint.dim(&format!(
-                "{}, {} confidence",
+                "{}, {} confidence, id {}",
                 super::story::phase_label(f.phase),
-                confidence_name(f.confidence)
+                confidence_name(f.confidence),
+                Finding::id(&f.fingerprint(package))
             )),
         );
         let _ = writeln!(out, "        {}", terminal(&f.message));
@@ -346,6 +371,13 @@ pub fn render_summary(s: &Summary, o: &TextOptions) -> String {
             s.partial
         );
     }
+    if s.suppressed > 0 {
+        let _ = writeln!(
+            out,
+            "  suppressed: {} finding(s) by the configuration or baseline",
+            s.suppressed
+        );
+    }
     if s.stopped {
         let _ = writeln!(
             out,
@@ -417,7 +449,12 @@ mod tests {
             "contacts `http://203.0.113.9/a` with `urlretrieve`",
         );
         let mut out = String::new();
-        render_location(&mut out, &by_location(&[&a, &b, &c])[0], &Paint(false));
+        render_location(
+            &mut out,
+            &by_location(&[&a, &b, &c])[0],
+            "pkg",
+            &Paint(false),
+        );
         assert_eq!(out.matches("urlretrieve(\"http").count(), 1, "{out}");
         assert!(out.find("exec-downloaded").unwrap() < out.find("suspicious-endpoint").unwrap());
         assert!(out.contains("suspicious-endpoint (×2)"), "{out}");

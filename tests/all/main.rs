@@ -12,5 +12,6 @@ mod hostile;
 mod limits;
 mod npm_ruby;
 mod python_facts;
+mod report_cli;
 mod rule_examples;
 mod typosquat;
