@@ -21,7 +21,7 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Scan package archives and folders (recursively) and report what they would do.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Check package names for typosquatting before anything is downloaded.
     CheckName(crate::typosquat::cli::CheckNameArgs),
     /// List every rule: id, category, severity and title, by category.
