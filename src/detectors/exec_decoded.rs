@@ -64,12 +64,31 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             severity,
             confidence,
             format!(
-                "runs decoded (hidden) code with `{}` {}",
+                "runs decoded (hidden) code with `{}` {}{}",
                 c.callee,
-                when(phase)
+                when(phase),
+                decoded_evidence(c)
             ),
         ));
     }
+}
+
+/// Decoded text shown beside a finding, cut to this many characters.
+const EVIDENCE_CHARS: usize = 160;
+
+/// `: decoded: `…`` when the code run was decoded from constants the analysis folded,
+/// so the reviewer reads what the package hides without decoding it by hand.
+fn decoded_evidence(c: &crate::lang::facts::CallFact) -> String {
+    let Some(text) = c.args.first().and_then(|a| a.text.as_deref()) else {
+        return String::new();
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    let cut: String = text.chars().take(EVIDENCE_CHARS).collect();
+    let more = if cut.len() < text.len() { "…" } else { "" };
+    format!("; decoded: `{}{more}`", cut.replace('`', "'"))
 }
 
 /// A literal that reads as base64: long enough to hold a command, of base64 characters
