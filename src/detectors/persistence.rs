@@ -188,7 +188,12 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
 /// open call itself, or a `.write` of the same function on a later line), as written.
 fn planted_download(f: &SourceFile, open: &CallFact) -> Option<String> {
     writes_after(f, open)
-        .flat_map(|w| w.args.iter().filter_map(|a| a.text.as_deref()))
+        // The open call's own first argument is the start-up file's path, not its text
+        // (`appendFileSync(path, text)` writes as it opens).
+        .flat_map(|w| {
+            let skip = usize::from(std::ptr::eq(w, open));
+            w.args.iter().skip(skip).filter_map(|a| a.text.as_deref())
+        })
         .filter(|t| t.contains("://"))
         .find_map(|t| download_in(t, 2))
 }
@@ -212,7 +217,12 @@ fn planted_launcher(f: &SourceFile, open: &CallFact) -> Option<String> {
         .filter(|w| {
             std::ptr::eq(*w, open) || WRITES.contains(&w.callee.rsplit('.').next().unwrap_or(""))
         })
-        .flat_map(|w| w.args.iter().filter_map(|a| a.text.as_deref()))
+        // The open call's own first argument is the start-up file's path, not its text
+        // (`appendFileSync(path, text)` writes as it opens).
+        .flat_map(|w| {
+            let skip = usize::from(std::ptr::eq(w, open));
+            w.args.iter().skip(skip).filter_map(|a| a.text.as_deref())
+        })
         .flat_map(shell::parse)
         .find(|cmd| cmd.background || cmd.program.contains('/'))
         .map(|cmd| {

@@ -7,12 +7,13 @@
 pub const CHDIR_CALLS: &[&str] = &["os.chdir", "process.chdir", "Dir.chdir", "FileUtils.cd"];
 
 /// True for a relative file name: not rooted (`/`, `~`, `C:`, `\\`), not a variable
-/// (`$HOME`, `%APPDATA%`), not a URL, not a flag, and with no unknown part in front.
+/// (`$HOME`, `%APPDATA%`), not a URL, not a flag (`-f`, `+x`), and with no unknown part
+/// in front.
 pub fn is_relative(path: &str) -> bool {
     let drive = matches!(path.as_bytes(), [d, b':', ..] if d.is_ascii_alphabetic());
     !path.is_empty()
         && !drive
-        && !path.starts_with(['/', '\\', '~', '$', '%', '{', '-'])
+        && !path.starts_with(['/', '\\', '~', '$', '%', '{', '-', '+'])
         && !path.contains("://")
         && !path.contains(['\n', ' ', '\t'])
 }
@@ -67,6 +68,7 @@ mod tests {
             "{?}/x",
             "http://a.invalid/x",
             "-o",
+            "+x",
         ] {
             assert_eq!(resolve("~", p), p);
         }

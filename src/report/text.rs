@@ -301,9 +301,16 @@ fn marked_code(first: &Finding, group: &[&Finding]) -> (String, Option<(usize, u
     let mut best: Option<(usize, usize)> = None;
     for f in group {
         for quoted in quoted_parts(&f.message) {
-            let tail = quoted.rsplit('.').next().unwrap_or(quoted);
+            // `https.request` is written `https.request(` or `req.request(`: its last
+            // part is marked. Paths and URLs are only marked whole.
+            let is_api = !quoted.contains(['/', '~', '\\', ' ']);
+            let tail = if is_api {
+                quoted.rsplit('.').next().unwrap_or(quoted)
+            } else {
+                quoted
+            };
             for needle in [quoted, tail] {
-                if needle.len() < 2 {
+                if needle.len() < 3 {
                     continue;
                 }
                 if let Some(start) = code.find(needle) {
