@@ -210,8 +210,14 @@ fn confidence_name(c: Confidence) -> &'static str {
     }
 }
 
+/// `file:line`, `file` for a finding about a whole file (line 0), `None` for one about
+/// the package.
 fn location(f: &Finding) -> Option<String> {
-    (!f.file.is_empty()).then(|| format!("{}:{}", f.file, f.line))
+    match (f.file.is_empty(), f.line) {
+        (true, _) => None,
+        (false, 0) => Some(f.file.clone()),
+        (false, line) => Some(format!("{}:{line}", f.file)),
+    }
 }
 
 /// Findings grouped by (file, line), each group worst first, groups ordered by their
