@@ -13,4 +13,5 @@ mod limits;
 mod npm_ruby;
 mod python_facts;
 mod rule_examples;
+mod sarif;
 mod typosquat;
