@@ -12,6 +12,7 @@ mod hostile;
 mod limits;
 mod npm_ruby;
 mod python_facts;
+mod report_schema;
 mod rule_examples;
 mod sarif;
 mod typosquat;
