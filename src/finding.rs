@@ -13,6 +13,19 @@ pub enum Severity {
     Critical,
 }
 
+impl Severity {
+    /// The name used in reports and rule documents (`critical`, …, `info`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
 /// How sure the detector is that the behaviour is real.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,

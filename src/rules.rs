@@ -56,6 +56,35 @@ pub struct Doc {
     pub body: String,
 }
 
+impl Doc {
+    /// The text under the body's `## {heading}` line, up to the next `## ` heading,
+    /// trimmed; `None` when the document has no such section. SARIF rule descriptions
+    /// are built from "What it does" and "Why it matters".
+    pub fn section(&self, heading: &str) -> Option<&str> {
+        let body = self.body.as_str();
+        let mut fence = false;
+        let mut start = None;
+        let mut offset = 0;
+        for line in body.split_inclusive('\n') {
+            let at = offset;
+            offset += line.len();
+            if line.starts_with("```") {
+                fence = !fence;
+            }
+            let Some(title) = line.strip_prefix("## ").filter(|_| !fence) else {
+                continue;
+            };
+            if let Some(s) = start {
+                return Some(body[s..at].trim());
+            }
+            if title.trim() == heading {
+                start = Some(offset);
+            }
+        }
+        start.map(|s| body[s..].trim())
+    }
+}
+
 const SEVERITIES: &[&str] = &["info", "low", "medium", "high", "critical"];
 const CONFIDENCES: &[&str] = &["low", "medium", "high"];
 const STATUSES: &[&str] = &["stable", "experimental"];
@@ -273,7 +302,7 @@ pub fn print_explain(id: &str) -> i32 {
 }
 
 /// The compiled-in documents; `tests/all/rule_examples.rs` guarantees they parse.
-fn compiled() -> Vec<Doc> {
+pub fn compiled() -> Vec<Doc> {
     documents().expect("rule documents parse (checked by tests/all/rule_examples.rs)")
 }
 
@@ -331,6 +360,18 @@ mod tests {
         assert!(parse("p", &bad).unwrap_err().contains("severity"));
         let unknown = text.replace("status", "state");
         assert!(parse("p", &unknown).unwrap_err().contains("unknown key"));
+    }
+
+    #[test]
+    fn sections() {
+        let text = "+++\nid = \"x-y\"\ntitle = \"t\"\ncategory = \"persistence\"\n\
+                    severity = \"high\"\nconfidence = \"low\"\necosystems = [\"pypi\"]\n\
+                    status = \"stable\"\n+++\n## What it does\nFlags `## x`.\n\n\
+                    ## Why it matters\nIt hides.\n## Examples\n```py\n## no\n```\n";
+        let d = parse("persistence/x-y.md", text).unwrap();
+        assert_eq!(d.section("What it does"), Some("Flags `## x`."));
+        assert_eq!(d.section("Why it matters"), Some("It hides."));
+        assert_eq!(d.section("False positives"), None);
     }
 
     #[test]

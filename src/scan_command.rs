@@ -140,7 +140,8 @@ pub fn run(args: &ScanArgs) -> i32 {
             }
             out.line(&report::json::summary_line(&summary));
         }
-        ScanFormat::Sarif | ScanFormat::Html => {
+        ScanFormat::Sarif => out.line(&report::sarif::render(&kept, &summary)),
+        ScanFormat::Html => {
             eprintln!("error: this format is not available yet");
             return 2;
         }

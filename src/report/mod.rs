@@ -4,6 +4,7 @@
 pub mod escape;
 pub mod json;
 pub mod progress;
+pub mod sarif;
 pub mod story;
 pub mod summary;
 pub mod text;

@@ -13,5 +13,7 @@ mod limits;
 mod npm_ruby;
 mod python_facts;
 mod report_cli;
+mod report_schema;
 mod rule_examples;
+mod sarif;
 mod typosquat;
