@@ -3,12 +3,11 @@
 //! [`shown`] here, so control characters reach the page as visible escapes; the script
 //! then puts each string into the page as text, never as markup.
 
-use super::super::escape;
-use super::super::json::{Tool, TOOL};
-use super::super::story;
-use super::super::summary::Summary;
-use super::super::text::marked_code;
 use crate::finding::{Confidence, Finding, Severity};
+use crate::report::json::{Tool, TOOL};
+use crate::report::summary::Summary;
+use crate::report::text::{self, marked_code};
+use crate::report::{escape, story};
 use crate::scan::PackageReport;
 use crate::verdict::{self, Verdict};
 use serde::Serialize;
@@ -113,7 +112,8 @@ pub struct FindingView {
 /// The page's data for `packages` (any order) and the scan's summary.
 pub fn page<'a>(packages: &'a [PackageReport], summary: &Summary) -> Page<'a> {
     let mut ordered: Vec<&PackageReport> = packages.iter().collect();
-    ordered.sort_by(|a, b| super::super::text::order(a, b));
+    ordered.sort_by(|a, b| text::order(a, b));
+    // The documents are compiled in and held to parse by tests/all/rule_examples.rs.
     let titles: BTreeMap<String, String> = crate::rules::documents()
         .unwrap_or_default()
         .into_iter()
