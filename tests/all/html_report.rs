@@ -8,6 +8,7 @@
 use crate::common::chromium;
 use crate::common::*;
 use serde_json::Value;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
@@ -188,7 +189,11 @@ fn hostile_package_text_stays_inert_in_the_file() {
 #[test]
 fn the_page_works_and_runs_nothing_else_in_chromium() {
     let Some(browser) = chromium::find() else {
-        eprintln!("skipped: no Chromium found (apt-get install chromium)");
+        // Written past the test harness's capture, so the skip shows in `cargo test`.
+        let _ = writeln!(
+            std::io::stderr(),
+            "html_report: skipped: no Chromium found (apt-get install chromium)"
+        );
         return;
     };
     let (dir, html) = page();
@@ -247,6 +252,12 @@ fn the_page_works_and_runs_nothing_else_in_chromium() {
         "the default order is malicious, suspicious, error, clean"
     );
     assert_eq!(c["default_verdicts"], serde_json::json!(verdicts));
+    let names: Vec<&Value> = packages.iter().map(|p| &p["name"]).collect();
+    assert_eq!(
+        c["names"],
+        serde_json::json!(names),
+        "names are shown as text"
+    );
     let scores = |key: &str| -> Vec<u32> {
         c[key]
             .as_array()
@@ -306,4 +317,31 @@ fn harness_result(dom: &str) -> Value {
     let text = chromium::text_of(dom, "pre", "harness-result")
         .unwrap_or_else(|| panic!("the harness wrote no result:\n{dom}"));
     serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn a_page_that_cannot_be_written_leaves_the_scan_incomplete() {
+    let (dir, _) = page();
+    let clean = dir.join("clean");
+    std::fs::create_dir_all(&clean).unwrap();
+    std::fs::write(
+        clean.join("fastcodec-2.3.0.tar.gz"),
+        gzip(&tar(
+            &files(&fixture("pypi/cext-build")),
+            "fastcodec-2.3.0/",
+        )),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_pkgwarden"))
+        .args(["scan", "--format", "json", "--html"])
+        .arg(dir.join("no-such-folder").join("report.html"))
+        .arg(&clean)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot write the HTML report"), "{stderr}");
+    // The chosen format is still written.
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["packages"][0]["verdict"], "clean");
 }

@@ -53,6 +53,9 @@
     c.default_verdicts = rows().map(function (tr) {
       return tr.dataset.verdict;
     });
+    c.names = rows().map(function (tr) {
+      return tr.querySelector('td.name').textContent;
+    });
 
     var score = document.querySelector('th[data-key="score"] button');
     score.click();
