@@ -11,8 +11,6 @@
 
 mod view;
 
-pub use view::package_id;
-
 use super::summary::Summary;
 use crate::scan::PackageReport;
 

@@ -222,7 +222,7 @@ fn location(f: &Finding) -> Option<String> {
 }
 
 /// See [`Row::id`].
-pub fn package_id(path: &str) -> String {
+fn package_id(path: &str) -> String {
     use sha2::Digest;
     crate::finding::hex(&sha2::Sha256::digest(path.as_bytes()))[..12].to_string()
 }
