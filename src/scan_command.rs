@@ -121,6 +121,10 @@ pub fn run(args: &ScanArgs) -> i32 {
     }
     // Machines get path order, stable whatever the thread count; people get the worst first.
     kept.sort_by(|a, b| a.path.cmp(&b.path));
+    let html_written = args
+        .html
+        .as_deref()
+        .is_none_or(|file| write_html(file, &kept, &summary));
     match args.format {
         ScanFormat::Text => {
             report::text::sort(&mut kept);
@@ -141,13 +145,28 @@ pub fn run(args: &ScanArgs) -> i32 {
             out.line(&report::json::summary_line(&summary));
         }
         ScanFormat::Sarif => out.line(&report::sarif::render(&kept, &summary)),
-        ScanFormat::Html => {
-            eprintln!("error: this format is not available yet");
-            return 2;
-        }
+        ScanFormat::Html => out.write(&report::html::render(&kept, &summary)),
     }
     out.flush();
-    exit_code(failed, &summary)
+    match exit_code(failed, &summary) {
+        // A page that was asked for and not written leaves the scan incomplete.
+        0 if !html_written => 2,
+        code => code,
+    }
+}
+
+/// Writes the HTML page for `--html FILE`; false (after saying why) if it could not be.
+fn write_html(file: &std::path::Path, kept: &[PackageReport], summary: &Summary) -> bool {
+    match std::fs::write(file, report::html::render(kept, summary)) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!(
+                "error: cannot write the HTML report to {}: {e}",
+                file.display()
+            );
+            false
+        }
+    }
 }
 
 /// `NO_COLOR` set to anything but the empty string turns colour off (no-color.org).

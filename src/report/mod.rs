@@ -2,6 +2,7 @@
 //! they never re-parse code.
 
 pub mod escape;
+pub mod html;
 pub mod json;
 pub mod progress;
 pub mod sarif;

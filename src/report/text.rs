@@ -25,13 +25,16 @@ pub struct TextOptions {
 /// The order packages are reported in: malicious, suspicious, could not be scanned,
 /// clean; then by score, worst first; then by path.
 pub fn sort(packages: &mut [PackageReport]) {
-    packages.sort_by(|a, b| {
-        (verdict_rank(a.verdict), std::cmp::Reverse(a.score), &a.path).cmp(&(
-            verdict_rank(b.verdict),
-            std::cmp::Reverse(b.score),
-            &b.path,
-        ))
-    });
+    packages.sort_by(order);
+}
+
+/// The order of [`sort`] between two packages (the HTML page's default order too).
+pub(crate) fn order(a: &PackageReport, b: &PackageReport) -> std::cmp::Ordering {
+    (verdict_rank(a.verdict), std::cmp::Reverse(a.score), &a.path).cmp(&(
+        verdict_rank(b.verdict),
+        std::cmp::Reverse(b.score),
+        &b.path,
+    ))
 }
 
 fn verdict_rank(v: Verdict) -> u8 {
@@ -302,7 +305,7 @@ fn render_location(out: &mut String, group: &[&Finding], package: &str, paint: &
 /// The code line (trimmed, cut to [`CODE_WIDTH`] around the mark) and the byte range of
 /// the part the findings name: the longest `quoted` object of their messages, or of its
 /// last dotted part (`request` of `https.request`), that appears in the line.
-fn marked_code(first: &Finding, group: &[&Finding]) -> (String, Option<(usize, usize)>) {
+pub(crate) fn marked_code(first: &Finding, group: &[&Finding]) -> (String, Option<(usize, usize)>) {
     let code = first.snippet.trim();
     let mut best: Option<(usize, usize)> = None;
     for f in group {

@@ -1,6 +1,8 @@
 //! Test support: packs fixture source trees into real archives in memory and scans them.
 #![allow(dead_code)] // helpers shared by the test modules; not every one uses each
 
+pub mod chromium;
+
 use pkgwarden::archive::limits::Limits;
 use pkgwarden::finding::Finding;
 use pkgwarden::PackageReport;
