@@ -345,7 +345,7 @@ fn check_name_reads_dependency_files_with_their_ecosystem() {
     let files = [
         (
             "requirements.txt",
-            "requests==2.31\nreqeusts>=1 # typo\n-r other.txt\n",
+            "requests==2.31\nreqeusts>=1 # typo\n-e ./local\n",
         ),
         (
             "pyproject.toml",

@@ -210,17 +210,34 @@ pub(super) fn requirement(line: &str) -> Option<String> {
     let spec_end = rest.find([';', '@']).unwrap_or(rest.len());
     let spec_end = rest[..spec_end].find(" --").unwrap_or(spec_end);
     let (spec, tail) = rest.split_at(spec_end);
-    let spec_ok = spec.is_empty()
-        || (spec.starts_with(['<', '>', '=', '!', '~', '('])
-            && spec
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || " .*+!,<>=~()-_".contains(c)));
+    let spec_ok = spec.is_empty() || is_version_spec(spec);
     let tail = tail.trim_start();
     let tail_ok = tail.is_empty()
         || tail.starts_with(';')
         || tail.starts_with("--")
         || (tail.starts_with('@') && spec.is_empty() && tail.len() > 1);
     (spec_ok && tail_ok).then_some(name)
+}
+
+/// Whether `spec` is a PEP 440 specifier list: `op version` clauses joined by commas
+/// (`>=1.2,<2`, `== 1.*`), in parentheses or not.
+fn is_version_spec(spec: &str) -> bool {
+    const OPERATORS: [&str; 8] = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
+    let spec = spec.trim();
+    let spec = spec
+        .strip_prefix('(')
+        .and_then(|s| s.strip_suffix(')'))
+        .unwrap_or(spec);
+    spec.split(',').all(|clause| {
+        let clause = clause.trim();
+        let version = OPERATORS.iter().find_map(|op| clause.strip_prefix(op));
+        version.is_some_and(|v| {
+            let v = v.trim();
+            !v.is_empty()
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".*+!_-".contains(c))
+        })
+    })
 }
 
 #[cfg(test)]
@@ -253,6 +270,8 @@ mod tests {
             "pip install requests",
             "```",
             "a b",
+            "flask>=3 if possible",
+            "numpy>=",
         ] {
             assert_eq!(requirement(line), None, "{line}");
         }
