@@ -63,7 +63,7 @@ pub struct NameResult {
 }
 
 /// A file and 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Source {
     pub file: String,
     pub line: usize,

@@ -1,8 +1,20 @@
-//! The line of each object key in a JSON text. serde_json parses the dependency files but keeps
-//! no positions; this scanner, run on text serde_json has already accepted, walks the same text
-//! and notes where every key starts, so a name read from a key keeps its line.
+//! JSON dependency files: the top object, parsed by serde_json, and the line of each object
+//! key. serde_json keeps no positions; a scanner run on text serde_json has already accepted
+//! walks the same text and notes where every key starts, so a name read from a key keeps its
+//! line.
 
 use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+/// The top object of a JSON file; an error for text that is not JSON or not an object.
+pub(super) fn json_object(text: &str) -> Result<Map<String, Value>, String> {
+    match serde_json::from_str(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err("not a JSON object".to_string()),
+        Err(e) => Err(format!("not valid JSON: {e}")),
+    }
+}
 
 /// An open object (with the key whose value is being read) or array.
 enum Open {

@@ -84,7 +84,7 @@ impl Kind {
 
 /// Where a name (or an unreadable line) was found: the file as given or as reached through
 /// `-r`, and the 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Location {
     pub file: PathBuf,
     pub line: usize,
@@ -117,6 +117,7 @@ impl Found {
         }
     }
 
+    /// Records `line` as one that should name a package but could not be read.
     fn unreadable(&mut self, line: usize, text: &str) {
         self.unreadable.push((line, text.trim().to_string()));
     }

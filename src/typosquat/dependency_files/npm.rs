@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::json_lines::{key_lines, line};
+use super::json_lines::{json_object, key_lines, line};
 use super::Found;
 use crate::ecosystem::Ecosystem;
 
@@ -14,15 +14,6 @@ const SECTIONS: [&str; 4] = [
     "optionalDependencies",
     "peerDependencies",
 ];
-
-/// The top object of a JSON file; an error for text that is not JSON or not an object.
-pub(super) fn json_object(text: &str) -> Result<Map<String, Value>, String> {
-    match serde_json::from_str(text) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err("not a JSON object".to_string()),
-        Err(e) => Err(format!("not valid JSON: {e}")),
-    }
-}
 
 /// The keys of the dependency maps; for an `npm:` alias (`"my-lodash": "npm:lodash@^4"`) the
 /// package the alias installs, since that is the name fetched from the registry.

@@ -4,8 +4,7 @@
 
 use serde_json::Value;
 
-use super::json_lines::{key_lines, line};
-use super::npm::json_object;
+use super::json_lines::{json_object, key_lines, line};
 use super::toml_lines;
 use super::Found;
 use crate::ecosystem::Ecosystem;
