@@ -100,7 +100,7 @@ pub(crate) struct FileNames {
 }
 
 /// What a reader finds in one file's text: names and unreadable lines, with 1-based lines.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 struct Found {
     names: Vec<(String, usize)>,
     unreadable: Vec<(usize, String)>,
@@ -117,9 +117,16 @@ impl Found {
         }
     }
 
-    /// Records `line` as one that should name a package but could not be read.
+    /// Records `line` as one that should name a package but could not be read, with its text
+    /// (the first 200 characters of a longer one).
     fn unreadable(&mut self, line: usize, text: &str) {
-        self.unreadable.push((line, text.trim().to_string()));
+        const SHOWN: usize = 200;
+        let text = text.trim();
+        let mut shown: String = text.chars().take(SHOWN).collect();
+        if shown.len() < text.len() {
+            shown.push('…');
+        }
+        self.unreadable.push((line, shown));
     }
 }
 
