@@ -7,11 +7,11 @@
 mod canonical;
 mod checks;
 pub mod cli;
+mod dependency_files;
 mod forms;
 mod homoglyph;
 mod index;
 mod keyboard;
-mod manifest_names;
 mod policy;
 mod popular;
 

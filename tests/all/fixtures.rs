@@ -213,10 +213,13 @@ fn typosquat_name_with_install_code_is_malicious() {
     let r = scan("djanga-1.0.tar.gz", &gzip(&tar(&files, "djanga-1.0/")));
     assert_eq!(r.verdict, Verdict::Malicious, "{:#?}", r.findings);
     let chain = &with_rule(&r, "typosquat-install")[0];
+    let rank = pkgwarden::typosquat::check_name("djanga", Ecosystem::Pypi)
+        .unwrap()
+        .target_rank;
     assert!(
         chain
             .message
-            .contains("`djanga` imitates `django` (rank 516)"),
+            .contains(&format!("`djanga` imitates `django` (rank {rank})")),
         "{}",
         chain.message
     );
