@@ -66,6 +66,10 @@ pub struct ScanArgs {
     /// Exit with 1 when a package is at or above this verdict.
     #[arg(long, value_enum, default_value = "malicious")]
     pub fail_on: FailOn,
+    /// Exit with 2 when nothing was scanned: no input held a package (what was skipped,
+    /// and why, is in the report either way).
+    #[arg(long)]
+    pub fail_on_empty: bool,
     /// Worker threads (0: one per core). Output is the same whatever the number.
     #[arg(long, short, default_value_t = 0)]
     pub jobs: usize,
@@ -139,9 +143,9 @@ impl ScanArgs {
 }
 
 /// Exit status for CI: 1 if a package reached `fail_on`, else 2 if anything could not
-/// be scanned completely (an unreadable package, or one read or analysed only in part),
-/// else 0.
-pub fn exit_code(report: &ScanReport, fail_on: FailOn) -> i32 {
+/// be scanned completely (an unreadable package, or one read or analysed only in part)
+/// or, with `fail_on_empty`, if no package was scanned at all, else 0.
+pub fn exit_code(report: &ScanReport, fail_on: FailOn, fail_on_empty: bool) -> i32 {
     let threshold = match fail_on {
         FailOn::Malicious => Verdict::Malicious,
         FailOn::Suspicious => Verdict::Suspicious,
@@ -154,7 +158,8 @@ pub fn exit_code(report: &ScanReport, fail_on: FailOn) -> i32 {
         || report
             .packages
             .iter()
-            .any(|p| p.verdict == Verdict::Error || !p.errors.is_empty());
+            .any(|p| p.verdict == Verdict::Error || !p.errors.is_empty())
+        || (fail_on_empty && report.packages.is_empty());
     if failed {
         1
     } else if errors {

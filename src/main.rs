@@ -16,7 +16,7 @@ fn main() {
                 Format::Json => report::json::render(&result, args.timings),
             };
             print!("{out}");
-            exit_code(&result, args.fail_on)
+            exit_code(&result, args.fail_on, args.fail_on_empty)
         }
         Command::CheckName(args) => pkgwarden::typosquat::cli::run(&args),
         Command::Rules(args) => rules::print_list(matches!(args.format, Format::Json)),

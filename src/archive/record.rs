@@ -97,6 +97,15 @@ fn parse(text: &str) -> HashMap<String, Option<String>> {
         .collect()
 }
 
+/// The paths a RECORD lists, in its order: which files of a `site-packages` folder an
+/// installed distribution owns.
+pub(crate) fn paths(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| csv_fields(line).into_iter().next())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
 /// The fields of one CSV row (quotes with `""` escapes, as Python's csv module writes).
 fn csv_fields(line: &str) -> Vec<String> {
     let mut fields = vec![String::new()];

@@ -15,6 +15,10 @@ pub struct Report<'a> {
     pub schema_version: u32,
     pub tool: Tool,
     pub packages: Vec<Package<'a>>,
+    /// Inputs that could not be opened or listed.
+    pub input_errors: Vec<InputError>,
+    /// What the inputs held that is neither a package nor part of one.
+    pub skipped: Vec<Skip>,
     pub summary: Summary,
     /// With `--timings` only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -47,6 +51,18 @@ pub struct Package<'a> {
     /// With `--timings` only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timings: Option<Timings>,
+}
+
+#[derive(Serialize)]
+pub struct InputError {
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Serialize)]
+pub struct Skip {
+    pub path: String,
+    pub reason: &'static str,
 }
 
 #[derive(Serialize)]
@@ -129,6 +145,22 @@ pub fn render(report: &ScanReport, timings: bool) -> String {
             version: env!("CARGO_PKG_VERSION"),
         },
         packages,
+        input_errors: report
+            .input_errors
+            .iter()
+            .map(|e| InputError {
+                path: e.path.display().to_string(),
+                message: e.message.clone(),
+            })
+            .collect(),
+        skipped: report
+            .skipped
+            .iter()
+            .map(|s| Skip {
+                path: s.path.display().to_string(),
+                reason: s.reason.as_str(),
+            })
+            .collect(),
         summary: summary(report),
         timings: timings.then(|| ReportTimings {
             report: start.elapsed().as_secs_f64(),
