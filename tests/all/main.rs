@@ -9,6 +9,7 @@ mod data_flow;
 mod false_positives;
 mod fixtures;
 mod hostile;
+mod inputs;
 mod limits;
 mod npm_ruby;
 mod python_facts;
