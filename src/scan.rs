@@ -48,7 +48,7 @@ pub struct PackageReport {
 pub struct ScanReport {
     /// Sorted by path.
     pub packages: Vec<PackageReport>,
-    /// Inputs that could not be opened at all.
+    /// Inputs that could not be opened or listed at all.
     pub input_errors: Vec<InputError>,
     /// What the inputs held that is neither a package nor part of one, sorted by path;
     /// [`input::summary_by_reason`] sums it up.

@@ -171,4 +171,12 @@ mod tests {
         assert_eq!(rows["a/with,comma.py"].as_deref(), Some("q"));
         assert_eq!(rows["x.dist-info/RECORD"], None);
     }
+
+    #[test]
+    fn lists_paths_in_order() {
+        assert_eq!(
+            paths("b.py,,\n\"a,b.py\",sha256=x,1\n\n"),
+            ["b.py", "a,b.py"]
+        );
+    }
 }
