@@ -141,8 +141,8 @@ fn is_package(dir: &Place, top: &Top) -> bool {
 }
 
 /// Makes `dir` one package of its whole subtree but the [`CARVED`] folders, which go on
-/// `stack` to be judged on their own. Symlinks and special files in it are skips: the
-/// folder reader does not read them.
+/// `stack` to be judged on their own. Symlinks and special files in it are skips, and
+/// entries of unknown kind errors: the folder reader does not read them.
 fn package(c: &mut Collector, dir: Place, stack: &mut Vec<Place>) {
     let mut exclude = Vec::new();
     let mut pending = vec![dir.clone()];
@@ -159,6 +159,9 @@ fn package(c: &mut Collector, dir: Place, stack: &mut Vec<Place>) {
             } else {
                 pending.push(sub);
             }
+        }
+        for (name, e) in &top.unreadable {
+            c.error(&d.join(name).shown, e.clone());
         }
         skip_unread(c, &d, &top);
     }
