@@ -144,6 +144,10 @@ pub struct ScanArgs {
     /// `--baseline FILE` fail only on new ones.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Exit with 2 when nothing was scanned: no input held a package (what was skipped,
+    /// and why, is in the report either way).
+    #[arg(long)]
+    pub fail_on_empty: bool,
     /// Worker threads (0: one per core). Output is the same whatever the number.
     #[arg(long, short, default_value_t = 0)]
     pub jobs: usize,
@@ -219,12 +223,17 @@ impl ScanArgs {
 /// Exit status for CI, from what the scan saw: 1 if a package reached `fail_on`; else 2
 /// if anything was not scanned completely (an input that could not be opened, a package
 /// that could not be read, one read or analysed only in part, a scan stopped because its
-/// output was closed); else 0.
-pub fn exit_code(failed: bool, summary: &crate::report::summary::Summary) -> i32 {
+/// output was closed) or, with `fail_on_empty`, if no package was scanned at all; else 0.
+pub fn exit_code(
+    failed: bool,
+    summary: &crate::report::summary::Summary,
+    fail_on_empty: bool,
+) -> i32 {
     let incomplete = !summary.input_errors.is_empty()
         || summary.error > 0
         || summary.partial > 0
-        || summary.stopped;
+        || summary.stopped
+        || (fail_on_empty && summary.packages == 0);
     if failed {
         1
     } else if incomplete {

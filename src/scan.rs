@@ -2,15 +2,17 @@
 //! becomes that package's error and never costs the other packages their results.
 
 use crate::analysis;
-use crate::archive::{self, folder, limits::Limits, Contents, Entry};
+use crate::archive::folder::{self, Select};
+use crate::archive::{self, limits::Limits, Contents, Entry};
 use crate::chains;
 use crate::detectors::{self, Ctx};
 use crate::ecosystem::Ecosystem;
 use crate::finding::Finding;
-use crate::input::{self, Target};
+use crate::input::{self, InputError, Skip, Target};
 use crate::package::Package;
 use crate::timings::Timings;
 use crate::verdict::{self, Verdict};
+use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -55,8 +57,11 @@ pub struct PackageReport {
 pub struct ScanReport {
     /// Sorted by path.
     pub packages: Vec<PackageReport>,
-    /// Inputs that could not be opened at all.
-    pub input_errors: Vec<String>,
+    /// Inputs that could not be opened or listed at all.
+    pub input_errors: Vec<InputError>,
+    /// What the inputs held that is neither a package nor part of one, sorted by path;
+    /// [`input::summary_by_reason`] sums it up.
+    pub skipped: Vec<Skip>,
     pub seconds: f64,
 }
 
@@ -113,6 +118,7 @@ pub fn scan(inputs: &[PathBuf], config: &Config) -> ScanReport {
     ScanReport {
         packages,
         input_errors: run.input_errors,
+        skipped: run.skipped,
         seconds: run.seconds,
     }
 }
@@ -128,8 +134,10 @@ pub enum Flow {
 /// How a streamed scan went, beside the packages handed out.
 #[derive(Debug, Clone, Default)]
 pub struct ScanRun {
-    /// Inputs that could not be opened at all.
-    pub input_errors: Vec<String>,
+    /// Inputs that could not be opened or listed at all.
+    pub input_errors: Vec<InputError>,
+    /// What the inputs held that is neither a package nor part of one, sorted by path.
+    pub skipped: Vec<Skip>,
     /// Packages found under the inputs.
     pub total: usize,
     /// True when the consumer stopped the scan before every package was scanned.
@@ -151,7 +159,11 @@ pub fn scan_each(
     mut on_package: impl FnMut(PackageReport) -> Flow,
 ) -> ScanRun {
     let start = Instant::now();
-    let (targets, input_errors) = input::collect(inputs);
+    let input::Collected {
+        targets,
+        errors: input_errors,
+        skipped,
+    } = input::collect(inputs);
     on_start(targets.len());
     let pool = worker_pool(worker_count(config.jobs).0);
     // Large packages are scanned one at a time, each with every worker on its files;
@@ -198,6 +210,7 @@ pub fn scan_each(
         input_errors,
         total: targets.len(),
         stopped,
+        skipped,
         seconds: start.elapsed().as_secs_f64(),
     }
 }
@@ -209,11 +222,12 @@ fn is_large(target: &Target) -> bool {
     disk_size(target) >= LARGE_PACKAGE_BYTES
 }
 
-/// An archive's size on disk; 0 for folders and files that cannot be read.
+/// An archive's size on disk; 0 for folders (read file by file, their size unknown
+/// until read), standard input and files that cannot be read.
 fn disk_size(target: &Target) -> u64 {
     match target {
         Target::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
-        Target::Folder(_) => 0,
+        Target::Folder { .. } | Target::Files { .. } | Target::Stdin => 0,
     }
 }
 
@@ -290,7 +304,13 @@ fn scan_target(target: &Target, limits: &Limits) -> PackageReport {
 
 fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
     match target {
-        Target::Folder(p) => Ok(folder::read_folder(p, limits)),
+        Target::Folder { path, exclude } => {
+            Ok(folder::read_folder(path, Select::AllBut(exclude), limits))
+        }
+        Target::Files { root, files, .. } => {
+            Ok(folder::read_folder(root, Select::Only(files), limits))
+        }
+        Target::Stdin => read_stdin(limits),
         Target::File(p) => {
             let size = std::fs::metadata(p).map_err(|e| e.to_string())?.len();
             if size == 0 {
@@ -325,6 +345,27 @@ fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
             }
         }
     }
+}
+
+/// Reads the one archive standard input holds. It is kept in memory (a zip is read from
+/// its end), so more than the read limit is refused rather than read.
+fn read_stdin(limits: &Limits) -> Result<Contents, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limits.max_read_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    if bytes.is_empty() {
+        return Err("standard input is empty".into());
+    }
+    if bytes.len() as u64 > limits.max_read_bytes {
+        return Err(format!(
+            "standard input holds more than the {}-byte read limit",
+            limits.max_read_bytes
+        ));
+    }
+    archive::read_archive(&bytes, limits)
 }
 
 /// Scans one package held in memory (`path` is how it is named in the report).

@@ -13,7 +13,8 @@ use crate::scan::{self, Flow, PackageReport};
 use std::io::{self, IsTerminal, Write};
 
 /// The gate and `--fail-on` from the flags and the configuration file (flags win).
-fn gate_of(args: &ScanArgs) -> Result<(Gate, FailOn), String> {
+/// `fail_on_empty` is true when the file asks for it (the flag is read by the caller).
+fn gate_of(args: &ScanArgs) -> Result<(Gate, FailOn, bool), String> {
     let loaded = if args.no_config {
         None
     } else {
@@ -49,7 +50,7 @@ fn gate_of(args: &ScanArgs) -> Result<(Gate, FailOn), String> {
         );
     }
     let fail_on = args.fail_on.or(file.fail_on).unwrap_or(FailOn::Malicious);
-    Ok((gate, fail_on))
+    Ok((gate, fail_on, file.fail_on_empty.unwrap_or(false)))
 }
 
 /// Runs `scan` and returns the process's exit code.
@@ -57,7 +58,7 @@ pub fn run(args: &ScanArgs) -> i32 {
     if let (_, Some(warning)) = scan::worker_count(args.jobs) {
         eprintln!("warning: {warning}");
     }
-    let (gate, fail_on) = match gate_of(args) {
+    let (gate, fail_on, fail_on_empty) = match gate_of(args) {
         Ok(g) => g,
         Err(e) => {
             eprintln!("error: {e}");
@@ -148,7 +149,7 @@ pub fn run(args: &ScanArgs) -> i32 {
         ScanFormat::Html => out.write(&report::html::render(&kept, &summary)),
     }
     out.flush();
-    match exit_code(failed, &summary) {
+    match exit_code(failed, &summary, args.fail_on_empty || fail_on_empty) {
         // A page that was asked for and not written leaves the scan incomplete.
         0 if !html_written => 2,
         code => code,

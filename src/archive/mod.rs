@@ -9,7 +9,7 @@
 pub mod folder;
 mod guard;
 pub mod limits;
-mod record;
+pub(crate) mod record;
 pub mod sniff;
 mod tar_reader;
 mod zip_reader;

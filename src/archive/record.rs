@@ -97,6 +97,15 @@ fn parse(text: &str) -> HashMap<String, Option<String>> {
         .collect()
 }
 
+/// The paths a RECORD lists, in its order: which files of a `site-packages` folder an
+/// installed distribution owns.
+pub(crate) fn paths(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| csv_fields(line).into_iter().next())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
 /// The fields of one CSV row (quotes with `""` escapes, as Python's csv module writes).
 fn csv_fields(line: &str) -> Vec<String> {
     let mut fields = vec![String::new()];
@@ -161,5 +170,13 @@ mod tests {
         assert_eq!(rows["a/b.py"].as_deref(), Some("xyz"));
         assert_eq!(rows["a/with,comma.py"].as_deref(), Some("q"));
         assert_eq!(rows["x.dist-info/RECORD"], None);
+    }
+
+    #[test]
+    fn lists_paths_in_order() {
+        assert_eq!(
+            paths("b.py,,\n\"a,b.py\",sha256=x,1\n\n"),
+            ["b.py", "a,b.py"]
+        );
     }
 }

@@ -510,7 +510,9 @@ pub fn render(packages: &[PackageReport], summary: &Summary) -> String {
         .iter()
         .map(|e| Notification {
             level: "error",
-            message: Message { text: e.clone() },
+            message: Message {
+                text: e.to_string(),
+            },
             locations: Vec::new(),
         })
         .collect();

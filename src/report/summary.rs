@@ -1,6 +1,7 @@
 //! The summary every format ends with, counted as packages arrive so a streamed scan
 //! (`--format jsonl`) need not keep the packages themselves.
 
+use crate::input;
 use crate::scan::{PackageReport, ScanRun};
 use crate::verdict::Verdict;
 use serde::Serialize;
@@ -38,6 +39,34 @@ pub struct RuleCount {
     pub packages: usize,
 }
 
+/// An input that could not be opened, as reports show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputErrorView {
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for InputErrorView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// A skipped path and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkipView {
+    pub path: String,
+    pub reason: &'static str,
+}
+
+/// How many paths were skipped for one reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkipCount {
+    pub reason: &'static str,
+    pub count: usize,
+    pub examples: Vec<String>,
+}
+
 /// Totals of a scan.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
@@ -57,8 +86,13 @@ pub struct Summary {
     pub by_ecosystem: BTreeMap<&'static str, Counts>,
     /// The rules seen most in flagged packages, counted once per package.
     pub top_rules: Vec<RuleCount>,
-    pub input_errors: Vec<String>,
+    /// Inputs that could not be opened or listed.
+    pub input_errors: Vec<InputErrorView>,
+    /// What the inputs held that is neither a package nor part of one.
+    pub skipped: Vec<SkipView>,
     pub seconds: f64,
+    /// The skips counted by reason, most frequent first, with a few example paths.
+    pub skip_reasons: Vec<SkipCount>,
     #[serde(skip)]
     rule_counts: BTreeMap<&'static str, usize>,
 }
@@ -96,7 +130,30 @@ impl Summary {
         self.total = run.total;
         self.stopped = run.stopped;
         self.seconds = run.seconds;
-        self.input_errors = run.input_errors.clone();
+        self.input_errors = run
+            .input_errors
+            .iter()
+            .map(|e| InputErrorView {
+                path: e.path.display().to_string(),
+                message: e.message.clone(),
+            })
+            .collect();
+        self.skipped = run
+            .skipped
+            .iter()
+            .map(|s| SkipView {
+                path: s.path.display().to_string(),
+                reason: s.reason.as_str(),
+            })
+            .collect();
+        self.skip_reasons = input::summary_by_reason(&run.skipped)
+            .into_iter()
+            .map(|s| SkipCount {
+                reason: s.reason.as_str(),
+                count: s.count,
+                examples: s.examples.iter().map(|p| p.display().to_string()).collect(),
+            })
+            .collect();
         let mut top: Vec<(&'static str, usize)> =
             self.rule_counts.iter().map(|(r, n)| (*r, *n)).collect();
         top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));

@@ -365,7 +365,7 @@ pub fn render_summary(s: &Summary, o: &TextOptions) -> String {
     let paint = Paint(o.colour);
     let mut out = String::new();
     for e in &s.input_errors {
-        let _ = writeln!(out, "error: {}", terminal(e));
+        let _ = writeln!(out, "error: {}", terminal(&e.to_string()));
     }
     let rate = if s.seconds > 0.0 {
         s.packages as f64 / s.seconds
@@ -386,6 +386,26 @@ pub fn render_summary(s: &Summary, o: &TextOptions) -> String {
             "  partial: {} package(s) not analysed fully (exit 2 unless one fails the gate)",
             s.partial
         );
+    }
+    if !s.skip_reasons.is_empty() {
+        let parts: Vec<String> = s
+            .skip_reasons
+            .iter()
+            .map(|r| {
+                let more = if r.count > r.examples.len() {
+                    ", …"
+                } else {
+                    ""
+                };
+                format!(
+                    "{} {} (e.g. {}{more})",
+                    r.count,
+                    r.reason,
+                    terminal(&r.examples.join(", "))
+                )
+            })
+            .collect();
+        let _ = writeln!(out, "  skipped: {}", parts.join("; "));
     }
     if s.suppressed > 0 {
         let _ = writeln!(

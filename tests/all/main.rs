@@ -11,6 +11,7 @@ mod false_positives;
 mod fixtures;
 mod hostile;
 mod html_report;
+mod inputs;
 mod limits;
 mod npm_ruby;
 mod python_facts;

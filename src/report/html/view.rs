@@ -137,7 +137,11 @@ pub fn page<'a>(packages: &'a [PackageReport], summary: &Summary) -> Page<'a> {
             total: summary.total,
             stopped: summary.stopped,
             seconds: summary.seconds,
-            input_errors: summary.input_errors.iter().map(|e| shown(e)).collect(),
+            input_errors: summary
+                .input_errors
+                .iter()
+                .map(|e| shown(&e.to_string()))
+                .collect(),
             top_rules: summary
                 .top_rules
                 .iter()
