@@ -36,7 +36,9 @@ pub struct CheckNameArgs {
     /// Pipfile, Pipfile.lock, package.json, package-lock.json, npm-shrinkwrap.json,
     /// yarn.lock, pnpm-lock.yaml, Gemfile, gems.rb, Gemfile.lock, gems.locked. The kind sets
     /// the ecosystem; any other file is an error. Repeatable.
-    #[arg(long = "from", value_name = "FILE")]
+    /// `--from` takes every file that follows it, so a pre-commit hook can pass the
+    /// changed files as arguments.
+    #[arg(long = "from", value_name = "FILE", num_args = 1..)]
     pub from: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]

@@ -385,3 +385,20 @@ fn unreadable_lines_are_reported_and_fail_the_check() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn from_takes_every_file_that_follows_as_a_pre_commit_hook_passes_them() {
+    let req = data("requirements.txt");
+    let npm = data("npm-v3/package.json");
+    let gem = data("ruby/Gemfile");
+    let (code, out, err) = check_name(&[
+        "--from",
+        req.to_str().unwrap(),
+        npm.to_str().unwrap(),
+        gem.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    for squat in ["reqeusts (pypi", "expresss (npm", "rai1s (rubygems"] {
+        assert!(out.contains(squat), "{squat} missing: {out}");
+    }
+}
