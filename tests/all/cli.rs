@@ -2,33 +2,7 @@
 
 use crate::common::*;
 use serde_json::Value;
-use std::path::PathBuf;
 use std::process::Command;
-
-/// A fresh folder under the system temp dir holding the named files.
-fn folder(tag: &str, files: &[(&str, Vec<u8>)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pkgwarden-cli-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    for (name, data) in files {
-        std::fs::write(dir.join(name), data).unwrap();
-    }
-    dir
-}
-
-fn dropper() -> Vec<u8> {
-    gzip(&tar(
-        &files(&fixture("pypi/libpeshnx-sdist")),
-        "libpeshnx-0.1/",
-    ))
-}
-
-fn benign() -> Vec<u8> {
-    gzip(&tar(
-        &files(&fixture("pypi/cext-build")),
-        "fastcodec-2.3.0/",
-    ))
-}
 
 fn run(args: &[&str]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_pkgwarden"))
@@ -43,18 +17,21 @@ fn run(args: &[&str]) -> (i32, String) {
 
 #[test]
 fn exit_codes() {
-    let clean = folder("clean", &[("fastcodec-2.3.0.tar.gz", benign())]);
-    let bad = folder(
-        "bad",
+    let clean = temp_folder(
+        "cli-clean",
+        &[("fastcodec-2.3.0.tar.gz", fastcodec_sdist())],
+    );
+    let bad = temp_folder(
+        "cli-bad",
         &[
-            ("libpeshnx-0.1.tar.gz", dropper()),
-            ("fastcodec-2.3.0.tar.gz", benign()),
+            ("libpeshnx-0.1.tar.gz", libpeshnx_sdist()),
+            ("fastcodec-2.3.0.tar.gz", fastcodec_sdist()),
         ],
     );
-    let broken = folder(
-        "broken",
+    let broken = temp_folder(
+        "cli-broken",
         &[
-            ("fastcodec-2.3.0.tar.gz", benign()),
+            ("fastcodec-2.3.0.tar.gz", fastcodec_sdist()),
             ("corrupt.tar.gz", gzip(b"x")[..12].to_vec()),
         ],
     );
@@ -75,7 +52,7 @@ fn exit_codes() {
 
 #[test]
 fn text_report_tells_the_libpeshnx_story() {
-    let dir = folder("text", &[("libpeshnx-0.1.tar.gz", dropper())]);
+    let dir = temp_folder("cli-text", &[("libpeshnx-0.1.tar.gz", libpeshnx_sdist())]);
     let (code, out) = run(&["scan", dir.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(out.contains("MALICIOUS  libpeshnx 0.1 (pypi)"), "{out}");
@@ -108,11 +85,11 @@ fn text_report_tells_the_libpeshnx_story() {
 
 #[test]
 fn json_follows_the_contract_and_is_stable_across_thread_counts() {
-    let dir = folder(
-        "json",
+    let dir = temp_folder(
+        "cli-json",
         &[
-            ("libpeshnx-0.1.tar.gz", dropper()),
-            ("fastcodec-2.3.0.tar.gz", benign()),
+            ("libpeshnx-0.1.tar.gz", libpeshnx_sdist()),
+            ("fastcodec-2.3.0.tar.gz", fastcodec_sdist()),
             ("junk.zip", b"PK\x03\x04junk".to_vec()),
         ],
     );
@@ -252,7 +229,7 @@ fn check_name_exit_codes_and_json() {
 
 #[test]
 fn absurd_job_counts_are_clamped_with_a_warning() {
-    let dir = folder("jobs", &[("libpeshnx-0.1.tar.gz", dropper())]);
+    let dir = temp_folder("cli-jobs", &[("libpeshnx-0.1.tar.gz", libpeshnx_sdist())]);
     let out = Command::new(env!("CARGO_BIN_EXE_pkgwarden"))
         .args(["scan", "--jobs", "100000"])
         .arg(&dir)
@@ -266,7 +243,10 @@ fn absurd_job_counts_are_clamped_with_a_warning() {
 
 #[test]
 fn timings_are_reported_only_when_asked() {
-    let dir = folder("timings", &[("libpeshnx-0.1.tar.gz", dropper())]);
+    let dir = temp_folder(
+        "cli-timings",
+        &[("libpeshnx-0.1.tar.gz", libpeshnx_sdist())],
+    );
     let dir = dir.to_str().unwrap();
     let (_, plain) = run(&["scan", "--format", "json", dir]);
     assert!(!plain.contains("\"timings\""));

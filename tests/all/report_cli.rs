@@ -5,33 +5,8 @@
 use crate::common::*;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-
-/// A fresh folder under the system temp dir holding the named files.
-fn folder(tag: &str, files: &[(&str, Vec<u8>)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pkgwarden-report-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    for (name, data) in files {
-        std::fs::write(dir.join(name), data).unwrap();
-    }
-    dir
-}
-
-fn dropper() -> Vec<u8> {
-    gzip(&tar(
-        &files(&fixture("pypi/libpeshnx-sdist")),
-        "libpeshnx-0.1/",
-    ))
-}
-
-fn benign() -> Vec<u8> {
-    gzip(&tar(
-        &files(&fixture("pypi/cext-build")),
-        "fastcodec-2.3.0/",
-    ))
-}
 
 fn suspicious() -> Vec<u8> {
     gzip(&tar(&files(&fixture("npm/url-dependency")), "package/"))
@@ -68,7 +43,7 @@ fn stdout(out: &std::process::Output) -> String {
 
 #[test]
 fn package_text_never_reaches_the_terminal_raw() {
-    let dir = folder("hostile", &[("term-hostile-1.0.0.tgz", hostile())]);
+    let dir = temp_folder("report-hostile", &[("term-hostile-1.0.0.tgz", hostile())]);
     for colour in ["never", "always"] {
         let out = pkgwarden(&dir, &["scan", "--color", colour, "-v", "."]);
         let text = stdout(&out);
@@ -100,7 +75,10 @@ fn package_text_never_reaches_the_terminal_raw() {
 
 #[test]
 fn colour_only_when_asked_or_on_a_terminal() {
-    let dir = folder("colour", &[("libpeshnx-0.1.tar.gz", dropper())]);
+    let dir = temp_folder(
+        "report-colour",
+        &[("libpeshnx-0.1.tar.gz", libpeshnx_sdist())],
+    );
     let piped = stdout(&pkgwarden(&dir, &["scan", "."]));
     assert!(!piped.contains('\x1b'), "{piped}");
     let always = stdout(&pkgwarden(&dir, &["scan", "--color", "always", "."]));
@@ -115,12 +93,12 @@ fn colour_only_when_asked_or_on_a_terminal() {
 
 #[test]
 fn packages_come_worst_first_and_quiet_shows_only_flagged() {
-    let dir = folder(
-        "order",
+    let dir = temp_folder(
+        "report-order",
         &[
-            ("a-fastcodec-2.3.0.tar.gz", benign()),
+            ("a-fastcodec-2.3.0.tar.gz", fastcodec_sdist()),
             ("b-ui-kit-lite-1.0.0.tgz", suspicious()),
-            ("c-libpeshnx-0.1.tar.gz", dropper()),
+            ("c-libpeshnx-0.1.tar.gz", libpeshnx_sdist()),
         ],
     );
     let out = stdout(&pkgwarden(&dir, &["scan", "-v", "."]));
@@ -151,11 +129,11 @@ fn packages_come_worst_first_and_quiet_shows_only_flagged() {
 
 #[test]
 fn json_lines_stream_one_package_per_line_then_the_summary() {
-    let dir = folder(
-        "jsonl",
+    let dir = temp_folder(
+        "report-jsonl",
         &[
-            ("fastcodec-2.3.0.tar.gz", benign()),
-            ("libpeshnx-0.1.tar.gz", dropper()),
+            ("fastcodec-2.3.0.tar.gz", fastcodec_sdist()),
+            ("libpeshnx-0.1.tar.gz", libpeshnx_sdist()),
         ],
     );
     let out = pkgwarden(&dir, &["scan", "--format", "jsonl", "."]);
@@ -172,7 +150,7 @@ fn json_lines_stream_one_package_per_line_then_the_summary() {
     assert_eq!(last["malicious"], 1);
     let bad = lines.iter().find(|l| l["name"] == "libpeshnx").unwrap();
     assert_eq!(bad["sha256"].as_str().unwrap().len(), 64);
-    assert_eq!(bad["size"], dropper().len() as u64);
+    assert_eq!(bad["size"], libpeshnx_sdist().len() as u64);
     let first = &bad["findings"][0];
     assert_eq!(first["severity"], "critical", "worst first: {bad}");
     assert_eq!(first["id"].as_str().unwrap().len(), 12);
@@ -190,13 +168,13 @@ fn json_lines_stream_one_package_per_line_then_the_summary() {
 #[test]
 fn a_closed_pipe_ends_the_scan_quietly() {
     let copies: Vec<(String, Vec<u8>)> = (0..400)
-        .map(|i| (format!("fastcodec-{i}.tar.gz"), benign()))
+        .map(|i| (format!("fastcodec-{i}.tar.gz"), fastcodec_sdist()))
         .collect();
     let named: Vec<(&str, Vec<u8>)> = copies
         .iter()
         .map(|(n, d)| (n.as_str(), d.clone()))
         .collect();
-    let dir = folder("pipe", &named);
+    let dir = temp_folder("report-pipe", &named);
     for format in ["jsonl", "text"] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_pkgwarden"))
             .args(["scan", "-v", "--jobs", "1", "--format", format])
@@ -254,7 +232,10 @@ fn finding_ids(json: &str, name: &str) -> Vec<(String, String, String, String)> 
 
 #[test]
 fn select_ignore_and_min_confidence_decide_what_counts() {
-    let dir = folder("select", &[("libpeshnx-0.1.tar.gz", dropper())]);
+    let dir = temp_folder(
+        "report-select",
+        &[("libpeshnx-0.1.tar.gz", libpeshnx_sdist())],
+    );
     assert_eq!(pkgwarden(&dir, &["scan", "."]).status.code(), Some(1));
     // Only the download rule counts: high, install time, high confidence: still malicious.
     let only = pkgwarden(
@@ -301,11 +282,14 @@ fn select_ignore_and_min_confidence_decide_what_counts() {
 
 #[test]
 fn suppressions_need_a_reason_match_one_finding_and_expire() {
-    let dir = folder("suppress", &[("libpeshnx-0.1.tar.gz", dropper())]);
+    let dir = temp_folder(
+        "report-suppress",
+        &[("libpeshnx-0.1.tar.gz", libpeshnx_sdist())],
+    );
     let json = stdout(&pkgwarden(&dir, &["scan", "--format", "json", "."]));
     let findings = finding_ids(&json, "libpeshnx");
     // A config beside the inputs, not inside them: the scan's working folder is its parent.
-    let work = folder("suppress-work", &[]);
+    let work = temp_folder("report-suppress-work", &[]);
     let entries: String = findings
         .iter()
         .map(|(rule, file, id, _)| {
@@ -348,7 +332,10 @@ fn suppressions_need_a_reason_match_one_finding_and_expire() {
 
 #[test]
 fn configuration_never_comes_from_a_scanned_package() {
-    let dir = folder("inside", &[("libpeshnx-0.1.tar.gz", dropper())]);
+    let dir = temp_folder(
+        "report-inside",
+        &[("libpeshnx-0.1.tar.gz", libpeshnx_sdist())],
+    );
     std::fs::write(dir.join("pkgwarden.toml"), "ignore = [\"exec-downloaded\", \"dropper-chain\", \"unasked-chain\", \"download\", \"persistence\", \"write-home\"]\nfail-on = \"malicious\"\n").unwrap();
     // Scanning `.` from inside the folder finds the file above the inputs: refused.
     let out = pkgwarden(&dir, &["scan", "."]);
@@ -357,7 +344,7 @@ fn configuration_never_comes_from_a_scanned_package() {
     let named = pkgwarden(&dir, &["scan", "--config", "pkgwarden.toml", "."]);
     assert_eq!(named.status.code(), Some(2));
     // From outside, the same file is an ordinary configuration.
-    let work = folder("outside", &[]);
+    let work = temp_folder("report-outside", &[]);
     std::fs::copy(dir.join("pkgwarden.toml"), work.join("pkgwarden.toml")).unwrap();
     std::fs::remove_file(dir.join("pkgwarden.toml")).unwrap();
     let used = pkgwarden(
@@ -371,8 +358,11 @@ fn configuration_never_comes_from_a_scanned_package() {
 
 #[test]
 fn a_baseline_fails_only_on_new_findings() {
-    let dir = folder("baseline", &[("libpeshnx-0.1.tar.gz", dropper())]);
-    let work = folder("baseline-work", &[]);
+    let dir = temp_folder(
+        "report-baseline",
+        &[("libpeshnx-0.1.tar.gz", libpeshnx_sdist())],
+    );
+    let work = temp_folder("report-baseline-work", &[]);
     let input = dir.to_str().unwrap();
     let written = pkgwarden(&work, &["scan", "--write-baseline", "base.json", input]);
     assert_eq!(

@@ -141,3 +141,31 @@ pub fn assert_finding(report: &PackageReport, rule: &str, file_suffix: &str, lin
             .collect::<Vec<_>>()
     );
 }
+
+/// A fresh folder under the system temp dir, unique to this test process and `tag`,
+/// holding the named files.
+pub fn temp_folder(tag: &str, files: &[(&str, Vec<u8>)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pkgwarden-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, data) in files {
+        std::fs::write(dir.join(name), data).unwrap();
+    }
+    dir
+}
+
+/// The libpeshnx look-alike as an sdist (malicious: its install hook is a dropper).
+pub fn libpeshnx_sdist() -> Vec<u8> {
+    gzip(&tar(
+        &files(&fixture("pypi/libpeshnx-sdist")),
+        "libpeshnx-0.1/",
+    ))
+}
+
+/// A benign C-extension build as an sdist (clean).
+pub fn fastcodec_sdist() -> Vec<u8> {
+    gzip(&tar(
+        &files(&fixture("pypi/cext-build")),
+        "fastcodec-2.3.0/",
+    ))
+}
