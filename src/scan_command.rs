@@ -84,7 +84,10 @@ pub fn run(args: &ScanArgs) -> i32 {
     let mut summary = Summary::default();
     let mut failed = false;
     let mut kept: Vec<PackageReport> = Vec::new();
-    let streaming = args.format == ScanFormat::Jsonl && args.html.is_none();
+    // JSON Lines are written as packages complete; every other output (and the HTML page
+    // beside JSON Lines) needs the whole batch.
+    let streaming = args.format == ScanFormat::Jsonl;
+    let keep = !streaming || args.html.is_some();
     let run = scan::scan_each(
         &args.paths,
         &args.config(),
@@ -99,7 +102,8 @@ pub fn run(args: &ScanArgs) -> i32 {
             failed |= fails(p.verdict, fail_on);
             if streaming {
                 out.line(&report::json::package_line(&p, args.timings));
-            } else {
+            }
+            if keep {
                 kept.push(p);
             }
             if out.closed {
@@ -137,14 +141,7 @@ pub fn run(args: &ScanArgs) -> i32 {
             }
         }
         ScanFormat::Json => out.line(&report::json::render(&kept, &summary, args.timings)),
-        ScanFormat::Jsonl => {
-            if !streaming {
-                for p in &kept {
-                    out.line(&report::json::package_line(p, args.timings));
-                }
-            }
-            out.line(&report::json::summary_line(&summary));
-        }
+        ScanFormat::Jsonl => out.line(&report::json::summary_line(&summary)),
         ScanFormat::Sarif => out.line(&report::sarif::render(&kept, &summary)),
         ScanFormat::Html => out.write(&report::html::render(&kept, &summary)),
     }
