@@ -84,6 +84,17 @@ impl Package {
                     "gem has no readable data.tar.gz: its files could not be analysed".into(),
                 );
             }
+        } else if let Some(meta) = rels.iter().find(|r| is_python_metadata(r)).cloned() {
+            // Python core metadata names a PyPI package, whatever else it carries; a
+            // package.json beside it is still read, so its lifecycle scripts count too
+            // (`phase_of` takes the earlier phase of the two).
+            self.ecosystem = Ecosystem::Pypi;
+            let (name, version) = manifest::pkg_info(&self.text(&meta).unwrap_or_default());
+            self.name = name.unwrap_or_default();
+            self.version = version;
+            if let Some(text) = self.text("package.json") {
+                self.npm = Some(manifest::package_json(&text).unwrap_or_default());
+            }
         } else if let Some(text) = self.text("package.json") {
             self.ecosystem = Ecosystem::Npm;
             match manifest::package_json(&text) {
@@ -97,11 +108,6 @@ impl Package {
                     self.npm = Some(NpmManifest::default());
                 }
             }
-        } else if let Some(meta) = rels.iter().find(|r| is_python_metadata(r)).cloned() {
-            self.ecosystem = Ecosystem::Pypi;
-            let (name, version) = manifest::pkg_info(&self.text(&meta).unwrap_or_default());
-            self.name = name.unwrap_or_default();
-            self.version = version;
         } else if has(&|r| {
             matches!(r, "setup.py" | "pyproject.toml" | "setup.cfg") || r.ends_with(".py")
         }) {
@@ -114,36 +120,25 @@ impl Package {
     }
 
     /// When a file's top-level code runs on the machine that installs the package.
+    ///
+    /// A package that both pip and npm can install (an sdist with a package.json, an
+    /// npm tarball with a setup.py) gets the earlier of the two phases: the attacker
+    /// picks which manifests to ship, and a decoy manifest must not turn an install
+    /// hook into code that runs only when called.
     pub fn phase_of(&self, path: &str) -> Phase {
         let rel = nested_rel(self.rel(path));
         let name = rel.rsplit('/').next().unwrap_or(rel);
         match self.ecosystem {
             Ecosystem::Pypi | Ecosystem::Unknown => {
-                if rel == "setup.py" {
-                    Phase::Install
-                } else if name == "__init__.py" || name.ends_with(".pth") {
-                    Phase::Import
-                } else {
-                    Phase::Runtime
-                }
+                let npm = self.npm_phase(rel).unwrap_or(Phase::Runtime);
+                python_phase(rel, name).min(npm)
             }
             Ecosystem::Npm => {
-                let Some(npm) = &self.npm else {
-                    return Phase::Runtime;
-                };
-                let exists = |p: &str| self.entries.iter().any(|e| self.rel(&e.path) == p);
-                let scripts = npm_scripts::Scripts {
-                    npm,
-                    exists: &exists,
-                };
-                if scripts.install_runs_file(rel) {
-                    Phase::Install
-                } else if npm_scripts::normalize(npm.main.as_deref().unwrap_or("index.js"))
-                    == npm_scripts::normalize(rel)
-                {
-                    Phase::Import
+                let npm = self.npm_phase(rel).unwrap_or(Phase::Runtime);
+                if self.pip_installable() {
+                    npm.min(python_phase(rel, name))
                 } else {
-                    Phase::Runtime
+                    npm
                 }
             }
             Ecosystem::Rubygems => {
@@ -169,6 +164,45 @@ impl Package {
                 }
             }
         }
+    }
+
+    /// The phase npm gives a file: install when a lifecycle script runs it, import when
+    /// it is the package's `main`; `None` without a package.json.
+    fn npm_phase(&self, rel: &str) -> Option<Phase> {
+        let npm = self.npm.as_ref()?;
+        let exists = |p: &str| self.entries.iter().any(|e| self.rel(&e.path) == p);
+        let scripts = npm_scripts::Scripts {
+            npm,
+            exists: &exists,
+        };
+        Some(if scripts.install_runs_file(rel) {
+            Phase::Install
+        } else if npm_scripts::normalize(npm.main.as_deref().unwrap_or("index.js"))
+            == npm_scripts::normalize(rel)
+        {
+            Phase::Import
+        } else {
+            Phase::Runtime
+        })
+    }
+
+    /// Whether pip would build this package: it has a setup.py or pyproject.toml at its top.
+    fn pip_installable(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|e| matches!(self.rel(&e.path), "setup.py" | "pyproject.toml"))
+    }
+}
+
+/// The phase pip gives a file: setup.py runs at install, `__init__.py` and `.pth` files
+/// on import.
+fn python_phase(rel: &str, name: &str) -> Phase {
+    if rel == "setup.py" {
+        Phase::Install
+    } else if name == "__init__.py" || name.ends_with(".pth") {
+        Phase::Import
+    } else {
+        Phase::Runtime
     }
 }
 

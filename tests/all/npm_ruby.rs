@@ -268,3 +268,42 @@ fn a_named_secret_variable_is_a_secret() {
         r.findings
     );
 }
+
+/// The libpeshnx sdist with a package.json beside its setup.py: the decoy manifest must not
+/// make it an npm package whose setup.py runs only when called.
+#[test]
+fn a_decoy_package_json_does_not_hide_an_sdist_install_hook() {
+    let mut files = files(&fixture("pypi/libpeshnx-sdist"));
+    files.push((
+        "package.json".into(),
+        br#"{"name": "libpeshnx", "version": "0.1", "scripts": {"test": "node t.js"}}"#.to_vec(),
+    ));
+    let report = scan(
+        "libpeshnx-0.1.tar.gz",
+        &gzip(&tar(&files, "libpeshnx-0.1/")),
+    );
+    assert_eq!(report.ecosystem, pkgwarden::ecosystem::Ecosystem::Pypi);
+    assert_eq!(report.verdict, pkgwarden::verdict::Verdict::Malicious);
+    assert_finding(&report, "dropper-chain", "setup.py", 17);
+}
+
+/// An npm tarball whose `preinstall` runs a script, shipped with a setup.py and PKG-INFO
+/// that make it look like an sdist: the lifecycle script still runs at install.
+#[test]
+fn a_decoy_pkg_info_does_not_hide_an_npm_lifecycle_script() {
+    let mut files = files(&fixture("npm/postinstall-dropper"));
+    files.push((
+        "PKG-INFO".into(),
+        b"Metadata-Version: 2.1\nName: chalk-colors-extra\nVersion: 1.0.3\n".to_vec(),
+    ));
+    let report = scan(
+        "chalk-colors-extra-1.0.3.tgz",
+        &gzip(&tar(&files, "package/")),
+    );
+    assert_eq!(report.verdict, pkgwarden::verdict::Verdict::Malicious);
+    assert!(
+        !with_rule(&report, "dropper-chain").is_empty(),
+        "{:?}",
+        report.findings
+    );
+}
