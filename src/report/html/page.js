@@ -54,6 +54,9 @@
     s.input_errors.forEach(function (e) {
       errors.appendChild(el('li', null, 'error: ' + e));
     });
+    s.skipped.forEach(function (k) {
+      errors.appendChild(el('li', null, 'skipped: ' + k));
+    });
     if (s.top_rules.length) {
       const top = document.getElementById('top-rules');
       top.appendChild(document.createTextNode('Top rules in flagged packages: '));

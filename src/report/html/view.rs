@@ -37,6 +37,8 @@ pub struct SummaryView {
     pub stopped: bool,
     pub seconds: f64,
     pub input_errors: Vec<String>,
+    /// Skipped inputs by reason: "12 not a package archive (e.g. a, b, c)".
+    pub skipped: Vec<String>,
     pub top_rules: Vec<(&'static str, usize)>,
 }
 
@@ -141,6 +143,23 @@ pub fn page<'a>(packages: &'a [PackageReport], summary: &Summary) -> Page<'a> {
                 .input_errors
                 .iter()
                 .map(|e| shown(&e.to_string()))
+                .collect(),
+            skipped: summary
+                .skip_reasons
+                .iter()
+                .map(|r| {
+                    let more = if r.count > r.examples.len() {
+                        ", …"
+                    } else {
+                        ""
+                    };
+                    shown(&format!(
+                        "{} {} (e.g. {}{more})",
+                        r.count,
+                        r.reason,
+                        r.examples.join(", ")
+                    ))
+                })
                 .collect(),
             top_rules: summary
                 .top_rules
