@@ -90,7 +90,14 @@ impl SourceFile {
         // setup.py runs whole at install; another install-time file (a module setup.py
         // imports, a script an npm hook runs) runs its top level and what that calls.
         // An install-time file is started as a program, so its `__main__` block runs too.
-        if self.phase == Phase::Install && (self.is_setup() || c.on_main)
+        // A block only a maintainer's own command enters (`if sys.argv[-1] ==
+        // "publish":`) never runs under pip.
+        if c.scope
+            .split('.')
+            .any(|s| s == crate::lang::ir::MAINTAINER_SCOPE)
+        {
+            Phase::Runtime
+        } else if self.phase == Phase::Install && (self.is_setup() || c.on_main)
             || self.in_install_scope(&c.scope)
         {
             Phase::Install

@@ -68,6 +68,11 @@ pub enum DefKind {
 /// is started as a program, never when it is imported.
 pub const MAIN_SCOPE: &str = "__main__";
 
+/// The scope of a Python block that runs only for a maintainer's own setup.py command,
+/// `if sys.argv[-1] == "publish":`: pip never passes such a command, so the block never
+/// runs when the package is installed (see `python::is_maintainer_command_guard`).
+pub const MAINTAINER_SCOPE: &str = "__maintainer_command__";
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stmt {
     /// `import a.b as c` (alias `c`), `import a.b` (binds `a`), `require("a")` bound to a name.

@@ -7,7 +7,7 @@
 //! turns away sources nested deep enough to make parsing cost unbounded memory (the
 //! token pass reads them), and the tree is dropped in a loop.
 
-use super::ir::{Call, DefKind, Expr, LineIndex, Module, Stmt, MAIN_SCOPE};
+use super::ir::{Call, DefKind, Expr, LineIndex, Module, Stmt, MAINTAINER_SCOPE, MAIN_SCOPE};
 use crate::archive::limits::Limits;
 use ruff_python_ast::visitor::transformer::{walk_expr, Transformer};
 use ruff_python_ast::{self as ast, InterpolatedStringElement, Mod, PythonVersion};
@@ -33,6 +33,7 @@ pub fn lower(source: &str, limits: &Limits) -> Module {
         strings: Vec::new(),
         max_depth: limits.max_ast_depth,
         truncated: false,
+        argv_only_read: argv_only_read(source),
     };
     let parse_error = first_error(parsed.errors(), &lowerer.lines);
     let Mod::Module(module) = parsed.into_syntax() else {
@@ -281,6 +282,8 @@ struct Lowerer {
     strings: Vec<(String, u32)>,
     max_depth: usize,
     truncated: bool,
+    /// The file only reads `sys.argv`: a maintainer-command guard can be trusted.
+    argv_only_read: bool,
 }
 
 impl Lowerer {
@@ -498,10 +501,17 @@ impl Lowerer {
         d: usize,
         out: &mut Vec<Stmt>,
     ) {
-        if test.is_some_and(is_main_guard) {
+        let guard_scope = match test {
+            Some(t) if is_main_guard(t) => Some(MAIN_SCOPE),
+            Some(t) if self.argv_only_read && is_maintainer_command_guard(t) => {
+                Some(MAINTAINER_SCOPE)
+            }
+            _ => None,
+        };
+        if let Some(scope) = guard_scope {
             let body = self.stmts(body, d);
             out.push(Stmt::Def {
-                name: MAIN_SCOPE.to_string(),
+                name: scope.to_string(),
                 kind: DefKind::Function,
                 params: Vec::new(),
                 bases: Vec::new(),
@@ -942,6 +952,96 @@ fn is_minus_one(step: Option<&ast::Expr>) -> bool {
     }
 }
 
+/// setup.py commands only a maintainer runs (`python setup.py publish`); pip runs
+/// `egg_info`, `bdist_wheel`, `dist_info`, `install`, `develop`, `build_ext`, … and none
+/// of these.
+const MAINTAINER_COMMANDS: &[&str] = &["publish", "upload", "release", "register", "tag", "deploy"];
+
+/// Whether a test holds only for a maintainer's command: `sys.argv[-1] == "publish"`,
+/// `sys.argv[1] in ("publish", "upload")`, `"publish" in sys.argv` (either way round
+/// for `==`). Every command named must be one pip never passes; `!=` and `not in` hold
+/// under pip and do not count.
+fn is_maintainer_command_guard(test: &ast::Expr) -> bool {
+    let ast::Expr::Compare(c) = test else {
+        return false;
+    };
+    if c.comparators.len() != 1 {
+        return false;
+    }
+    let is_argv = |e: &ast::Expr| {
+        let e = match e {
+            ast::Expr::Subscript(s) => s.value.as_ref(),
+            e => e,
+        };
+        matches!(e, ast::Expr::Attribute(a)
+            if a.attr.as_str() == "argv"
+                && matches!(a.value.as_ref(), ast::Expr::Name(n) if n.id.as_str() == "sys"))
+    };
+    let is_argv_item = |e: &ast::Expr| matches!(e, ast::Expr::Subscript(_)) && is_argv(e);
+    let commands = |e: &ast::Expr| -> bool {
+        let one = |e: &ast::Expr| matches!(e, ast::Expr::StringLiteral(s) if MAINTAINER_COMMANDS.contains(&s.value.to_str()));
+        match e {
+            ast::Expr::Tuple(t) => !t.elts.is_empty() && t.elts.iter().all(one),
+            ast::Expr::List(l) => !l.elts.is_empty() && l.elts.iter().all(one),
+            ast::Expr::Set(s) => !s.elts.is_empty() && s.elts.iter().all(one),
+            e => one(e),
+        }
+    };
+    let (l, r) = (c.left.as_ref(), &c.comparators[0]);
+    match *c.ops {
+        [ast::CmpOp::Eq] => (is_argv_item(l) && commands(r)) || (commands(l) && is_argv_item(r)),
+        // `sys.argv[-1] in ("publish", "upload")` or `"publish" in sys.argv`.
+        [ast::CmpOp::In] => {
+            (is_argv_item(l) && commands(r))
+                || (commands(l) && is_argv(r) && !matches!(r, ast::Expr::Subscript(_)))
+        }
+        _ => false,
+    }
+}
+
+/// Whether every `sys.argv` in `source` is read by an index or slice, or tested with
+/// `in`: nothing appends `publish` to it, assigns into it, or hands it on to code that
+/// could, so a guard on its value means what it says. Textual, and so conservative: any
+/// other use (a copy by name included) turns maintainer-command guards off.
+fn argv_only_read(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    source.match_indices("sys.argv").all(|(at, m)| {
+        let mut i = at + m.len();
+        if bytes.get(i) == Some(&b'[') {
+            // Skip to the matching `]`, then anything but an assignment is a read.
+            let mut depth = 0usize;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'[' => depth += 1,
+                    b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    b'\n' => return false,
+                    _ => {}
+                }
+                i += 1;
+            }
+            let rest = source[(i + 1).min(source.len())..].trim_start_matches([' ', '\t']);
+            let assigns = (rest.starts_with('=') && !rest.starts_with("=="))
+                || rest.starts_with("+=")
+                || rest.starts_with("*=");
+            !assigns
+        } else {
+            // `"publish" in sys.argv`, followed by the end of the test.
+            let before = source[..at].trim_end_matches([' ', '\t']);
+            let after = source[i..].trim_start_matches([' ', '\t']);
+            before.ends_with(" in")
+                && (after.starts_with(':')
+                    || after.starts_with(')')
+                    || after.starts_with("and ")
+                    || after.starts_with("or "))
+        }
+    })
+}
+
 /// Whether a test is `__name__ == "__main__"` (either way round).
 fn is_main_guard(test: &ast::Expr) -> bool {
     let ast::Expr::Compare(c) = test else {
@@ -960,6 +1060,22 @@ fn is_main_guard(test: &ast::Expr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn argv_is_only_read_by_index_slice_or_membership() {
+        assert!(argv_only_read("if sys.argv[-1] == 'publish':\n    x()\nif 'upload' in sys.argv:\n    y()\na = sys.argv[1:]\n"));
+        assert!(argv_only_read("no argv here"));
+        for mutating in [
+            "sys.argv.append('publish')",
+            "sys.argv[-1] = 'publish'",
+            "sys.argv += ['publish']",
+            "args = sys.argv\nargs.append('publish')",
+            "sys.argv = ['x', 'publish']",
+            "f(sys.argv)",
+        ] {
+            assert!(!argv_only_read(mutating), "{mutating}");
+        }
+    }
 
     fn deep(source: &str) -> bool {
         too_deep_to_parse(source, &Limits::default()).is_some()

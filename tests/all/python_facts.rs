@@ -1,7 +1,7 @@
 //! The Python frontend: alias resolution, folding, the parser's blind spots, Python 2
 //! and new syntax.
 
-use crate::common::sdist;
+use crate::common::{gzip, scan, sdist, tar, with_rule};
 use pkgwarden::archive::limits::Limits;
 use pkgwarden::lang::{analyse, FileFacts, Lang};
 
@@ -259,4 +259,46 @@ fn a_pep_701_fstring_in_init_does_not_change_the_findings() {
     let plain = findings(init);
     assert_eq!(findings(&with_fstring), plain);
     assert_ne!(plain.0, pkgwarden::verdict::Verdict::Malicious, "{plain:?}");
+}
+
+/// An sdist whose setup.py is `setup_py`.
+fn sdist_with_setup(setup_py: &str) -> pkgwarden::PackageReport {
+    let files = vec![
+        (
+            "PKG-INFO".to_string(),
+            b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n".to_vec(),
+        ),
+        ("setup.py".to_string(), setup_py.as_bytes().to_vec()),
+    ];
+    scan("demo-1.0.tar.gz", &gzip(&tar(&files, "demo-1.0/")))
+}
+
+/// The setup.py of a package whose maintainer publishes it with `python setup.py publish`:
+/// pip never passes that command, so the block is not install-time code.
+#[test]
+fn a_maintainer_command_block_in_setup_py_does_not_run_under_pip() {
+    let guarded = "import os, sys\nfrom setuptools import setup\n\
+        if sys.argv[-1] == 'publish':\n    os.system('python setup.py sdist upload')\n    os.system('git tag v1.0')\n    sys.exit()\n\
+        if sys.argv[1] in ('upload', 'release'):\n    os.system('twine upload dist/*')\n\
+        setup(name='demo', version='1.0')\n";
+    let report = sdist_with_setup(guarded);
+    assert!(
+        with_rule(&report, "install-spawn").is_empty(),
+        "{:?}",
+        report.findings
+    );
+    // A guard on a command pip does pass, a negated guard, and an argv the file itself
+    // rewrites all still run at install.
+    for evasive in [
+        "import os, sys\nif sys.argv[1] == 'install':\n    os.system('twine upload dist/*')\n",
+        "import os, sys\nif sys.argv[-1] != 'publish':\n    os.system('twine upload dist/*')\n",
+        "import os, sys\nsys.argv.append('publish')\nif sys.argv[-1] == 'publish':\n    os.system('twine upload dist/*')\n",
+    ] {
+        let report = sdist_with_setup(evasive);
+        assert!(
+            !with_rule(&report, "install-spawn").is_empty(),
+            "{evasive}: {:?}",
+            report.findings
+        );
+    }
 }
