@@ -302,3 +302,19 @@ fn a_maintainer_command_block_in_setup_py_does_not_run_under_pip() {
         );
     }
 }
+
+/// Python reads identifiers after NFKC normalisation, so `ℯ𝓍ℯ𝒸` is `exec`; the parser's
+/// lexer normalises them the same way, and the decoded code run at install is found.
+#[test]
+fn homoglyph_identifiers_are_the_builtins_they_normalise_to() {
+    let setup =
+        "import base64\n\u{212f}\u{1d4cd}\u{212f}\u{1d4b8}(base64.b64decode('cHJpbnQoMSk='))\n";
+    let report = sdist_with_setup(setup);
+    let found = with_rule(&report, "exec-decoded");
+    assert_eq!(found.len(), 1, "{:?}", report.findings);
+    assert!(
+        found[0].message.contains("decoded: `print(1)`"),
+        "{}",
+        found[0].message
+    );
+}
