@@ -18,10 +18,12 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         if !c.kinds.has(Kinds::DOWNLOAD.or(Kinds::SEND)) || !runs_unasked(phase) {
             continue;
         }
-        let verb = if c.kinds.has(Kinds::DOWNLOAD) {
-            "downloads"
-        } else if is_dns(&c.callee) {
+        let verb = if is_dns(&c.callee) {
             "resolves"
+        } else if sends_data(c) {
+            "sends data to"
+        } else if c.kinds.has(Kinds::DOWNLOAD) {
+            "downloads"
         } else {
             "contacts"
         };
@@ -72,6 +74,20 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             format!("{what} {}", when(phase)),
         ));
     }
+}
+
+/// A request that uploads rather than fetches: a POST, PUT or PATCH by the API's name
+/// (`requests.post`, `axios.put`) or by its `method` (`{method: 'POST'}`, `method="PUT"`).
+fn sends_data(c: &crate::lang::facts::CallFact) -> bool {
+    let by_name = matches!(
+        c.callee.rsplit('.').next().unwrap_or(""),
+        "post" | "put" | "patch" | "post_form"
+    );
+    let by_method = c
+        .kwarg("method")
+        .and_then(|v| v.text.as_deref())
+        .is_some_and(|m| matches!(m.to_ascii_uppercase().as_str(), "POST" | "PUT" | "PATCH"));
+    by_name || by_method
 }
 
 /// Source archives, wheels and release listings: the inputs a build from source fetches.

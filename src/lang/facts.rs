@@ -1653,6 +1653,7 @@ impl Env {
         };
         let mut fact = fact;
         if kinds.has(Kinds::DOWNLOAD.or(Kinds::SEND)) {
+            self.request_method(c, &mut fact);
             self.request_address(c, &mut fact);
         }
         let cwd = self.workdir(scope);
@@ -1672,6 +1673,28 @@ impl Env {
             }
         }
         facts.calls.push(fact);
+    }
+
+    /// The HTTP method of Node's request options (`{method: 'POST'}`, inline or held in a
+    /// variable), kept as the call's `method` keyword like Python's `method=` argument:
+    /// a POST sends, it does not download.
+    fn request_method(&self, c: &Call, fact: &mut CallFact) {
+        if fact.kwarg("method").is_some() {
+            return;
+        }
+        let method = c.args.iter().find_map(|a| match a {
+            Expr::Name(_) => self.fold(&Expr::Attr(Box::new(a.clone()), "method".to_string())),
+            _ => None,
+        });
+        if let Some(m) = method {
+            fact.kwargs.push((
+                "method".into(),
+                Value {
+                    text: Some(m),
+                    ..Value::default()
+                },
+            ));
+        }
     }
 
     /// Node's request options (`http.request({hostname, port, path})`, inline or held

@@ -307,3 +307,21 @@ fn a_decoy_pkg_info_does_not_hide_an_npm_lifecycle_script() {
         report.findings
     );
 }
+
+/// A POST at install sends; it is not reported as a download (issue 13).
+#[test]
+fn a_post_at_install_is_a_send_not_a_download() {
+    let report = npm("npm/dropper");
+    let post: Vec<_> = with_rule(&report, "download-at-install")
+        .into_iter()
+        .filter(|f| f.file.ends_with("scripts/setup.js") && f.line == 4)
+        .collect();
+    assert_eq!(post.len(), 1, "{:?}", report.findings);
+    assert!(
+        post[0]
+            .message
+            .starts_with("sends data to `https://collect.example.invalid/p`"),
+        "{}",
+        post[0].message
+    );
+}
