@@ -3,7 +3,10 @@
 //! that fetches is how droppers like libpeshnx start, and one that merely resolves or
 //! posts to a fixed host is a beacon announcing the install.
 
-use super::{at_call, calls, is_dns, paths, runs_unasked, url_of, when, Ctx, Detector};
+use super::{
+    at_call, calls, is_dns, part_of_earlier_request, paths, runs_unasked, url_of, when, Ctx,
+    Detector,
+};
 use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 
@@ -16,6 +19,10 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
         let phase = f.call_phase(c);
         if !c.kinds.has(Kinds::DOWNLOAD.or(Kinds::SEND)) || !runs_unasked(phase) {
+            continue;
+        }
+        // `req.write`/`req.end` of a request already reported: one contact, one finding.
+        if part_of_earlier_request(f, c) {
             continue;
         }
         let verb = if is_dns(&c.callee) {

@@ -20,6 +20,9 @@ pub const DETECTOR: Detector = Detector {
 };
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
+    // (rule, file, scope, request callee) already reported: the `.write` and `.end` of
+    // one request are the same send.
+    let mut sent: Vec<(&str, &str, &str, &str)> = Vec::new();
     for (f, c) in calls(ctx) {
         // A GET carries data too, in its address or query (`?h=<hostname>`).
         if !c.kinds.has(Kinds::SEND.or(Kinds::DOWNLOAD)) {
@@ -65,6 +68,12 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             ("host-beacon" | "env-exfiltration", false) => (Severity::Low, Confidence::Medium),
             (_, false) => (Severity::High, Confidence::High),
         };
+        let request = super::request_part(c).unwrap_or(&c.callee);
+        let key = (rule, f.path.as_str(), c.scope.as_str(), request);
+        if sent.contains(&key) {
+            continue;
+        }
+        sent.push(key);
         let to = url_of(c).map(|u| format!(" to `{u}`")).unwrap_or_default();
         out.push(at_call(
             f,

@@ -167,6 +167,37 @@ pub fn before_in_function<'a>(
 }
 
 /// The first URL among a call's arguments.
+/// For a method of a request object (`req.write(data)`, `req.end()`, `req.on(...)` on
+/// `https.request(...)`'s result, resolved as `https.request.write`), the request's own
+/// callee: with the request, these calls are one act, reported once.
+pub fn request_part(call: &CallFact) -> Option<&str> {
+    const PARTS: &[&str] = &[
+        "write",
+        "end",
+        "on",
+        "once",
+        "setHeader",
+        "setTimeout",
+        "abort",
+        "destroy",
+        "flushHeaders",
+    ];
+    let (root, method) = call.callee.rsplit_once('.')?;
+    (PARTS.contains(&method) && root.contains('.')).then_some(root)
+}
+
+/// Whether `call` is a part of a request that an earlier call of the same file and scope
+/// made (`https.request` before `https.request.write`).
+pub fn part_of_earlier_request(file: &SourceFile, call: &CallFact) -> bool {
+    let Some(root) = request_part(call) else {
+        return false;
+    };
+    file.facts
+        .calls
+        .iter()
+        .any(|r| r.callee == root && r.scope == call.scope && r.line <= call.line)
+}
+
 pub fn url_of(call: &CallFact) -> Option<String> {
     urls_of(call).into_iter().next()
 }

@@ -44,7 +44,14 @@ fn postinstall_dropper_downloads_to_home_and_starts_detached() {
 fn preinstall_env_exfiltration_to_a_webhook() {
     let r = npm("npm/env-exfil");
     assert_eq!(r.verdict, Verdict::Malicious, "{:#?}", r.findings);
-    assert_finding(&r, "env-exfiltration", "package/index.js", 10);
+    // The request and its `.write`/`.end` are one send: one finding, naming the address.
+    let sends = with_rule(&r, "env-exfiltration");
+    assert_eq!(sends.len(), 1, "{sends:#?}");
+    assert!(
+        sends[0].message.contains("to `https://hooks.example.invalid/collect`"),
+        "{}",
+        sends[0].message
+    );
     assert_eq!(category_of(&r, "env-exfiltration"), Category::Exfiltration);
 }
 
