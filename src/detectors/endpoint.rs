@@ -252,8 +252,11 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
 fn calls_to_endpoints(ctx: &Ctx, out: &mut Vec<Finding>) {
     for f in ctx.files {
         let mut defs = None;
+        // (address, line) reported: a command line run by `os.system` or an npm script
+        // is one contact, seen as the spawning call and as each program inside it.
+        let mut seen: Vec<(String, u32)> = Vec::new();
         for c in &f.facts.calls {
-            endpoint_call(f, c, &mut defs, out);
+            endpoint_call(f, c, &mut defs, &mut seen, out);
         }
     }
 }
@@ -263,6 +266,7 @@ fn endpoint_call<'f>(
     f: &'f SourceFile,
     c: &CallFact,
     defs: &mut Option<AddressDefs<'f>>,
+    seen: &mut Vec<(String, u32)>,
     out: &mut Vec<Finding>,
 ) {
     // Only where the address is used: messages and docs that mention a webhook
@@ -276,9 +280,13 @@ fn endpoint_call<'f>(
     let Some((url, why)) = urls.filter_map(|u| classify(&u).map(|w| (u, w))).next() else {
         return;
     };
+    if seen.iter().any(|(u, l)| *u == url && *l == c.line) {
+        return;
+    }
     if !contacts(defs.get_or_insert_with(|| AddressDefs::of(f)), c) {
         return;
     }
+    seen.push((url.clone(), c.line));
     let phase = f.call_phase(c);
     // A webhook, bot API, interaction catcher or file drop written into the package
     // (its address up to the query; `?text={data}` may vary) is a collection point

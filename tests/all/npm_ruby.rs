@@ -48,7 +48,9 @@ fn preinstall_env_exfiltration_to_a_webhook() {
     let sends = with_rule(&r, "env-exfiltration");
     assert_eq!(sends.len(), 1, "{sends:#?}");
     assert!(
-        sends[0].message.contains("to `https://hooks.example.invalid/collect`"),
+        sends[0]
+            .message
+            .contains("to `https://hooks.example.invalid/collect`"),
         "{}",
         sends[0].message
     );
@@ -330,5 +332,22 @@ fn a_post_at_install_is_a_send_not_a_download() {
             .starts_with("sends data to `https://collect.example.invalid/p`"),
         "{}",
         post[0].message
+    );
+}
+
+/// `curl … | sh` in a preinstall script is one contact: reported once, by the program that
+/// makes it, not again for the script that runs it (issue 13).
+#[test]
+fn a_command_line_contact_is_reported_once() {
+    let report = npm("npm/dropper");
+    let contacts: Vec<_> = with_rule(&report, "suspicious-endpoint")
+        .into_iter()
+        .filter(|f| f.file.ends_with("package.json") && f.line == 7)
+        .collect();
+    assert_eq!(contacts.len(), 1, "{contacts:#?}");
+    assert!(
+        contacts[0].message.contains("with `sh.curl`"),
+        "{}",
+        contacts[0].message
     );
 }
