@@ -67,6 +67,24 @@ pub struct SkipCount {
     pub examples: Vec<String>,
 }
 
+impl std::fmt::Display for SkipCount {
+    /// `12 not a package archive (e.g. a, b, c, …)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let more = if self.count > self.examples.len() {
+            ", …"
+        } else {
+            ""
+        };
+        write!(
+            f,
+            "{} {} (e.g. {}{more})",
+            self.count,
+            self.reason,
+            self.examples.join(", ")
+        )
+    }
+}
+
 /// Totals of a scan.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {

@@ -391,19 +391,7 @@ pub fn render_summary(s: &Summary, o: &TextOptions) -> String {
         let parts: Vec<String> = s
             .skip_reasons
             .iter()
-            .map(|r| {
-                let more = if r.count > r.examples.len() {
-                    ", …"
-                } else {
-                    ""
-                };
-                format!(
-                    "{} {} (e.g. {}{more})",
-                    r.count,
-                    r.reason,
-                    terminal(&r.examples.join(", "))
-                )
-            })
+            .map(|r| terminal(&r.to_string()).into_owned())
             .collect();
         let _ = writeln!(out, "  skipped: {}", parts.join("; "));
     }

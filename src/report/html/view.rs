@@ -147,19 +147,7 @@ pub fn page<'a>(packages: &'a [PackageReport], summary: &Summary) -> Page<'a> {
             skipped: summary
                 .skip_reasons
                 .iter()
-                .map(|r| {
-                    let more = if r.count > r.examples.len() {
-                        ", …"
-                    } else {
-                        ""
-                    };
-                    shown(&format!(
-                        "{} {} (e.g. {}{more})",
-                        r.count,
-                        r.reason,
-                        r.examples.join(", ")
-                    ))
-                })
+                .map(|r| shown(&r.to_string()))
                 .collect(),
             top_rules: summary
                 .top_rules
