@@ -99,10 +99,12 @@ pub enum FailOn {
 }
 
 #[derive(clap::Args)]
-#[command(after_help = "Exit codes: 1 if a package is at or above --fail-on; otherwise 2 if \
+#[command(
+    after_help = "Exit codes: 1 if a package is at or above --fail-on; otherwise 2 if \
 anything was not scanned completely (an input that could not be opened, a package that could \
 not be read or was analysed only in part, a scan stopped by a closed output, nothing scanned \
-with --fail-on-empty) or the command line or configuration is wrong; otherwise 0.")]
+with --fail-on-empty) or the command line or configuration is wrong; otherwise 0."
+)]
 pub struct ScanArgs {
     /// Files and folders to scan.
     #[arg(required = true)]
