@@ -53,6 +53,17 @@ pub enum Phase {
     Archive,
 }
 
+impl Confidence {
+    /// The name used in reports and rule documents (`low`, `medium`, `high`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
 /// The shared vocabulary of behaviours; rule ids are finer-grained.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,

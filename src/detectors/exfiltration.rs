@@ -20,8 +20,7 @@ pub const DETECTOR: Detector = Detector {
 };
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
-    // (rule, file, scope, request callee) already reported: the `.write` and `.end` of
-    // one request are the same send.
+    // (rule, file, scope, request callee) reported, for folding a request's parts.
     let mut sent: Vec<(&str, &str, &str, &str)> = Vec::new();
     for (f, c) in calls(ctx) {
         // A GET carries data too, in its address or query (`?h=<hostname>`).
@@ -68,9 +67,11 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             ("host-beacon" | "env-exfiltration", false) => (Severity::Low, Confidence::Medium),
             (_, false) => (Severity::High, Confidence::High),
         };
+        // A `.write`/`.end` of a request this rule already reported is that send again;
+        // separate requests are separate sends, even through the same API.
         let request = super::request_part(c).unwrap_or(&c.callee);
         let key = (rule, f.path.as_str(), c.scope.as_str(), request);
-        if sent.contains(&key) {
+        if super::request_part(c).is_some() && sent.contains(&key) {
             continue;
         }
         sent.push(key);

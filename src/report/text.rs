@@ -6,7 +6,7 @@
 use super::escape::terminal;
 use super::story::story;
 use super::summary::Summary;
-use crate::finding::{Confidence, Finding, Severity};
+use crate::finding::{Finding, Severity};
 use crate::scan::PackageReport;
 use crate::verdict::{self, Verdict};
 use std::fmt::Write;
@@ -79,7 +79,7 @@ impl Paint {
         self.wrap(code, &label)
     }
     fn severity(&self, s: Severity) -> String {
-        let label = format!("{:<8}", severity_name(s));
+        let label = format!("{:<8}", s.as_str());
         let code = match s {
             Severity::Critical => "1;31",
             Severity::High => "31",
@@ -93,16 +93,6 @@ impl Paint {
     }
     fn bold(&self, text: &str) -> String {
         self.wrap("1", text)
-    }
-}
-
-fn severity_name(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical => "critical",
-        Severity::High => "high",
-        Severity::Medium => "medium",
-        Severity::Low => "low",
-        Severity::Info => "info",
     }
 }
 
@@ -157,8 +147,8 @@ pub fn render_package(p: &PackageReport, o: &TextOptions) -> String {
                 p.verdict.as_str(),
                 f.rule,
                 terminal(&at),
-                severity_name(f.severity),
-                confidence_name(f.confidence)
+                f.severity.as_str(),
+                f.confidence.as_str()
             ))
         );
     }
@@ -203,14 +193,6 @@ pub fn render_package(p: &PackageReport, o: &TextOptions) -> String {
         }
     }
     out
-}
-
-fn confidence_name(c: Confidence) -> &'static str {
-    match c {
-        Confidence::High => "high",
-        Confidence::Medium => "medium",
-        Confidence::Low => "low",
-    }
 }
 
 /// `file:line`, `file` for a finding about a whole file (line 0), `None` for one about
@@ -294,7 +276,7 @@ fn render_location(out: &mut String, group: &[&Finding], package: &str, paint: &
             paint.dim(&format!(
                 "{}, {} confidence, id {}",
                 super::story::phase_label(f.phase),
-                confidence_name(f.confidence),
+                f.confidence.as_str(),
                 Finding::id(&f.fingerprint(package))
             )),
         );
@@ -436,7 +418,7 @@ pub fn render_summary(s: &Summary, o: &TextOptions) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Category, Phase};
+    use crate::finding::{Category, Confidence, Phase};
 
     fn finding(rule: &'static str, severity: Severity, line: u32, message: &str) -> Finding {
         Finding {

