@@ -28,6 +28,7 @@ pub fn npm_scripts(pkg: &Package, npm: &manifest::NpmManifest) -> Option<SourceF
             on_load: true,
             on_main: true,
             shell: None,
+            indirection: None,
         };
         facts.calls.extend(facts::shell_calls(cmd, &at, None));
         facts.calls.push(at);
@@ -64,6 +65,7 @@ pub fn gyp_commands(pkg: &Package) -> Option<SourceFile> {
                 on_load: true,
                 on_main: true,
                 shell: None,
+                indirection: None,
             };
             facts.calls.extend(facts::shell_calls(command, &at, None));
         }

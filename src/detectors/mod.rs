@@ -11,6 +11,7 @@ mod endpoint;
 mod exec_decoded;
 mod exec_downloaded;
 mod exfiltration;
+mod hidden_api_call;
 mod import_spawn;
 mod install_hook;
 mod install_spawn;
@@ -58,6 +59,7 @@ pub const DETECTORS: &[Detector] = &[
     exfiltration::DETECTOR,
     endpoint::DETECTOR,
     obfuscation::DETECTOR,
+    hidden_api_call::DETECTOR,
     reverse_shell::DETECTOR,
     dependency_url::DETECTOR,
     typosquat_name::DETECTOR,

@@ -66,6 +66,19 @@ pub struct ShellInfo {
     pub pipe_to: Option<String>,
 }
 
+/// How a call names its function when it does not write the name plainly: hiding which
+/// API one calls from a reader and a grep is a signal of its own (`hidden-api-call`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Indirection {
+    /// Through reflection or a key the code writes out: `getattr(os, "system")`,
+    /// `cp["exec"]`, `Reflect.get(os, "hostname")`, `spawn.call(null, c)`,
+    /// `__import__("os").system`, or a key held in a variable.
+    Reflected,
+    /// By a name the code computes: concatenated, decoded, spelled in escapes or character
+    /// codes, reversed, or picked from the object's keys by a comparison.
+    Spelled,
+}
+
 /// One call site.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallFact {
@@ -86,6 +99,8 @@ pub struct CallFact {
     /// `if __name__ == "__main__":` block and what that calls.
     pub on_main: bool,
     pub shell: Option<ShellInfo>,
+    /// How the function was named, when not plainly.
+    pub indirection: Option<Indirection>,
 }
 
 impl CallFact {
@@ -970,6 +985,10 @@ impl Env {
             Expr::Str(_) | Expr::Template(_) | Expr::Percent(..) => Some("str".into()),
             Expr::PathJoin(..) => Some("pathlib.Path".into()),
             Expr::Index(o, k) => {
+                // `[name, value][1]`: an item of a literal list.
+                if let Some(item) = literal_item(e) {
+                    return self.resolve_obj(item);
+                }
                 // `global['req'+'uire']` and `obj["exec"]` name members too.
                 let obj = self.resolve_obj(o)?;
                 if is_builtins_object(&obj) {
@@ -1033,6 +1052,9 @@ impl Env {
                     {
                         return self.fold(c.args.first()?);
                     }
+                }
+                if let Some(item) = literal_item(e) {
+                    return self.fold(item);
                 }
                 if let Expr::Name(n) = o.as_ref() {
                     if let Some(items) = self.arrays.get(n) {
@@ -1152,6 +1174,20 @@ impl Env {
                 self.decoded(decode_hex(&arg(0)?))
             }
             // `new Buffer(s, "base64")`, the constructor Node deprecated, decodes alike.
+            // `Buffer.from([0x73, 0x68])` holds the bytes of text.
+            "Buffer.from" | "Buffer" if matches!(c.args.first(), Some(Expr::Seq(_))) => {
+                let Some(Expr::Seq(items)) = c.args.first() else {
+                    return None;
+                };
+                let text: Option<String> = items
+                    .iter()
+                    .map(|b| match b {
+                        Expr::Int(i) => u8::try_from(*i).ok().map(char::from),
+                        _ => None,
+                    })
+                    .collect();
+                self.decoded(text)
+            }
             "Buffer.from" | "Buffer" => match arg(1).as_deref() {
                 Some("base64") => self.decoded(decode_base64(&arg(0)?)),
                 Some("hex") => self.decoded(decode_hex(&arg(0)?)),
@@ -1650,6 +1686,7 @@ impl Env {
             on_load: false,
             on_main: false,
             shell: None,
+            indirection: self.indirection(c),
         };
         let mut fact = fact;
         if kinds.has(Kinds::DOWNLOAD.or(Kinds::SEND)) {
@@ -1673,6 +1710,44 @@ impl Env {
             }
         }
         facts.calls.push(fact);
+    }
+
+    /// How `c` names its function, when not plainly: the strongest hiding found along
+    /// the called expression (`os.__dict__["sys"+"tem"]` is spelled).
+    fn indirection(&self, c: &Call) -> Option<Indirection> {
+        let key = |k: &Expr| match k {
+            Expr::Str(_) | Expr::Int(_) | Expr::Name(_) | Expr::Attr(..) => Indirection::Reflected,
+            _ => Indirection::Spelled,
+        };
+        let mut how = c.reflective.then_some(Indirection::Reflected);
+        let mut e = &c.func;
+        loop {
+            match e {
+                Expr::Attr(o, _) => e = o,
+                Expr::Index(..) if literal_item(e).is_some() => {
+                    e = literal_item(e).unwrap_or(e);
+                }
+                Expr::Index(o, k) => {
+                    if self.resolve_obj(o).is_some_and(|o| o != "?") {
+                        how = how.max(Some(key(k)));
+                    }
+                    e = o;
+                }
+                Expr::Call(inner) => match self.callee(&inner.func).as_str() {
+                    "getattr" if inner.args.len() >= 2 => {
+                        how = how.max(Some(key(&inner.args[1])));
+                        e = &inner.args[0];
+                    }
+                    "__import__" | "importlib.import_module" if !inner.args.is_empty() => {
+                        how = how.max(Some(key(&inner.args[0])));
+                        break;
+                    }
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        how
     }
 
     /// The HTTP method of Node's request options (`{method: 'POST'}`, inline or held in a
@@ -1862,6 +1937,7 @@ impl Env {
             args,
             kwargs: Vec::new(),
             line: c.line,
+            reflective: false,
         })
     }
 
@@ -1998,6 +2074,21 @@ pub fn shell_calls(line: &str, spawner: &CallFact, cwd: Option<&str>) -> Vec<Cal
 }
 
 /// One shell word: quoted when it holds anything the shell would split or expand.
+/// The item `[[a, b]][0][1]` selects from a literal list (`b`), if the index is a number.
+fn literal_item(e: &Expr) -> Option<&Expr> {
+    let Expr::Index(list, i) = e else {
+        return None;
+    };
+    let Expr::Int(i) = i.as_ref() else {
+        return None;
+    };
+    let list = literal_item(list).unwrap_or(list);
+    match list {
+        Expr::Seq(items) => items.get(usize::try_from(*i).ok()?),
+        _ => None,
+    }
+}
+
 fn shell_quote(word: &str) -> String {
     if !word.is_empty()
         && word
@@ -2157,6 +2248,7 @@ mod tests {
                 args: vec![],
                 kwargs: vec![],
                 line: 1,
+                reflective: false,
             })),
             line: 1,
         };

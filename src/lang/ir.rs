@@ -54,6 +54,9 @@ pub struct Call {
     pub args: Vec<Expr>,
     pub kwargs: Vec<(String, Expr)>,
     pub line: u32,
+    /// The frontend reached the function through reflection (`f.call(...)`,
+    /// `Reflect.get(o, k)(...)`, `getattr(o, k)(...)`); see `reflection.rs`.
+    pub reflective: bool,
 }
 
 /// What a definition defines.

@@ -8,6 +8,7 @@
 //! statements of the enclosing scope, just before the statement that holds them.
 
 use super::ir::{Call, DefKind, Expr, Module, Stmt};
+use super::reflection;
 use super::ts::{self, line, named_children, text};
 use crate::archive::limits::Limits;
 use tree_sitter::Node;
@@ -657,6 +658,9 @@ impl<'s> Lowerer<'s> {
     /// A call or `new`: `import(x)` is `require(x)`, an object literal as last data
     /// argument gives keyword arguments (`spawn(c, a, { detached: true })`).
     fn call(&mut self, n: Node, d: usize) -> Expr {
+        if let Some(selected) = self.selected_member(n, d) {
+            return selected;
+        }
         let func_node = n.child_by_field_name(if n.kind() == "new_expression" {
             "constructor"
         } else {
@@ -693,12 +697,94 @@ impl<'s> Lowerer<'s> {
                 args.push(self.expr(*a, d));
             }
         }
-        Expr::Call(Box::new(Call {
+        Expr::Call(Box::new(reflection::js_call(Call {
             func,
             args,
             kwargs,
             line: line(n),
-        }))
+            reflective: false,
+        })))
+    }
+
+    /// A key picked from an object's own keys by comparing each with a literal:
+    /// `Object.keys(o).find(k => k === 'spawn')` is the name `spawn`, and
+    /// `Object.entries(o).find(([k]) => k === 'spawn')` the pair `['spawn', o.spawn]`
+    /// (`filter` gives a list of them). The name is a hidden one (`Decoded`): honest code
+    /// writes `o.spawn`.
+    fn selected_member(&mut self, n: Node, d: usize) -> Option<Expr> {
+        let func = n.child_by_field_name("function")?;
+        if func.kind() != "member_expression" {
+            return None;
+        }
+        let method = self.field_text(func, "property");
+        let listing = func.child_by_field_name("object")?;
+        if listing.kind() != "call_expression" || !matches!(method.as_str(), "find" | "filter") {
+            return None;
+        }
+        let lister = text(listing.child_by_field_name("function")?, self.src);
+        let entries = match lister {
+            "Object.entries" => true,
+            "Object.keys" | "Object.getOwnPropertyNames" | "Reflect.ownKeys" => false,
+            _ => return None,
+        };
+        let [object] = named_children(listing.child_by_field_name("arguments")?)[..] else {
+            return None;
+        };
+        let [predicate] = named_children(n.child_by_field_name("arguments")?)[..] else {
+            return None;
+        };
+        let key = Expr::Decoded(Box::new(Expr::Str(self.compared_key(predicate)?)));
+        let object = self.expr(object, d);
+        let found = if entries {
+            Expr::Seq(vec![
+                key.clone(),
+                Expr::Index(Box::new(object), Box::new(key)),
+            ])
+        } else {
+            key
+        };
+        Some(if method == "filter" {
+            Expr::Seq(vec![found])
+        } else {
+            found
+        })
+    }
+
+    /// The literal an arrow predicate compares its (first) parameter with:
+    /// `k => k === 'x'`, `([k, v]) => k == "x"`.
+    fn compared_key(&self, predicate: Node) -> Option<String> {
+        if predicate.kind() != "arrow_function" {
+            return None;
+        }
+        let param = match predicate.child_by_field_name("parameter") {
+            Some(p) => p,
+            None => {
+                let first =
+                    *named_children(predicate.child_by_field_name("parameters")?).first()?;
+                match first.kind() {
+                    "array_pattern" => *named_children(first).first()?,
+                    _ => first,
+                }
+            }
+        };
+        if param.kind() != "identifier" {
+            return None;
+        }
+        let body = predicate.child_by_field_name("body")?;
+        if body.kind() != "binary_expression" || !matches!(ts::operator(body), "===" | "==") {
+            return None;
+        }
+        let (l, r) = (
+            body.child_by_field_name("left")?,
+            body.child_by_field_name("right")?,
+        );
+        let name = text(param, self.src);
+        let literal = match (text(l, self.src) == name, text(r, self.src) == name) {
+            (true, false) => r,
+            (false, true) => l,
+            _ => return None,
+        };
+        (literal.kind() == "string").then(|| unquote(text(literal, self.src)))
     }
 
     fn object(&mut self, n: Node, d: usize) -> Expr {

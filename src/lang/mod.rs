@@ -7,6 +7,7 @@ pub mod facts;
 pub mod ir;
 pub mod javascript;
 pub mod python;
+pub mod reflection;
 pub mod ruby;
 pub mod sensitive;
 pub mod shell;
@@ -322,6 +323,7 @@ fn analyse_shell(source: &str) -> FileFacts {
         on_load: true,
         on_main: true,
         shell: None,
+        indirection: None,
     };
     let mut out = FileFacts::default();
     let mut seen = std::collections::HashSet::new();

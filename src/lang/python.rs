@@ -8,6 +8,7 @@
 //! token pass reads them), and the tree is dropped in a loop.
 
 use super::ir::{Call, DefKind, Expr, LineIndex, Module, Stmt, MAINTAINER_SCOPE, MAIN_SCOPE};
+use super::reflection;
 use crate::archive::limits::Limits;
 use ruff_python_ast::visitor::transformer::{walk_expr, Transformer};
 use ruff_python_ast::{self as ast, InterpolatedStringElement, Mod, PythonVersion};
@@ -341,6 +342,7 @@ impl Lowerer {
             args: vec![self.expr(code, depth + 1)],
             kwargs: vec![],
             line,
+            reflective: false,
         };
         out.push(Stmt::Eval {
             value: Expr::Call(Box::new(call)),
@@ -754,12 +756,13 @@ impl Lowerer {
                 (name, self.expr(&k.value, d))
             })
             .collect();
-        Expr::Call(Box::new(Call {
+        Expr::Call(Box::new(reflection::python_call(Call {
             func,
             args,
             kwargs,
             line,
-        }))
+            reflective: false,
+        })))
     }
 
     /// The literal text and interpolations of one f-string or t-string, appended to

@@ -292,6 +292,7 @@ impl<'s> Lowerer<'s> {
                     args: vec![command],
                     kwargs: vec![],
                     line: line(n),
+                    reflective: false,
                 }))
             }
             "call" => self.call(n, d),
@@ -418,6 +419,7 @@ impl<'s> Lowerer<'s> {
             args,
             kwargs,
             line: line(n),
+            reflective: false,
         }))
     }
 

@@ -276,6 +276,7 @@ impl Tokens<'_> {
             args,
             kwargs: vec![],
             line,
+            reflective: false,
         }));
         if closed {
             self.last_call = Some((call.clone(), self.i));
