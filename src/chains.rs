@@ -96,6 +96,7 @@ fn unasked_chain(findings: &[Finding]) -> Option<Finding> {
         Category::BackgroundProcess,
         Category::InstallHook,
         Category::CredentialRead,
+        Category::Collection,
         Category::SuspiciousEndpoint,
         Category::Obfuscation,
         Category::Exfiltration,

@@ -81,6 +81,8 @@ pub enum Category {
     BackgroundProcess,
     Exfiltration,
     CredentialRead,
+    /// Taking what the user sees or types: the screen, the clipboard, keystrokes.
+    Collection,
     ReverseShell,
     SuspiciousEndpoint,
     EmbeddedBinary,

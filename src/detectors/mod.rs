@@ -4,6 +4,7 @@
 
 mod archive_content;
 mod background_process;
+mod collection;
 mod credential_read;
 mod dependency_url;
 mod download;
@@ -56,6 +57,7 @@ pub const DETECTORS: &[Detector] = &[
     background_process::DETECTOR,
     archive_content::DETECTOR,
     credential_read::DETECTOR,
+    collection::DETECTOR,
     exfiltration::DETECTOR,
     endpoint::DETECTOR,
     obfuscation::DETECTOR,

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 /// What a call can do, as a set of bits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Kinds(u16);
+pub struct Kinds(u32);
 
 impl Kinds {
     pub const DOWNLOAD: Kinds = Kinds(1);
@@ -24,6 +24,14 @@ impl Kinds {
     /// Hands over data that came from the network (a server's requests, a socket's
     /// messages) without fetching anything itself.
     pub const RECEIVE: Kinds = Kinds(1 << 11);
+    /// Captures the screen.
+    pub const SCREEN: Kinds = Kinds(1 << 12);
+    /// Reads the clipboard.
+    pub const CLIPBOARD_READ: Kinds = Kinds(1 << 13);
+    /// Replaces the clipboard's content.
+    pub const CLIPBOARD_WRITE: Kinds = Kinds(1 << 14);
+    /// Listens to keystrokes system-wide or polls the keyboard's state.
+    pub const KEYS: Kinds = Kinds(1 << 15);
 
     pub fn has(self, other: Kinds) -> bool {
         self.0 & other.0 != 0
@@ -48,6 +56,10 @@ impl Kinds {
             "envall" => Kinds::ENVALL,
             "read" => Kinds::READ,
             "receive" => Kinds::RECEIVE,
+            "screen" => Kinds::SCREEN,
+            "clipboard-read" => Kinds::CLIPBOARD_READ,
+            "clipboard-write" => Kinds::CLIPBOARD_WRITE,
+            "keys" => Kinds::KEYS,
             _ => return None,
         })
     }

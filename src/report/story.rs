@@ -109,7 +109,7 @@ fn narrative_order(category: Category) -> u8 {
         BackgroundProcess => 6,
         // A process started at install or import: told after what it starts is named.
         InstallHook | StartupHook => 7,
-        CredentialRead => 7,
+        CredentialRead | Collection => 7,
         Exfiltration => 8,
         ReverseShell => 9,
         Obfuscation => 10,
