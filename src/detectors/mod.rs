@@ -9,6 +9,7 @@ mod credential_read;
 mod dependency_url;
 mod download;
 mod endpoint;
+mod env_serialization;
 mod exec_decoded;
 mod exec_downloaded;
 mod exfiltration;
@@ -58,6 +59,7 @@ pub const DETECTORS: &[Detector] = &[
     archive_content::DETECTOR,
     credential_read::DETECTOR,
     collection::DETECTOR,
+    env_serialization::DETECTOR,
     exfiltration::DETECTOR,
     endpoint::DETECTOR,
     obfuscation::DETECTOR,
