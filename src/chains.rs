@@ -3,16 +3,25 @@
 //! behaviours in code that runs unasked, and a typosquatted name that also runs code at
 //! install or carries other strong evidence. A chain is one finding that cites the others.
 
+use crate::detectors::install_hook::UNASKED_CHAIN;
+use crate::detectors::metadata_anomaly::TYPOSQUAT_DEPENDENCY;
+use crate::detectors::obfuscation::UNANALYSED_CODE;
+use crate::detectors::persistence::DROPPER_CHAIN;
 use crate::detectors::runs_unasked;
+use crate::detectors::typosquat::{TYPOSQUAT_CHAIN, TYPOSQUAT_INSTALL};
 use crate::finding::{Category, Confidence, Finding, Severity};
 
-/// Every rule id the chains report.
-pub const RULES: &[&str] = &[
-    "dropper-chain",
-    "typosquat-chain",
-    "typosquat-install",
-    "unasked-chain",
-];
+/// True if `rule` is the id of a chain: a finding that cites others.
+pub fn is_chain(rule: &str) -> bool {
+    [
+        &DROPPER_CHAIN,
+        &TYPOSQUAT_CHAIN,
+        &TYPOSQUAT_INSTALL,
+        &UNASKED_CHAIN,
+    ]
+    .iter()
+    .any(|r| r.id == rule)
+}
 
 /// Adds chain findings to `findings`.
 pub fn correlate(findings: &mut Vec<Finding>) {
@@ -53,21 +62,20 @@ fn dropper_chain(findings: &[Finding]) -> Option<Finding> {
     let step = |f: &Finding| format!("{} ({}:{})", f.message, short(&f.file), f.line);
     let mut story = vec![step(fetch), step(lands)];
     story.extend(returns.iter().map(|f| step(f)));
-    Some(Finding {
-        rule: "dropper-chain",
-        category: if back.category == Category::ExecDownloaded {
-            Category::ExecDownloaded
-        } else {
-            Category::Persistence
-        },
-        severity: Severity::Critical,
-        confidence: Confidence::High,
-        phase: fetch.phase,
-        file: fetch.file.clone(),
-        line: fetch.line,
-        message: format!("dropper chain: {}", story.join("; then ")),
-        snippet: fetch.snippet.clone(),
-    })
+    let mut chain = DROPPER_CHAIN
+        .finding(
+            Severity::Critical,
+            Confidence::High,
+            fetch.phase,
+            format!("dropper chain: {}", story.join("; then ")),
+        )
+        .at(fetch.file.clone(), fetch.line, fetch.snippet.clone());
+    // The one finding whose category is not its rule's: a chain that comes back by
+    // running the download is reported as running downloaded code.
+    if back.category == Category::ExecDownloaded {
+        chain.category = Category::ExecDownloaded;
+    }
+    Some(chain)
 }
 
 /// A chain counts acts, not findings: one call reported by two rules is one act. The
@@ -106,7 +114,7 @@ fn unasked_chain(findings: &[Finding]) -> Option<Finding> {
     for f in findings.iter().filter(|f| {
         // Code not fully analysed is a gap in what was seen, not an act (it already makes
         // the result partial).
-        f.rule != "unanalysed-code"
+        f.rule != UNANALYSED_CODE.id
             && runs_unasked(f.phase)
             && KINDS.contains(&f.category)
             && f.severity >= Severity::Medium
@@ -128,21 +136,20 @@ fn unasked_chain(findings: &[Finding]) -> Option<Finding> {
         .iter()
         .map(|f| format!("{} ({}:{})", f.message, short(&f.file), f.line))
         .collect();
-    Some(Finding {
-        rule: "unasked-chain",
-        category: Category::InstallHook,
-        severity: Severity::Critical,
-        confidence: Confidence::Medium,
-        phase: first.phase,
-        file: first.file.clone(),
-        line: first.line,
-        message: format!(
-            "{} risky behaviours in code that runs unasked: {}",
-            steps.len(),
-            story.join("; and ")
-        ),
-        snippet: first.snippet.clone(),
-    })
+    Some(
+        UNASKED_CHAIN
+            .finding(
+                Severity::Critical,
+                Confidence::Medium,
+                first.phase,
+                format!(
+                    "{} risky behaviours in code that runs unasked: {}",
+                    steps.len(),
+                    story.join("; and ")
+                ),
+            )
+            .at(first.file.clone(), first.line, first.snippet.clone()),
+    )
 }
 
 /// A name imitating a popular package whose code runs at install time.
@@ -158,22 +165,21 @@ fn typosquat_install(findings: &[Finding]) -> Option<Finding> {
                 && f.severity >= Severity::Medium
         })
         .min_by_key(|f| (f.file.clone(), f.line))?;
-    Some(Finding {
-        rule: "typosquat-install",
-        category: Category::Typosquat,
-        severity: Severity::Critical,
-        confidence: Confidence::High,
-        phase: runs.phase,
-        file: runs.file.clone(),
-        line: runs.line,
-        message: format!(
-            "{} and runs code {}: {}",
-            squat.message,
-            crate::detectors::when(runs.phase),
-            runs.message
-        ),
-        snippet: runs.snippet.clone(),
-    })
+    Some(
+        TYPOSQUAT_INSTALL
+            .finding(
+                Severity::Critical,
+                Confidence::High,
+                runs.phase,
+                format!(
+                    "{} and runs code {}: {}",
+                    squat.message,
+                    crate::detectors::when(runs.phase),
+                    runs.message
+                ),
+            )
+            .at(runs.file.clone(), runs.line, runs.snippet.clone()),
+    )
 }
 
 /// A name imitating a popular package with strong evidence that does not run unasked: a
@@ -193,24 +199,28 @@ fn typosquat_chain(findings: &[Finding]) -> Option<Finding> {
                 && f.confidence >= Confidence::Medium
         })
         .min_by_key(|f| (f.file.clone(), f.line));
-    let evidence = strong.or_else(|| findings.iter().find(|f| f.rule == "typosquat-dependency"))?;
-    Some(Finding {
-        rule: "typosquat-chain",
-        category: Category::Typosquat,
-        severity: Severity::Critical,
-        confidence: Confidence::Medium,
-        phase: evidence.phase,
-        file: evidence.file.clone(),
-        line: evidence.line,
-        message: format!(
-            "{} and {} ({}:{})",
-            squat.message,
-            evidence.message,
-            short(&evidence.file),
-            evidence.line
-        ),
-        snippet: evidence.snippet.clone(),
-    })
+    let evidence =
+        strong.or_else(|| findings.iter().find(|f| f.rule == TYPOSQUAT_DEPENDENCY.id))?;
+    Some(
+        TYPOSQUAT_CHAIN
+            .finding(
+                Severity::Critical,
+                Confidence::Medium,
+                evidence.phase,
+                format!(
+                    "{} and {} ({}:{})",
+                    squat.message,
+                    evidence.message,
+                    short(&evidence.file),
+                    evidence.line
+                ),
+            )
+            .at(
+                evidence.file.clone(),
+                evidence.line,
+                evidence.snippet.clone(),
+            ),
+    )
 }
 
 fn short(path: &str) -> &str {

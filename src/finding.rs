@@ -106,6 +106,17 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// This finding placed at `line` of `file` (0 for a file as a whole), with the code
+    /// there (empty when there is none).
+    pub fn at(self, file: String, line: u32, snippet: String) -> Finding {
+        Finding {
+            file,
+            line,
+            snippet,
+            ..self
+        }
+    }
+
     /// The order in which findings are reported: by file, line, then rule.
     pub fn sort_key(&self) -> (&str, u32, &str, &str) {
         (&self.file, self.line, self.rule, &self.message)

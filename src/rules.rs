@@ -1,36 +1,86 @@
-//! The rule catalogue: every rule id pkgwarden can report, and the document that explains
-//! it (`rules/<category>/<rule-id>.md`, compiled in by `build.rs`).
+//! The rule catalogue: every rule pkgwarden can report ([`ALL`]), and the document that
+//! explains each (`rules/<category>/<rule-id>.md`, compiled into its [`Rule`] value).
 //!
-//! [`ids`] is the single source of truth for "emitted by code": the detectors' own lists,
-//! the archive reader's anomalies and the chains. Tests hold the documents to it in both
-//! directions, and debug builds check every finding against it as it is reported.
+//! A rule is declared once, with [`rule!`], in the module that reports it (see
+//! `crate::detectors`); [`ALL`] lists the declarations, and `rules`, `explain`, the SARIF
+//! rule list and `rules/INDEX.md` are built from it. Tests hold the documents on disk to
+//! it: a document no rule declares, or whose front matter disagrees with its rule, fails.
+
+mod rule;
+
+pub(crate) use rule::rule;
+pub use rule::Rule;
 
 use serde::Serialize;
 use std::fmt::Write;
 
-include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
+/// Every rule, by category folder then id.
+pub static ALL: &[&Rule] = &[
+    &crate::archive::anomalies::DECOMPRESSION_BOMB,
+    &crate::archive::anomalies::DEVICE_FILE,
+    &crate::archive::anomalies::DUPLICATE_ENTRY,
+    &crate::archive::anomalies::ENCRYPTED_ENTRY,
+    &crate::archive::anomalies::LINK_OUTSIDE_PACKAGE,
+    &crate::archive::anomalies::NESTING_TOO_DEEP,
+    &crate::archive::anomalies::OVERSIZED_ENTRY,
+    &crate::archive::anomalies::OVERSIZED_PACKAGE,
+    &crate::archive::anomalies::PATH_TRAVERSAL,
+    &crate::archive::anomalies::SETUID_ENTRY,
+    &crate::archive::anomalies::TOO_MANY_ENTRIES,
+    &crate::archive::anomalies::WHEEL_RECORD_MISMATCH,
+    &crate::detectors::background_process::DETACHED_PROCESS,
+    &crate::detectors::collection::CLIPBOARD_ACCESS,
+    &crate::detectors::collection::ENV_SERIALIZATION,
+    &crate::detectors::collection::KEYSTROKE_CAPTURE,
+    &crate::detectors::collection::SCREEN_CAPTURE,
+    &crate::detectors::credential_read::CREDENTIAL_READ,
+    &crate::detectors::download::DOWNLOAD_AT_INSTALL,
+    &crate::detectors::embedded_binary::EMBEDDED_EXECUTABLE,
+    &crate::detectors::exec_decoded::EXEC_DECODED,
+    &crate::detectors::exec_downloaded::EXEC_DOWNLOADED,
+    &crate::detectors::exfiltration::ENV_EXFILTRATION,
+    &crate::detectors::exfiltration::FILE_EXFILTRATION,
+    &crate::detectors::exfiltration::HOST_BEACON,
+    &crate::detectors::exfiltration::SECRET_EXFILTRATION,
+    &crate::detectors::install_hook::CMDCLASS_OVERRIDE,
+    &crate::detectors::install_hook::IMPORT_SPAWN,
+    &crate::detectors::install_hook::INSTALL_SPAWN,
+    &crate::detectors::install_hook::NPM_INSTALL_SCRIPT,
+    &crate::detectors::install_hook::UNASKED_CHAIN,
+    &crate::detectors::metadata_anomaly::DEPENDENCY_URL,
+    &crate::detectors::metadata_anomaly::TYPOSQUAT_DEPENDENCY,
+    &crate::detectors::obfuscation::HIDDEN_API_CALL,
+    &crate::detectors::obfuscation::OBFUSCATED_CODE,
+    &crate::detectors::obfuscation::UNANALYSED_CODE,
+    &crate::detectors::persistence::AUTOSTART_ENTRY,
+    &crate::detectors::persistence::CRON_JOB,
+    &crate::detectors::persistence::DROPPER_CHAIN,
+    &crate::detectors::persistence::LAUNCHD_AGENT,
+    &crate::detectors::persistence::PLANTED_DOWNLOAD,
+    &crate::detectors::persistence::SCHEDULED_TASK,
+    &crate::detectors::persistence::SHELL_RC_WRITE,
+    &crate::detectors::persistence::STARTUP_FOLDER,
+    &crate::detectors::persistence::SYSTEMD_UNIT,
+    &crate::detectors::persistence::WINDOWS_RUN_KEY,
+    &crate::detectors::reverse_shell::REVERSE_SHELL,
+    &crate::detectors::startup_hook::PTH_EXEC,
+    &crate::detectors::suspicious_endpoint::SUSPICIOUS_ENDPOINT,
+    &crate::detectors::typosquat::TYPOSQUAT_CHAIN,
+    &crate::detectors::typosquat::TYPOSQUAT_INSTALL,
+    &crate::detectors::typosquat::TYPOSQUAT_NAME,
+    &crate::detectors::write_home::WRITE_HOME,
+];
 
 /// Every rule id the code can report, sorted.
 pub fn ids() -> Vec<&'static str> {
-    let mut all: Vec<&'static str> = crate::detectors::DETECTORS
-        .iter()
-        .flat_map(|d| d.rules.iter().copied())
-        .chain(crate::archive::RULES.iter().copied())
-        .chain(crate::chains::RULES.iter().copied())
-        .collect();
+    let mut all: Vec<&'static str> = ALL.iter().map(|r| r.id).collect();
     all.sort_unstable();
-    all.dedup();
     all
 }
 
-/// True if `rule` is one of [`ids`].
+/// True if `rule` is the id of one of [`ALL`].
 pub fn is_known(rule: &str) -> bool {
-    crate::detectors::DETECTORS
-        .iter()
-        .flat_map(|d| d.rules.iter())
-        .chain(crate::archive::RULES)
-        .chain(crate::chains::RULES)
-        .any(|r| *r == rule)
+    ALL.iter().any(|r| r.id == rule)
 }
 
 /// A rule document: its front matter, and the whole text.
@@ -226,11 +276,11 @@ fn quoted(s: &str) -> Result<(String, &str), String> {
     Err("string is not closed".into())
 }
 
-/// Every compiled-in rule document, parsed, sorted by category then id.
+/// Every rule's document, parsed, sorted by category then id.
 pub fn documents() -> Result<Vec<Doc>, String> {
-    let mut docs = DOCUMENTS
+    let mut docs = ALL
         .iter()
-        .map(|(path, text)| parse(path, text).map_err(|e| format!("rules/{path}: {e}")))
+        .map(|r| parse(r.path, r.document).map_err(|e| format!("rules/{}: {e}", r.path)))
         .collect::<Result<Vec<_>, _>>()?;
     docs.sort_by(|a, b| (&a.category, &a.id).cmp(&(&b.category, &b.id)));
     Ok(docs)

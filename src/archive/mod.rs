@@ -6,6 +6,7 @@
 //! (traversal names, links out of the package, bombs, floods) becomes an
 //! `archive-anomaly` finding and the rest of the package is still read.
 
+pub(crate) mod anomalies;
 pub mod folder;
 mod guard;
 pub mod limits;
@@ -14,7 +15,12 @@ pub mod sniff;
 mod tar_reader;
 mod zip_reader;
 
-use crate::finding::{Category, Confidence, Finding, Phase, Severity};
+use crate::finding::{Confidence, Finding, Phase, Severity};
+use crate::rules::Rule;
+use anomalies::{
+    DECOMPRESSION_BOMB, DUPLICATE_ENTRY, NESTING_TOO_DEEP, OVERSIZED_ENTRY, OVERSIZED_PACKAGE,
+    PATH_TRAVERSAL, TOO_MANY_ENTRIES,
+};
 use guard::{Counted, Guard, Trip};
 use limits::Limits;
 use sniff::Format;
@@ -46,22 +52,6 @@ pub struct Contents {
     /// Reasons the package could not be read completely.
     pub errors: Vec<String>,
 }
-
-/// Every rule id the archive reader reports (as `archive-anomaly` findings).
-pub const RULES: &[&str] = &[
-    "decompression-bomb",
-    "device-file",
-    "duplicate-entry",
-    "encrypted-entry",
-    "link-outside-package",
-    "nesting-too-deep",
-    "oversized-entry",
-    "oversized-package",
-    "path-traversal",
-    "setuid-entry",
-    "too-many-entries",
-    "wheel-record-mismatch",
-];
 
 /// Large files that are not source keep only their head: enough to sniff their format.
 pub const HEAD_BYTES: usize = 4096;
@@ -195,22 +185,15 @@ impl<'l> Reader<'l> {
 
     pub(crate) fn anomaly(
         &mut self,
-        rule: &'static str,
+        rule: &'static Rule,
         severity: Severity,
         entry: &str,
         message: String,
     ) {
-        self.out.anomalies.push(Finding {
-            rule,
-            category: Category::ArchiveAnomaly,
-            severity,
-            confidence: Confidence::High,
-            phase: Phase::Archive,
-            file: entry.to_string(),
-            line: 0,
-            message,
-            snippet: String::new(),
-        });
+        self.out.anomalies.push(
+            rule.finding(severity, Confidence::High, Phase::Archive, message)
+                .at(entry.to_string(), 0, String::new()),
+        );
     }
 
     /// Reads one archive of `format` (as sniffed from its first bytes) from `input`.
@@ -293,7 +276,7 @@ impl<'l> Reader<'l> {
             None => {}
             Some(Trip::Ratio { out, consumed }) => {
                 self.anomaly(
-                    "decompression-bomb",
+                    &DECOMPRESSION_BOMB,
                     Severity::High,
                     &name,
                     format!(
@@ -305,7 +288,7 @@ impl<'l> Reader<'l> {
             }
             Some(Trip::Size { out }) => {
                 self.anomaly(
-                    "oversized-package",
+                    &OVERSIZED_PACKAGE,
                     Severity::Medium,
                     &name,
                     format!(
@@ -405,11 +388,11 @@ impl<'l> Reader<'l> {
                         self.limits.max_package_bytes
                     )
                 };
-                self.anomaly("oversized-package", Severity::Medium, name, message);
+                self.anomaly(&OVERSIZED_PACKAGE, Severity::Medium, name, message);
                 self.stop(name);
             } else {
                 self.anomaly(
-                    "oversized-entry",
+                    &OVERSIZED_ENTRY,
                     Severity::Low,
                     name,
                     format!(
@@ -423,7 +406,7 @@ impl<'l> Reader<'l> {
             && self.inflated / self.compressed > self.limits.max_ratio
         {
             self.anomaly(
-                "decompression-bomb",
+                &DECOMPRESSION_BOMB,
                 Severity::High,
                 name,
                 format!(
@@ -459,7 +442,7 @@ impl<'l> Reader<'l> {
         self.entries_seen += 1;
         if self.entries_seen > self.limits.max_entries {
             self.anomaly(
-                "too-many-entries",
+                &TOO_MANY_ENTRIES,
                 Severity::Medium,
                 name,
                 format!(
@@ -478,7 +461,7 @@ impl<'l> Reader<'l> {
     pub(crate) fn check_name(&mut self, name: &str, path: &str) {
         if escapes(name) {
             self.anomaly(
-                "path-traversal",
+                &PATH_TRAVERSAL,
                 Severity::High,
                 path,
                 "entry name escapes the package folder (absolute or `..`); an extracting installer would write outside it".into(),
@@ -491,7 +474,7 @@ impl<'l> Reader<'l> {
         if let Some(previous) = self.seen.insert(path.to_string(), digest) {
             if previous != digest {
                 self.anomaly(
-                    "duplicate-entry",
+                    &DUPLICATE_ENTRY,
                     Severity::Medium,
                     path,
                     "the archive holds this path twice with different content; tools disagree on which copy wins".into(),
@@ -512,7 +495,7 @@ impl<'l> Reader<'l> {
         if format.is_archive() && complete && data.len() as u64 == size {
             if depth + 1 > self.limits.max_nesting {
                 self.anomaly(
-                    "nesting-too-deep",
+                    &NESTING_TOO_DEEP,
                     Severity::Medium,
                     &path,
                     format!(

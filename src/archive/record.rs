@@ -2,6 +2,7 @@
 //! `<name>.dist-info/RECORD`. A file the RECORD does not list, or whose hash differs, was
 //! added or changed after the wheel was built: the mark of a tampered (re-packed) wheel.
 
+use super::anomalies::WHEEL_RECORD_MISMATCH;
 use super::{EntryData, Reader};
 use crate::finding::Severity;
 use std::collections::HashMap;
@@ -57,7 +58,7 @@ impl Record {
         for (name, why) in problems.iter().take(MAX_REPORTED) {
             let message = format!("{why}: the file was added or changed after the wheel was built");
             r.anomaly(
-                "wheel-record-mismatch",
+                &WHEEL_RECORD_MISMATCH,
                 Severity::Medium,
                 &format!("{prefix}{name}"),
                 message,
@@ -69,7 +70,7 @@ impl Record {
                 problems.len() - MAX_REPORTED
             );
             r.anomaly(
-                "wheel-record-mismatch",
+                &WHEEL_RECORD_MISMATCH,
                 Severity::Medium,
                 &format!("{prefix}{record_name}"),
                 message,

@@ -1,5 +1,6 @@
 //! Tar archives (plain, or the inside of a compressed stream), read entry by entry.
 
+use super::anomalies::{DEVICE_FILE, LINK_OUTSIDE_PACKAGE, SETUID_ENTRY};
 use super::Reader;
 use crate::finding::Severity;
 use std::io::Read;
@@ -38,7 +39,7 @@ pub(super) fn read_stream<R: Read>(r: &mut Reader, prefix: &str, input: R, depth
         let mode = header.mode().unwrap_or(0);
         if mode & 0o6000 != 0 && header.entry_type().is_file() {
             r.anomaly(
-                "setuid-entry",
+                &SETUID_ENTRY,
                 Severity::Medium,
                 &path,
                 format!("file mode {mode:o} sets setuid/setgid"),
@@ -66,7 +67,7 @@ pub(super) fn read_stream<R: Read>(r: &mut Reader, prefix: &str, input: R, depth
             }
             EntryType::Char | EntryType::Block | EntryType::Fifo => {
                 r.anomaly(
-                    "device-file",
+                    &DEVICE_FILE,
                     Severity::Medium,
                     &path,
                     "device or FIFO entry; packages never need one".into(),
@@ -97,7 +98,7 @@ pub(super) fn check_link(r: &mut Reader, path: &str, name: &str, target: &str, h
     if escapes {
         let kind = if hard { "hard link" } else { "symlink" };
         r.anomaly(
-            "link-outside-package",
+            &LINK_OUTSIDE_PACKAGE,
             Severity::High,
             path,
             format!("{kind} to `{target}`, outside the package; extracting it exposes or overwrites that file"),

@@ -2,6 +2,7 @@
 //! directory, each within the reader's budgets, from the file itself (or, for a zip
 //! nested in another archive, from its bytes in memory).
 
+use super::anomalies::{DECOMPRESSION_BOMB, ENCRYPTED_ENTRY, SETUID_ENTRY};
 use super::{record, Reader};
 use crate::finding::Severity;
 use std::io::{Read, Seek};
@@ -60,7 +61,7 @@ pub(super) fn read<R: Read + Seek>(r: &mut Reader, prefix: &str, input: R, depth
         }
         if mode & 0o6000 != 0 {
             r.anomaly(
-                "setuid-entry",
+                &SETUID_ENTRY,
                 Severity::Medium,
                 &path,
                 format!("file mode {mode:o} sets setuid/setgid"),
@@ -80,7 +81,7 @@ pub(super) fn read<R: Read + Seek>(r: &mut Reader, prefix: &str, input: R, depth
 
 fn encrypted(r: &mut Reader, path: &str) {
     r.anomaly(
-        "encrypted-entry",
+        &ENCRYPTED_ENTRY,
         Severity::Medium,
         path,
         "encrypted entry; its content cannot be inspected".into(),
@@ -95,7 +96,7 @@ fn declares_bomb(r: &mut Reader, path: &str, size: u64, compressed: u64) -> bool
         return false;
     }
     r.anomaly(
-        "decompression-bomb",
+        &DECOMPRESSION_BOMB,
         Severity::High,
         path,
         format!(

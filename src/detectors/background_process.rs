@@ -2,13 +2,16 @@
 //! installer and keep a payload running (`start_new_session=True`, `DETACHED_PROCESS`,
 //! `nohup ... &`, `setsid`, `pythonw`).
 
-use super::{at_call, calls, runs_unasked, when, Ctx, Detector};
-use crate::finding::{Category, Confidence, Finding, Severity};
+use super::{calls, runs_unasked, when, Ctx, Detector};
+use crate::finding::{Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::CallFact;
+use crate::rules::rule;
+
+rule!(DETACHED_PROCESS = "detached-process" in "background-process" as BackgroundProcess);
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["detached-process"],
+    rules: &[&DETACHED_PROCESS],
     run,
 };
 
@@ -27,11 +30,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         if let Some(how) = detaches(c) {
-            out.push(at_call(
+            out.push(DETACHED_PROCESS.at_call(
                 f,
                 c,
-                "detached-process",
-                Category::BackgroundProcess,
                 Severity::Medium,
                 Confidence::High,
                 format!("starts a process that {how} {}", when(phase)),

@@ -2,13 +2,16 @@
 //! stores, Discord/Telegram sessions, crypto wallets, `/etc/passwd`. The paths are data
 //! (`rules/data/credentials.txt`).
 
-use super::{at_call, calls, runs_unasked, when, Ctx, Detector};
-use crate::finding::{Category, Confidence, Finding, Severity};
+use super::{calls, runs_unasked, when, Ctx, Detector};
+use crate::finding::{Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::sensitive::credential_path;
+use crate::rules::rule;
+
+rule!(CREDENTIAL_READ = "credential-read" in "credential-read" as CredentialRead);
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["credential-read"],
+    rules: &[&CREDENTIAL_READ],
     run,
 };
 
@@ -36,11 +39,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         } else {
             (Severity::Medium, Confidence::Low)
         };
-        out.push(at_call(
+        out.push(CREDENTIAL_READ.at_call(
             f,
             c,
-            "credential-read",
-            Category::CredentialRead,
             severity,
             confidence,
             format!(

@@ -4,14 +4,16 @@
 //! posts to a fixed host is a beacon announcing the install.
 
 use super::{
-    at_call, calls, is_dns, part_of_earlier_request, paths, runs_unasked, url_of, when, Ctx,
-    Detector,
+    calls, is_dns, part_of_earlier_request, paths, runs_unasked, url_of, when, Ctx, Detector,
 };
-use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::finding::{Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
+use crate::rules::rule;
+
+rule!(DOWNLOAD_AT_INSTALL = "download-at-install" in "download" as Download);
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["download-at-install"],
+    rules: &[&DOWNLOAD_AT_INSTALL],
     run,
 };
 
@@ -71,11 +73,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             .as_deref()
             .is_none_or(|u| paths::host(u).contains("{?}"));
         let severity = if computed { Severity::Low } else { severity };
-        out.push(at_call(
+        out.push(DOWNLOAD_AT_INSTALL.at_call(
             f,
             c,
-            "download-at-install",
-            Category::Download,
             severity,
             Confidence::High,
             format!("{what} {}", when(phase)),

@@ -2,14 +2,17 @@
 //! 'base64'))`, `echo ... | base64 -d | sh`, `powershell -enc ...`. Hiding code from the
 //! reader and then running it has no honest use in a package.
 
-use super::{at_call, calls, runs_unasked, when, Ctx, Detector};
-use crate::finding::{Category, Confidence, Finding, Severity};
+use super::{calls, runs_unasked, when, Ctx, Detector};
+use crate::finding::{Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::Labels;
 use crate::lang::shell;
+use crate::rules::rule;
+
+rule!(EXEC_DECODED = "exec-decoded" in "exec-decoded" as ExecDecoded);
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["exec-decoded"],
+    rules: &[&EXEC_DECODED],
     run,
 };
 
@@ -56,11 +59,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         } else {
             (Severity::High, Confidence::High)
         };
-        out.push(at_call(
+        out.push(EXEC_DECODED.at_call(
             f,
             c,
-            "exec-decoded",
-            Category::ExecDecoded,
             severity,
             confidence,
             format!(

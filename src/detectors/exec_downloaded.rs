@@ -2,13 +2,16 @@
 //! file fetched to disk and then started. Whatever the phase, fetching code and running
 //! it unseen is the core of a dropper.
 
-use super::{at_call, before_in_function, calls, paths, runs_unasked, when, Ctx, Detector};
-use crate::finding::{Category, Confidence, Finding, Severity};
+use super::{before_in_function, calls, paths, runs_unasked, when, Ctx, Detector};
+use crate::finding::{Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::{CallFact, Labels};
+use crate::rules::rule;
+
+rule!(EXEC_DOWNLOADED = "exec-downloaded" in "exec-downloaded" as ExecDownloaded);
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["exec-downloaded"],
+    rules: &[&EXEC_DOWNLOADED],
     run,
 };
 
@@ -84,11 +87,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             } else {
                 (Severity::Critical, Confidence::Medium)
             };
-            out.push(at_call(
+            out.push(EXEC_DOWNLOADED.at_call(
                 f,
                 c,
-                "exec-downloaded",
-                Category::ExecDownloaded,
                 severity,
                 confidence,
                 format!("{how} {}", when(phase)),

@@ -2,19 +2,25 @@
 //! environment, local files' content, or host and user names (the install-time beacon of
 //! dependency-confusion probes). The read and the send are one finding because the value flows between them.
 
-use super::{at_call, before_in_function, calls, paths, runs_unasked, url_of, when, Ctx, Detector};
+use super::{before_in_function, calls, paths, runs_unasked, url_of, when, Ctx, Detector};
 use crate::analysis::SourceFile;
-use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::finding::{Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::{self, CallFact, Labels};
 use crate::lang::sensitive::credential_path;
+use crate::rules::rule;
+
+rule!(SECRET_EXFILTRATION = "secret-exfiltration" in "exfiltration" as Exfiltration);
+rule!(ENV_EXFILTRATION = "env-exfiltration" in "exfiltration" as Exfiltration);
+rule!(FILE_EXFILTRATION = "file-exfiltration" in "exfiltration" as Exfiltration);
+rule!(HOST_BEACON = "host-beacon" in "exfiltration" as Exfiltration);
 
 pub const DETECTOR: Detector = Detector {
     rules: &[
-        "secret-exfiltration",
-        "env-exfiltration",
-        "file-exfiltration",
-        "host-beacon",
+        &SECRET_EXFILTRATION,
+        &ENV_EXFILTRATION,
+        &FILE_EXFILTRATION,
+        &HOST_BEACON,
     ],
     run,
 };
@@ -29,17 +35,17 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
         let labels = c.arg_labels();
         let (rule, what) = if labels.has(Labels::SECRET) || uploads_credential(c) {
-            ("secret-exfiltration", "credentials it read")
+            (&SECRET_EXFILTRATION, "credentials it read")
         } else if labels.has(Labels::ENV) {
             (
-                "env-exfiltration",
+                &ENV_EXFILTRATION,
                 "the process environment (tokens, keys, CI secrets)",
             )
         } else if payload_labels(c).has(Labels::FILE) && reads_file_before(f, c) {
-            ("file-exfiltration", "the content of local files")
+            (&FILE_EXFILTRATION, "the content of local files")
         } else if labels.has(Labels::HOSTINFO) {
             (
-                "host-beacon",
+                &HOST_BEACON,
                 "the host name, user name or working directory",
             )
         } else {
@@ -50,37 +56,36 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         // whoever triggers it, the data goes to the attacker.
         let to_endpoint = super::urls_of(c)
             .iter()
-            .any(|u| super::endpoint::classify(u).is_some());
-        let (severity, confidence) = match (rule, runs_unasked(phase)) {
+            .any(|u| super::suspicious_endpoint::classify(u).is_some());
+        let (files, env) = (rule == &FILE_EXFILTRATION, rule == &ENV_EXFILTRATION);
+        let (severity, confidence) = match runs_unasked(phase) {
             // Uploading a file is what upload clients do when asked; unasked, it is not.
-            ("file-exfiltration", true) if !to_endpoint => (Severity::High, Confidence::High),
-            (_, true) => (Severity::Critical, Confidence::High),
-            (_, false) if to_endpoint => (Severity::Critical, Confidence::Medium),
-            ("file-exfiltration", false) => continue,
+            true if files && !to_endpoint => (Severity::High, Confidence::High),
+            true => (Severity::Critical, Confidence::High),
+            false if to_endpoint => (Severity::Critical, Confidence::Medium),
+            false if files => continue,
             // The whole environment read in the sending function and sent to a host
             // written in the code: no honest feature ships every variable to a fixed place.
-            ("env-exfiltration", false) if reads_env_before(f, c) && fixed_host(c) => {
+            false if env && reads_env_before(f, c) && fixed_host(c) => {
                 (Severity::Critical, Confidence::Medium)
             }
             // Value labels are tracked per file, not per path: at runtime an environment
             // label can come from an unrelated variable, so only install/import code counts.
-            ("host-beacon" | "env-exfiltration", false) => (Severity::Low, Confidence::Medium),
-            (_, false) => (Severity::High, Confidence::High),
+            false if env || rule == &HOST_BEACON => (Severity::Low, Confidence::Medium),
+            false => (Severity::High, Confidence::High),
         };
         // A `.write`/`.end` of a request this rule already reported is that send again;
         // separate requests are separate sends, even through the same API.
         let request = super::request_part(c).unwrap_or(&c.callee);
-        let key = (rule, f.path.as_str(), c.scope.as_str(), request);
+        let key = (rule.id, f.path.as_str(), c.scope.as_str(), request);
         if super::request_part(c).is_some() && sent.contains(&key) {
             continue;
         }
         sent.push(key);
         let to = url_of(c).map(|u| format!(" to `{u}`")).unwrap_or_default();
-        out.push(at_call(
+        out.push(rule.at_call(
             f,
             c,
-            rule,
-            Category::Exfiltration,
             severity,
             confidence,
             format!("sends {what}{to} with `{}` {}", c.callee, when(phase)),

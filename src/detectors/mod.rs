@@ -1,35 +1,43 @@
 //! Behaviour detectors. Each reads the analysed files (never the archive) and pushes
-//! findings; none can fail. The rule id of each finding names the behaviour, and its
-//! rule document lives at `rules/<category>/<rule-id>.md`.
+//! findings; none can fail.
+//!
+//! The modules mirror `rules/`: one module per rule category, named after its folder
+//! (`rules/credential-read/` is `credential_read`). A category with one detector is one
+//! file holding its rule declarations ([`rule!`](crate::rules::rule)) and the detector; a
+//! category with several is a folder whose `mod.rs` declares the category's rules, with
+//! one file per detector (`install_hook/install_spawn.rs`). The rules of a category that
+//! `crate::chains` reports (`unasked-chain`, `dropper-chain`, `typosquat-chain`,
+//! `typosquat-install`) are declared in the category's module too; only the archive
+//! reader's anomalies (`rules/archive-anomaly/`) are declared beside the reader, in
+//! `crate::archive::anomalies`. `paths` holds shared helpers, not rules.
+//!
+//! Every finding is made by its rule ([`Rule::at_call`](crate::rules::Rule::at_call),
+//! [`Rule::finding`](crate::rules::Rule::finding)), which gives it its id and category.
 
-mod archive_content;
-mod background_process;
-mod collection;
-mod credential_read;
-mod dependency_url;
-mod download;
-mod endpoint;
-mod env_serialization;
-mod exec_decoded;
-mod exec_downloaded;
-mod exfiltration;
-mod hidden_api_call;
-mod import_spawn;
-mod install_hook;
-mod install_spawn;
-mod obfuscation;
+pub(crate) mod background_process;
+pub(crate) mod collection;
+pub(crate) mod credential_read;
+pub(crate) mod download;
+pub(crate) mod embedded_binary;
+pub(crate) mod exec_decoded;
+pub(crate) mod exec_downloaded;
+pub(crate) mod exfiltration;
+pub(crate) mod install_hook;
+pub(crate) mod metadata_anomaly;
+pub(crate) mod obfuscation;
 pub mod paths;
-mod persistence;
-mod reverse_shell;
-mod typosquat_dependency;
-mod typosquat_name;
-mod unanalysed_code;
-mod write_home;
+pub(crate) mod persistence;
+pub(crate) mod reverse_shell;
+pub(crate) mod startup_hook;
+pub(crate) mod suspicious_endpoint;
+pub(crate) mod typosquat;
+pub(crate) mod write_home;
 
 use crate::analysis::SourceFile;
 use crate::finding::{Category, Confidence, Finding, Phase, Severity};
 use crate::lang::facts::CallFact;
 use crate::package::Package;
+use crate::rules::Rule;
 use std::time::Instant;
 
 /// What every detector sees.
@@ -38,36 +46,38 @@ pub struct Ctx<'a> {
     pub files: &'a [SourceFile],
 }
 
-/// A detector: the rule ids it can report, and the function that finds them.
+/// A detector: the rules it can report, and the function that finds them.
 pub struct Detector {
-    pub rules: &'static [&'static str],
+    pub rules: &'static [&'static Rule],
     pub run: fn(&Ctx, &mut Vec<Finding>),
 }
 
 /// Every detector, in the order they run (order does not affect output: findings are sorted).
 pub const DETECTORS: &[Detector] = &[
-    unanalysed_code::DETECTOR,
-    install_hook::DETECTOR,
-    install_spawn::DETECTOR,
-    import_spawn::DETECTOR,
+    obfuscation::unanalysed_code::DETECTOR,
+    install_hook::cmdclass_override::DETECTOR,
+    install_hook::npm_install_script::DETECTOR,
+    startup_hook::DETECTOR,
+    install_hook::install_spawn::DETECTOR,
+    install_hook::import_spawn::DETECTOR,
     download::DETECTOR,
     write_home::DETECTOR,
     persistence::DETECTOR,
     exec_downloaded::DETECTOR,
     exec_decoded::DETECTOR,
     background_process::DETECTOR,
-    archive_content::DETECTOR,
+    embedded_binary::DETECTOR,
     credential_read::DETECTOR,
-    collection::DETECTOR,
-    env_serialization::DETECTOR,
+    collection::user_activity::DETECTOR,
+    collection::env_serialization::DETECTOR,
     exfiltration::DETECTOR,
-    endpoint::DETECTOR,
-    obfuscation::DETECTOR,
-    hidden_api_call::DETECTOR,
+    suspicious_endpoint::DETECTOR,
+    obfuscation::obfuscated_code::DETECTOR,
+    obfuscation::hidden_api_call::DETECTOR,
     reverse_shell::DETECTOR,
-    dependency_url::DETECTOR,
-    typosquat_name::DETECTOR,
-    typosquat_dependency::DETECTOR,
+    metadata_anomaly::dependency_url::DETECTOR,
+    typosquat::DETECTOR,
+    metadata_anomaly::typosquat_dependency::DETECTOR,
 ];
 
 /// Runs every detector over a package, until `deadline`: the first rule of the first
@@ -77,7 +87,7 @@ pub fn run_all(ctx: &Ctx, deadline: Instant) -> (Vec<Finding>, Option<&'static s
     let mut out = Vec::new();
     for d in DETECTORS {
         if Instant::now() > deadline {
-            return (out, d.rules.first().copied());
+            return (out, d.rules.first().map(|r| r.id));
         }
         (d.run)(ctx, &mut out);
     }
@@ -114,33 +124,20 @@ pub fn demote_context(ctx: &Ctx, findings: &mut [Finding]) {
     }
 }
 
-/// A finding at a call site.
-pub fn at_call(
-    file: &SourceFile,
-    call: &CallFact,
-    rule: &'static str,
-    category: Category,
-    severity: Severity,
-    confidence: Confidence,
-    message: String,
-) -> Finding {
-    let phase = file.call_phase(call);
-    Finding {
-        rule,
-        category,
-        severity,
-        confidence,
-        phase,
-        file: file.path.clone(),
-        line: call.line,
-        message,
-        snippet: file.snippet(call.line),
-    }
-}
-
 /// Install and import time: code that runs without anyone calling into the package.
 pub fn runs_unasked(phase: Phase) -> bool {
     matches!(phase, Phase::Install | Phase::Import)
+}
+
+/// The confidence of a finding whose evidence is as strong whenever the code runs, but
+/// whose intent is surer when nobody asked for it: high at install and import time,
+/// medium when called (a reverse shell, a download planted where the system starts it).
+pub fn unasked_confidence(phase: Phase) -> Confidence {
+    if runs_unasked(phase) {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    }
 }
 
 /// "at install time" / "on import" / "when called", for messages.

@@ -2,39 +2,80 @@
 //! cron, systemd and XDG autostart, launchd, Windows Run keys, Startup folder and
 //! scheduled tasks. The mechanisms are data (`rules/data/persistence.txt`).
 
-use super::{at_call, calls, runs_unasked, when, Ctx, Detector};
+use super::{calls, runs_unasked, unasked_confidence, when, Ctx, Detector};
 use crate::analysis::SourceFile;
-use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::finding::{Confidence, Finding, Severity};
 use crate::lang::catalog::{self, Kinds};
 use crate::lang::facts::CallFact;
 use crate::lang::shell;
+use crate::rules::{rule, Rule};
 use std::sync::OnceLock;
+
+rule!(SHELL_RC_WRITE = "shell-rc-write" in "persistence" as Persistence);
+rule!(CRON_JOB = "cron-job" in "persistence" as Persistence);
+rule!(SYSTEMD_UNIT = "systemd-unit" in "persistence" as Persistence);
+rule!(AUTOSTART_ENTRY = "autostart-entry" in "persistence" as Persistence);
+rule!(LAUNCHD_AGENT = "launchd-agent" in "persistence" as Persistence);
+rule!(STARTUP_FOLDER = "startup-folder" in "persistence" as Persistence);
+rule!(WINDOWS_RUN_KEY = "windows-run-key" in "persistence" as Persistence);
+rule!(SCHEDULED_TASK = "scheduled-task" in "persistence" as Persistence);
+rule!(PLANTED_DOWNLOAD = "planted-download" in "persistence" as Persistence);
+rule!(DROPPER_CHAIN = "dropper-chain" in "persistence" as Persistence);
 
 pub const DETECTOR: Detector = Detector {
     rules: &[
-        "shell-rc-write",
-        "cron-job",
-        "systemd-unit",
-        "autostart-entry",
-        "launchd-agent",
-        "startup-folder",
-        "windows-run-key",
-        "scheduled-task",
-        "planted-download",
+        &SHELL_RC_WRITE,
+        &CRON_JOB,
+        &SYSTEMD_UNIT,
+        &AUTOSTART_ENTRY,
+        &LAUNCHD_AGENT,
+        &STARTUP_FOLDER,
+        &WINDOWS_RUN_KEY,
+        &SCHEDULED_TASK,
+        &PLANTED_DOWNLOAD,
     ],
     run,
 };
 
 const DATA: &str = include_str!("../../rules/data/persistence.txt");
 
+/// The rules `rules/data/persistence.txt` may name, each with a short human name of its
+/// mechanism for messages.
+static MECHANISM_RULES: &[(&Rule, &str)] = &[
+    (
+        &SHELL_RC_WRITE,
+        "a shell start-up file: it runs in every new shell",
+    ),
+    (&CRON_JOB, "a cron job: it runs on a schedule"),
+    (
+        &SYSTEMD_UNIT,
+        "a systemd unit: it starts with the session or system",
+    ),
+    (
+        &AUTOSTART_ENTRY,
+        "an XDG autostart entry: it starts with the desktop session",
+    ),
+    (&LAUNCHD_AGENT, "a launchd agent: it starts at login"),
+    (
+        &STARTUP_FOLDER,
+        "the Windows Startup folder: it starts at login",
+    ),
+    (&WINDOWS_RUN_KEY, "a Windows Run key: it starts at login"),
+    (&SCHEDULED_TASK, "a scheduled task"),
+];
+
 /// One line of the data file.
-struct Mechanism {
+pub struct Mechanism {
     kind: &'static str,
-    rule: &'static str,
+    rule: &'static Rule,
+    /// The mechanism's human name, from [`MECHANISM_RULES`].
+    what: &'static str,
     pattern: String,
     arg: Option<String>,
 }
 
+/// The data file's mechanisms. A line naming a rule that is not one of
+/// [`MECHANISM_RULES`] panics on first use (a unit test reads them all).
 fn mechanisms() -> &'static [Mechanism] {
     static CELL: OnceLock<Vec<Mechanism>> = OnceLock::new();
     CELL.get_or_init(|| {
@@ -44,7 +85,13 @@ fn mechanisms() -> &'static [Mechanism] {
             .map(|l| {
                 let mut words = l.splitn(4, ' ');
                 let kind = words.next().expect("kind");
-                let rule = words.next().expect("rule id");
+                let id = words.next().expect("rule id");
+                let (rule, what) = MECHANISM_RULES
+                    .iter()
+                    .find(|(r, _)| r.id == id)
+                    .unwrap_or_else(|| {
+                        panic!("rules/data/persistence.txt names `{id}`, no persistence rule")
+                    });
                 let rest: Vec<&'static str> = words.collect();
                 let (pattern, arg) = match kind {
                     "command" => (
@@ -56,6 +103,7 @@ fn mechanisms() -> &'static [Mechanism] {
                 Mechanism {
                     kind,
                     rule,
+                    what,
                     pattern,
                     arg,
                 }
@@ -64,13 +112,12 @@ fn mechanisms() -> &'static [Mechanism] {
     })
 }
 
-/// The persistence rule a written path falls under, if any.
-pub fn mechanism(path: &str) -> Option<&'static str> {
+/// The persistence mechanism a written path falls under, if any.
+pub fn mechanism(path: &str) -> Option<&'static Mechanism> {
     let p = super::paths::normalize(path);
     mechanisms()
         .iter()
         .find(|m| m.kind == "path" && p.contains(&m.pattern))
-        .map(|m| m.rule)
 }
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
@@ -86,45 +133,28 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         } else {
             (Severity::Medium, Confidence::Medium)
         };
-        let mut hit = |rule: &'static str, how: String| {
-            out.push(at_call(
-                f,
-                c,
-                rule,
-                Category::Persistence,
-                severity,
-                confidence,
-                format!("{how} {}", when(phase)),
-            ));
+        let mut hit = |rule: &'static Rule, how: String| {
+            out.push(rule.at_call(f, c, severity, confidence, format!("{how} {}", when(phase))));
         };
         if let Some(target) = c.write_target() {
-            if let Some(rule) = mechanism(target) {
-                let launcher = (rule == "shell-rc-write")
+            if let Some(m) = mechanism(target) {
+                let launcher = (m.rule == &SHELL_RC_WRITE)
                     .then(|| planted_launcher(f, c))
                     .flatten()
                     .map(|cmd| format!(", adding the launcher `{cmd}`,"))
                     .unwrap_or_default();
-                hit(
-                    rule,
-                    format!("writes `{target}` ({}){launcher}", describe(rule)),
-                );
+                hit(m.rule, format!("writes `{target}` ({}){launcher}", m.what));
                 if let Some(cmd) = planted_download(f, c) {
                     // A downloader planted where the system starts it is a dropper that
                     // re-arms itself, whoever calls the code that plants it.
-                    out.push(at_call(
+                    out.push(PLANTED_DOWNLOAD.at_call(
                         f,
                         c,
-                        "planted-download",
-                        Category::Persistence,
                         Severity::Critical,
-                        if runs_unasked(phase) {
-                            Confidence::High
-                        } else {
-                            Confidence::Medium
-                        },
+                        unasked_confidence(phase),
                         format!(
                             "plants the download `{cmd}` in `{target}` ({}) {}",
-                            describe(rule),
+                            m.what,
                             when(phase)
                         ),
                     ));
@@ -152,10 +182,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             });
             let args = words.join(" ");
             if let Some(m) = found {
-                hit(
-                    m.rule,
-                    format!("runs `{program} {args}` ({})", describe(m.rule)),
-                );
+                hit(m.rule, format!("runs `{program} {args}` ({})", m.what));
                 continue;
             }
         }
@@ -173,12 +200,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         if let Some(m) = by_string {
             hit(
                 m.rule,
-                format!(
-                    "passes `{}` ({}) to `{}`",
-                    m.pattern,
-                    describe(m.rule),
-                    c.callee
-                ),
+                format!("passes `{}` ({}) to `{}`", m.pattern, m.what, c.callee),
             );
         }
     }
@@ -265,17 +287,17 @@ fn download_in(text: &str, depth: u32) -> Option<String> {
         .find_map(|a| download_in(a, depth - 1))
 }
 
-/// A short human name for a mechanism.
-pub fn describe(rule: &str) -> &'static str {
-    match rule {
-        "shell-rc-write" => "a shell start-up file: it runs in every new shell",
-        "cron-job" => "a cron job: it runs on a schedule",
-        "systemd-unit" => "a systemd unit: it starts with the session or system",
-        "autostart-entry" => "an XDG autostart entry: it starts with the desktop session",
-        "launchd-agent" => "a launchd agent: it starts at login",
-        "startup-folder" => "the Windows Startup folder: it starts at login",
-        "windows-run-key" => "a Windows Run key: it starts at login",
-        "scheduled-task" => "a scheduled task",
-        _ => "a persistence mechanism",
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every line of `rules/data/persistence.txt` names one of the persistence rules.
+    #[test]
+    fn data_names_persistence_rules() {
+        assert!(!mechanisms().is_empty());
+        assert_eq!(
+            mechanism("~/.bashrc").map(|m| m.rule),
+            Some(&SHELL_RC_WRITE)
+        );
     }
 }

@@ -2,13 +2,16 @@
 //! `nc -e`, Python `socket` + `dup2` + a shell, a Node child process piped to a socket),
 //! and command loops that run what a socket sends. This is remote control, never a feature.
 
-use super::{at_call, runs_unasked, when, Ctx, Detector};
+use super::{unasked_confidence, when, Ctx, Detector};
 use crate::analysis::SourceFile;
-use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::finding::{Finding, Severity};
 use crate::lang::facts::{CallFact, Value};
+use crate::rules::rule;
+
+rule!(REVERSE_SHELL = "reverse-shell" in "reverse-shell" as ReverseShell);
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["reverse-shell"],
+    rules: &[&REVERSE_SHELL],
     run,
 };
 
@@ -217,18 +220,11 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             };
             if let Some(how) = how {
                 let phase = f.call_phase(c);
-                let confidence = if runs_unasked(phase) {
-                    Confidence::High
-                } else {
-                    Confidence::Medium
-                };
-                out.push(at_call(
+                out.push(REVERSE_SHELL.at_call(
                     f,
                     c,
-                    "reverse-shell",
-                    Category::ReverseShell,
                     Severity::Critical,
-                    confidence,
+                    unasked_confidence(phase),
                     format!("{how} {}", when(phase)),
                 ));
             }

@@ -1,11 +1,14 @@
 //! Files written into the user's home directory by code that runs unasked. Installers
 //! write into site-packages; a setup.py that writes under `~` is planting something.
 
-use super::{at_call, calls, paths, runs_unasked, when, Ctx, Detector};
-use crate::finding::{Category, Confidence, Finding, Severity};
+use super::{calls, paths, runs_unasked, when, Ctx, Detector};
+use crate::finding::{Confidence, Finding, Severity};
+use crate::rules::rule;
+
+rule!(WRITE_HOME = "write-home" in "write-home" as WriteHome);
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["write-home"],
+    rules: &[&WRITE_HOME],
     run,
 };
 
@@ -29,11 +32,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         } else {
             continue;
         };
-        out.push(at_call(
+        out.push(WRITE_HOME.at_call(
             f,
             c,
-            "write-home",
-            Category::WriteHome,
             severity,
             Confidence::High,
             format!(

@@ -1523,7 +1523,15 @@ impl Env {
             Expr::Concat(xs) | Expr::Template(xs) | Expr::Seq(xs) | Expr::Other(xs) => {
                 xs.iter().for_each(|x| self.names_in(x, out))
             }
-            Expr::Index(a, b) | Expr::PathJoin(a, b) | Expr::Percent(a, b) => {
+            Expr::Index(a, b) => {
+                // `process["env"]` names `process.env`.
+                if self.fold(b).is_some_and(|k| is_identifier(&k)) {
+                    out.extend(self.resolve_obj(e).filter(|n| n != "?"));
+                }
+                self.names_in(a, out);
+                self.names_in(b, out);
+            }
+            Expr::PathJoin(a, b) | Expr::Percent(a, b) => {
                 self.names_in(a, out);
                 self.names_in(b, out);
             }
@@ -1728,7 +1736,11 @@ impl Env {
                     e = literal_item(e).unwrap_or(e);
                 }
                 Expr::Index(o, k) => {
-                    if self.resolve_obj(o).is_some_and(|o| o != "?") {
+                    // Only a key that names a member (`cp["exec"]`), not an item
+                    // (`ws["!links"]`, `xs[0]`), on something the analysis can name.
+                    let names_member = self.fold(k).is_some_and(|k| is_identifier(&k))
+                        && !matches!(k.as_ref(), Expr::Int(_));
+                    if names_member && self.resolve_obj(o).is_some_and(|o| o != "?") {
                         how = how.max(Some(key(k)));
                     }
                     e = o;

@@ -5,9 +5,13 @@
 //! `Reflect.get(o, k)`, `Reflect.apply(f, self, [a])` and
 //! `Object.getOwnPropertyDescriptor(o, k).value`. Python: `f.__call__(a)`,
 //! `o.__getattribute__(k)`, `o.__dict__[k]` and `vars(o)[k]` (`getattr` is resolved by
-//! the facts pass itself). The frontends call these on every call they lower; the result
-//! is marked [`Call::reflective`], because naming an API through reflection is how code
-//! hides what it calls from a reader and a grep (`hidden-api-call`).
+//! the facts pass itself). The frontends call these on every call they lower. A call that
+//! reached its function through a key-taking reflection API (`Reflect.get`, a property
+//! descriptor, `__getattribute__`, `__dict__`, `vars`, `getattr`, `__import__`) or Python's
+//! `__call__` is marked [`Call::reflective`]: that is how code hides what it calls from a
+//! reader and a grep (`hidden-api-call`). JavaScript's `f.call`/`f.apply`/`f.bind` alone are
+//! not: every wrapper that forwards `this` and `arguments` to the function it wraps
+//! (instrumentation, polyfills, bundlers) writes them.
 
 use super::ir::{Call, Expr};
 
@@ -20,9 +24,9 @@ pub fn js_call(mut call: Call) -> Call {
         let Some((func, args)) = js_unwrap(&call.func, &call.args) else {
             break;
         };
+        call.reflective |= through_reflect(&call.func);
         call.func = func;
         call.args = args;
-        call.reflective = true;
     }
     call
 }
@@ -58,6 +62,26 @@ fn js_unwrap(func: &Expr, args: &[Expr]) -> Option<(Expr, Vec<Expr>)> {
             (member != *func).then(|| (member, args.to_vec()))
         }
         _ => None,
+    }
+}
+
+/// Whether a called expression goes through `Reflect` or a property descriptor: the
+/// forms that take the member's name as a key.
+fn through_reflect(func: &Expr) -> bool {
+    let mut e = func;
+    loop {
+        if is_member_of(e, "Reflect", "apply") {
+            return true;
+        }
+        match e {
+            Expr::Call(c) if is_member_of(&c.func, "Reflect", "get") => return true,
+            Expr::Call(c) if is_member_of(&c.func, "Object", "getOwnPropertyDescriptor") => {
+                return true
+            }
+            Expr::Attr(o, _) => e = o,
+            Expr::Call(c) => e = &c.func,
+            _ => return false,
+        }
     }
 }
 

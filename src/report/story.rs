@@ -15,7 +15,7 @@ const ACTS_PER_PHASE: usize = 5;
 pub fn story(findings: &[Finding]) -> Vec<String> {
     let mut acts: Vec<&Finding> = findings
         .iter()
-        .filter(|f| f.severity >= Severity::Medium && !chains::RULES.contains(&f.rule))
+        .filter(|f| f.severity >= Severity::Medium && !chains::is_chain(f.rule))
         .collect();
     acts.sort_by_key(|f| (phase_order(f.phase), narrative_order(f.category), f.line));
     let mut lines = Vec::new();

@@ -6,17 +6,18 @@
 //! install runs is judged: Windows programs and system binaries used to load or launch
 //! payloads, and commands that shut the machine down.
 
-use super::{at_call, calls, Ctx, Detector};
-use crate::finding::{Category, Confidence, Finding, Phase, Severity};
+use super::INSTALL_SPAWN;
+use crate::detectors::{calls, Ctx, Detector};
+use crate::finding::{Confidence, Finding, Phase, Severity};
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["install-spawn"],
+    rules: &[&INSTALL_SPAWN],
     run,
 };
 
-const DATA: &str = include_str!("../../rules/data/build-tools.txt");
+const DATA: &str = include_str!("../../../rules/data/build-tools.txt");
 
 fn build_tools() -> &'static HashSet<&'static str> {
     static CELL: OnceLock<HashSet<&'static str>> = OnceLock::new();
@@ -83,11 +84,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         } else {
             (Severity::Medium, Confidence::Medium)
         };
-        out.push(at_call(
+        out.push(INSTALL_SPAWN.at_call(
             f,
             c,
-            "install-spawn",
-            Category::InstallHook,
             severity,
             confidence,
             format!(

@@ -2,11 +2,12 @@
 //! of a version. npm fetches and installs them (running their own install scripts) with
 //! no registry review, and what the URL serves can change after publication.
 
-use super::{paths, Ctx, Detector};
-use crate::finding::{Category, Confidence, Finding, Phase, Severity};
+use super::DEPENDENCY_URL;
+use crate::detectors::{paths, Ctx, Detector};
+use crate::finding::{Confidence, Finding, Phase, Severity};
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["dependency-url"],
+    rules: &[&DEPENDENCY_URL],
     run,
 };
 
@@ -47,22 +48,24 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                 format!("the git repository `{spec}`"),
             ),
         };
-        out.push(Finding {
-            rule: "dependency-url",
-            category: Category::MetadataAnomaly,
-            severity,
-            confidence,
-            phase: Phase::Metadata,
-            file: file.clone(),
-            line: *line,
-            message: format!("dependency `{name}` is installed from {from}, outside the registry"),
-            snippet: text
-                .lines()
-                .nth(line.saturating_sub(1) as usize)
-                .unwrap_or("")
-                .trim()
-                .to_string(),
-        });
+        out.push(
+            DEPENDENCY_URL
+                .finding(
+                    severity,
+                    confidence,
+                    Phase::Metadata,
+                    format!("dependency `{name}` is installed from {from}, outside the registry"),
+                )
+                .at(
+                    file.clone(),
+                    *line,
+                    text.lines()
+                        .nth(line.saturating_sub(1) as usize)
+                        .unwrap_or("")
+                        .trim()
+                        .to_string(),
+                ),
+        );
     }
 }
 

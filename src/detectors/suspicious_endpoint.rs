@@ -2,16 +2,19 @@
 //! sites and file drops, tunnels, out-of-band interaction catchers (`rules/data/endpoints.txt`),
 //! bare public IP addresses and `.onion` hosts.
 
-use super::{at_call, is_dns, paths, runs_unasked, takes_address, when, Ctx, Detector};
+use super::{is_dns, paths, runs_unasked, takes_address, when, Ctx, Detector};
 use crate::analysis::SourceFile;
-use crate::finding::{Category, Confidence, Finding, Phase, Severity};
+use crate::finding::{Confidence, Finding, Phase, Severity};
 use crate::lang::catalog::{kinds, Kinds};
 use crate::lang::facts::{CallFact, Labels};
+use crate::rules::rule;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+rule!(SUSPICIOUS_ENDPOINT = "suspicious-endpoint" in "suspicious-endpoint" as SuspiciousEndpoint);
+
 pub const DETECTOR: Detector = Detector {
-    rules: &["suspicious-endpoint"],
+    rules: &[&SUSPICIOUS_ENDPOINT],
     run,
 };
 
@@ -230,17 +233,7 @@ fn embedded_webhooks(ctx: &Ctx, out: &mut Vec<Finding>) {
         if out.iter().any(|o| o.file == f.path && o.line == *line) {
             continue;
         }
-        out.push(Finding {
-            rule: "suspicious-endpoint",
-            category: Category::SuspiciousEndpoint,
-            severity: Severity::High,
-            confidence: Confidence::Medium,
-            phase: Phase::Runtime,
-            file: f.path.clone(),
-            line: *line,
-            message: "holds a chat webhook or bot address with its access token: a collection point ready to post to".into(),
-            snippet: f.snippet(*line),
-        });
+        out.push(SUSPICIOUS_ENDPOINT.finding(Severity::High, Confidence::Medium, Phase::Runtime, "holds a chat webhook or bot address with its access token: a collection point ready to post to".into()).at(f.path.clone(), *line, f.snippet(*line)));
     }
 }
 
@@ -299,11 +292,9 @@ fn endpoint_call<'f>(
     } else {
         (Severity::High, Confidence::Medium)
     };
-    out.push(at_call(
+    out.push(SUSPICIOUS_ENDPOINT.at_call(
         f,
         c,
-        "suspicious-endpoint",
-        Category::SuspiciousEndpoint,
         severity,
         confidence,
         format!(

@@ -3,26 +3,28 @@
 //! a crypto address the user copied for the attacker's, and keyloggers hook the
 //! keyboard. None of it belongs in code that runs at install or import.
 
-use super::{at_call, calls, runs_unasked, when, Ctx, Detector};
+use super::{CLIPBOARD_ACCESS, KEYSTROKE_CAPTURE, SCREEN_CAPTURE};
 use crate::analysis::SourceFile;
-use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::detectors::{calls, runs_unasked, when, Ctx, Detector};
+use crate::finding::{Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::CallFact;
+use crate::rules::Rule;
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["screen-capture", "clipboard-access", "keystroke-capture"],
+    rules: &[&SCREEN_CAPTURE, &CLIPBOARD_ACCESS, &KEYSTROKE_CAPTURE],
     run,
 };
 
 /// Each behaviour: the kinds that show it, its rule, and the act for messages.
-const BEHAVIOURS: &[(Kinds, &str, &str)] = &[
-    (Kinds::SCREEN, "screen-capture", "captures the screen"),
+const BEHAVIOURS: &[(Kinds, &Rule, &str)] = &[
+    (Kinds::SCREEN, &SCREEN_CAPTURE, "captures the screen"),
     (
         Kinds::CLIPBOARD_READ.or(Kinds::CLIPBOARD_WRITE),
-        "clipboard-access",
+        &CLIPBOARD_ACCESS,
         "reads or replaces the clipboard",
     ),
-    (Kinds::KEYS, "keystroke-capture", "listens to the keyboard"),
+    (Kinds::KEYS, &KEYSTROKE_CAPTURE, "listens to the keyboard"),
 ];
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
@@ -32,7 +34,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                 continue;
             }
             let phase = f.call_phase(c);
-            let swaps = rule == "clipboard-access" && swaps_clipboard(f, c);
+            let swaps = *rule == CLIPBOARD_ACCESS && swaps_clipboard(f, c);
             // Automation, screenshot and hotkey libraries do all of this when their user
             // asks; code that does it unasked, or a clipboard rewritten with an address
             // the package carries, is taking something.
@@ -47,11 +49,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             } else {
                 (Severity::Medium, Confidence::Low, act)
             };
-            out.push(at_call(
+            out.push(rule.at_call(
                 f,
                 c,
-                rule,
-                Category::Collection,
                 severity,
                 confidence,
                 format!("{act} with `{}` {}", c.callee, when(phase)),

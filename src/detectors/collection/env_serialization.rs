@@ -5,13 +5,14 @@
 //! through an API the catalogue does not know). A send carrying the environment on the
 //! same line is `env-exfiltration`'s, and is not reported twice.
 
-use super::{at_call, calls, runs_unasked, when, Ctx, Detector};
-use crate::finding::{Category, Confidence, Finding, Severity};
+use super::ENV_SERIALIZATION;
+use crate::detectors::{calls, runs_unasked, when, Ctx, Detector};
+use crate::finding::{Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
-use crate::lang::facts::{CallFact, Labels};
+use crate::lang::facts::{CallFact, Labels, Value};
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["env-serialization"],
+    rules: &[&ENV_SERIALIZATION],
     run,
 };
 
@@ -60,11 +61,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         } else {
             (Severity::Medium, Confidence::Low)
         };
-        out.push(at_call(
+        out.push(ENV_SERIALIZATION.at_call(
             f,
             c,
-            "env-serialization",
-            Category::Collection,
             severity,
             confidence,
             format!(
@@ -76,14 +75,37 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// Whether `c` serialises a value carrying the whole environment.
+/// The whole environment, as the analysis names it, and the calls that copy all of it.
+const ENVIRONMENT: &[&str] = &[
+    "os.environ",
+    "os.environ.copy",
+    "process.env",
+    "ENV",
+    "ENV.to_h",
+    "ENV.to_hash",
+];
+
+/// Calls that copy a mapping whole: `dict(os.environ)`, `Object.assign({}, process.env)`.
+const COPIES: &[&str] = &["dict", "Object.assign", "structuredClone"];
+
+/// Whether `c` serialises the whole environment itself: it is the argument (or, for a
+/// method, what the method is called on), directly or in a copy (`dict(os.environ)`,
+/// `{...process.env}`). A value that only carries the environment's label is not enough:
+/// labels are kept per name for a whole file, and in a bundle one short name holds
+/// everything.
 fn serializes_env(c: &CallFact) -> bool {
     let method = c.callee.rsplit('.').next().unwrap_or("");
+    let whole = |v: &Value| {
+        v.labels.has(Labels::ENV)
+            && v.name
+                .iter()
+                .chain(&v.names)
+                .any(|n| ENVIRONMENT.contains(&n.as_str()) || COPIES.contains(&n.as_str()))
+    };
     if SERIALIZERS.contains(&c.callee.as_str()) {
-        c.args.iter().any(|a| a.labels.has(Labels::ENV))
+        c.args.iter().any(whole)
     } else if SERIALIZING_METHODS.contains(&method) {
-        c.receiver.as_ref().is_some_and(|r| r.labels.has(Labels::ENV))
-            || c.kinds.has(Kinds::ENVALL)
+        c.receiver.as_ref().is_some_and(whole) || c.kinds.has(Kinds::ENVALL)
     } else {
         false
     }

@@ -6,10 +6,13 @@
 
 use super::{Ctx, Detector};
 use crate::archive::sniff::{executable_kind, xor_executable_kind};
-use crate::finding::{Category, Confidence, Finding, Phase, Severity};
+use crate::finding::{Confidence, Finding, Phase, Severity};
+use crate::rules::rule;
+
+rule!(EMBEDDED_EXECUTABLE = "embedded-executable" in "embedded-binary" as EmbeddedBinary);
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["embedded-executable"],
+    rules: &[&EMBEDDED_EXECUTABLE],
     run,
 };
 
@@ -24,20 +27,19 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         let name = e.path.rsplit(['/', '!']).next().unwrap_or(&e.path);
         let Some(kind) = executable_kind(&e.data) else {
             if let Some((kind, key)) = xor_executable_kind(&e.data) {
-                out.push(Finding {
-                    rule: "embedded-executable",
-                    category: Category::EmbeddedBinary,
-                    severity: Severity::Critical,
-                    confidence: Confidence::Medium,
-                    phase: Phase::Archive,
-                    file: e.path.clone(),
-                    line: 0,
-                    message: format!(
+                out.push(
+                    EMBEDDED_EXECUTABLE
+                        .finding(
+                            Severity::Critical,
+                            Confidence::Medium,
+                            Phase::Archive,
+                            format!(
                         "{kind} executable encrypted with the XOR key {key:#04x}, named `{name}`: \
                          only code that decrypts it can run it"
                     ),
-                    snippet: String::new(),
-                });
+                        )
+                        .at(e.path.clone(), 0, String::new()),
+                );
             }
             continue;
         };
@@ -49,16 +51,15 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         if expected {
             continue;
         }
-        out.push(Finding {
-            rule: "embedded-executable",
-            category: Category::EmbeddedBinary,
-            severity: Severity::High,
-            confidence: Confidence::High,
-            phase: Phase::Archive,
-            file: e.path.clone(),
-            line: 0,
-            message: format!("{kind} executable disguised as `{name}`: its name hides what it is"),
-            snippet: String::new(),
-        });
+        out.push(
+            EMBEDDED_EXECUTABLE
+                .finding(
+                    Severity::High,
+                    Confidence::High,
+                    Phase::Archive,
+                    format!("{kind} executable disguised as `{name}`: its name hides what it is"),
+                )
+                .at(e.path.clone(), 0, String::new()),
+        );
     }
 }

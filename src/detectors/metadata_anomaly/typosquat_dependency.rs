@@ -7,14 +7,15 @@
 
 use std::collections::HashSet;
 
-use super::{Ctx, Detector};
+use super::TYPOSQUAT_DEPENDENCY;
+use crate::detectors::{Ctx, Detector};
 use crate::ecosystem::Ecosystem;
-use crate::finding::{Category, Confidence, Finding, Phase, Severity};
+use crate::finding::{Confidence, Finding, Phase, Severity};
 use crate::package::manifest::{requirement_name, requires_dist, requires_txt};
 use crate::typosquat::{canonical, check_name, is_popular, Check};
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["typosquat-dependency"],
+    rules: &[&TYPOSQUAT_DEPENDENCY],
     run,
 };
 
@@ -38,23 +39,22 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         else {
             continue;
         };
-        out.push(Finding {
-            rule: "typosquat-dependency",
-            category: Category::MetadataAnomaly,
-            severity: Severity::Medium,
-            confidence: Confidence::Medium,
-            phase: Phase::Metadata,
-            file: dep.file,
-            line: dep.line,
-            message: format!(
-                "depends on `{}`, which imitates `{}` (rank {}) by {}",
-                dep.name,
-                squat.target,
-                squat.target_rank,
-                squat.check.name()
-            ),
-            snippet: dep.snippet,
-        });
+        out.push(
+            TYPOSQUAT_DEPENDENCY
+                .finding(
+                    Severity::Medium,
+                    Confidence::Medium,
+                    Phase::Metadata,
+                    format!(
+                        "depends on `{}`, which imitates `{}` (rank {}) by {}",
+                        dep.name,
+                        squat.target,
+                        squat.target_rank,
+                        squat.check.name()
+                    ),
+                )
+                .at(dep.file, dep.line, dep.snippet),
+        );
     }
 }
 

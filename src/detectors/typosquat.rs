@@ -4,11 +4,16 @@
 //! `typosquat-chain`. The checks and thresholds are documented in `rules/typosquat/typosquat-name.md`.
 
 use super::{Ctx, Detector};
-use crate::finding::{Category, Confidence, Finding, Phase, Severity};
+use crate::finding::{Confidence, Finding, Phase, Severity};
+use crate::rules::rule;
 use crate::typosquat::check_name;
 
+rule!(TYPOSQUAT_NAME = "typosquat-name" in "typosquat" as Typosquat);
+rule!(TYPOSQUAT_CHAIN = "typosquat-chain" in "typosquat" as Typosquat);
+rule!(TYPOSQUAT_INSTALL = "typosquat-install" in "typosquat" as Typosquat);
+
 pub const DETECTOR: Detector = Detector {
-    rules: &["typosquat-name"],
+    rules: &[&TYPOSQUAT_NAME],
     run,
 };
 
@@ -17,21 +22,16 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(squat) = check_name(&pkg.name, pkg.ecosystem) else {
         return;
     };
-    out.push(Finding {
-        rule: "typosquat-name",
-        category: Category::Typosquat,
-        severity: Severity::Medium,
-        confidence: Confidence::Medium,
-        phase: Phase::Metadata,
-        file: String::new(),
-        line: 0,
-        message: format!(
+    out.push(TYPOSQUAT_NAME.finding(
+        Severity::Medium,
+        Confidence::Medium,
+        Phase::Metadata,
+        format!(
             "`{}` imitates `{}` (rank {}) by {}",
             pkg.name,
             squat.target,
             squat.target_rank,
             squat.check.name()
         ),
-        snippet: String::new(),
-    });
+    ));
 }

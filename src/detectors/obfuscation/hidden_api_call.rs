@@ -5,13 +5,14 @@
 //! (`reflection.rs`), so the other detectors judge the act itself; this one reports the
 //! hiding, which honest code has no reason for.
 
-use super::{at_call, calls, runs_unasked, when, Ctx, Detector};
-use crate::finding::{Category, Confidence, Finding, Severity};
+use super::HIDDEN_API_CALL;
+use crate::detectors::{calls, runs_unasked, when, Ctx, Detector};
+use crate::finding::{Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::Indirection;
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["hidden-api-call"],
+    rules: &[&HIDDEN_API_CALL],
     run,
 };
 
@@ -27,13 +28,20 @@ const RISKY: Kinds = Kinds::SPAWN
     .or(Kinds::WRITE_DEST)
     .or(Kinds::CHMOD);
 
+/// Host-fact calls that name a place, not the machine or its user (`process.cwd`,
+/// `os.homedir`): bundled runtimes reach these through every wrapper there is.
+fn is_place_lookup(callee: &str) -> bool {
+    let last = callee.rsplit('.').next().unwrap_or(callee);
+    matches!(last, "cwd" | "getcwd" | "homedir" | "pwd" | "tmpdir")
+}
+
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
         // Commands inside a command line inherit their spawner's facts: one report, on it.
         let Some(how) = c.indirection.filter(|_| c.shell.is_none()) else {
             continue;
         };
-        if !c.kinds.has(RISKY) {
+        if !c.kinds.has(RISKY) || is_place_lookup(&c.callee) {
             continue;
         }
         let phase = f.call_phase(c);
@@ -57,11 +65,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                 "through reflection instead of by name",
             ),
         };
-        out.push(at_call(
+        out.push(HIDDEN_API_CALL.at_call(
             f,
             c,
-            "hidden-api-call",
-            Category::Obfuscation,
             severity,
             confidence,
             format!("calls `{}` {how} {}", c.callee, when(phase)),

@@ -3,12 +3,13 @@
 //! that also execute code dynamically. Hiding code from the reader is intent; a blob alone
 //! (an embedded font, a test vector) is not.
 
-use super::{runs_unasked, Ctx, Detector};
-use crate::finding::{Category, Confidence, Finding, Severity};
+use super::OBFUSCATED_CODE;
+use crate::detectors::{runs_unasked, Ctx, Detector};
+use crate::finding::{Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["obfuscated-code"],
+    rules: &[&OBFUSCATED_CODE],
     run,
 };
 
@@ -115,17 +116,11 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             } else {
                 (Severity::Medium, Confidence::Medium)
             };
-            out.push(Finding {
-                rule: "obfuscated-code",
-                category: Category::Obfuscation,
-                severity,
-                confidence,
-                phase: f.phase,
-                file: f.path.clone(),
-                line,
-                message,
-                snippet: f.snippet(line),
-            });
+            out.push(
+                OBFUSCATED_CODE
+                    .finding(severity, confidence, f.phase, message)
+                    .at(f.path.clone(), line, f.snippet(line)),
+            );
         }
     }
 }

@@ -4,11 +4,12 @@
 //! unread. Such a file is evidence in itself (an attacker chooses sizes, nesting and
 //! order to get past a scanner's limits), so it is never judged clean by default.
 
-use super::{runs_unasked, when, Ctx, Detector};
-use crate::finding::{Category, Confidence, Finding, Severity};
+use super::UNANALYSED_CODE;
+use crate::detectors::{runs_unasked, when, Ctx, Detector};
+use crate::finding::{Confidence, Finding, Severity};
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["unanalysed-code"],
+    rules: &[&UNANALYSED_CODE],
     run,
 };
 
@@ -17,20 +18,18 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         let Some(why) = &f.incomplete else {
             continue;
         };
-        out.push(Finding {
-            rule: "unanalysed-code",
-            category: Category::Obfuscation,
-            severity: Severity::High,
-            confidence: Confidence::Medium,
-            phase: f.phase,
-            file: f.path.clone(),
-            // About the whole file, not one of its lines.
-            line: 0,
-            message: format!(
-                "code that runs {} could not be analysed fully ({why})",
-                when(f.phase)
-            ),
-            snippet: String::new(),
-        });
+        out.push(
+            UNANALYSED_CODE
+                .finding(
+                    Severity::High,
+                    Confidence::Medium,
+                    f.phase,
+                    format!(
+                        "code that runs {} could not be analysed fully ({why})",
+                        when(f.phase)
+                    ),
+                )
+                .at(f.path.clone(), 0, String::new()),
+        );
     }
 }

@@ -3,12 +3,13 @@
 //! script at a computed path), or `pip install` pulling more code in. Importing a library
 //! never needs either; both are how droppers hand over to a stage the archive hides.
 
-use super::{at_call, calls, Ctx, Detector};
-use crate::finding::{Category, Confidence, Finding, Phase, Severity};
+use super::IMPORT_SPAWN;
+use crate::detectors::{calls, Ctx, Detector};
+use crate::finding::{Confidence, Finding, Phase, Severity};
 use std::collections::HashSet;
 
 pub const DETECTOR: Detector = Detector {
-    rules: &["import-spawn"],
+    rules: &[&IMPORT_SPAWN],
     run,
 };
 
@@ -41,15 +42,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         };
         let (severity, confidence, what) = finding;
-        out.push(at_call(
-            f,
-            c,
-            "import-spawn",
-            Category::InstallHook,
-            severity,
-            confidence,
-            format!("on import, {what}"),
-        ));
+        out.push(IMPORT_SPAWN.at_call(f, c, severity, confidence, format!("on import, {what}")));
     }
 }
 
