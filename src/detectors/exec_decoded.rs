@@ -10,13 +10,67 @@ use crate::lang::shell;
 use crate::rules::rule;
 
 rule!(EXEC_DECODED = "exec-decoded" in "exec-decoded" as ExecDecoded);
+rule!(EXEC_COMPUTED = "exec-computed" in "exec-decoded" as ExecDecoded);
 
 pub const DETECTOR: Detector = Detector {
-    rules: &[&EXEC_DECODED],
+    rules: &[&EXEC_DECODED, &EXEC_COMPUTED],
     run,
 };
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
+    decoded(ctx, out);
+    computed(ctx, out);
+}
+
+/// Code run at install or import time that the analysis cannot read at all: not a
+/// literal, not a template with a few names left open, not a file the package ships
+/// (`exec(open("pkg/version.py").read())`), not a download or a decoder's output (the
+/// rules for those say more). `eval(line)`, `exec(payload)`, `new Function(code)()`:
+/// whatever it is, the package chose to run it unasked without writing it down.
+fn computed(ctx: &Ctx, out: &mut Vec<Finding>) {
+    const OTHER_SOURCES: Labels = Labels::FILE
+        .or(Labels::DECODED)
+        .or(Labels::DECODER_OUTPUT)
+        .or(Labels::DOWNLOADED);
+    for (f, c) in calls(ctx) {
+        if !c.kinds.has(Kinds::EXEC) || c.shell.is_some() {
+            continue;
+        }
+        let phase = f.call_phase(c);
+        let Some(code) = c.args.first() else {
+            continue;
+        };
+        if !runs_unasked(phase) || code.text.is_some() || code.labels.has(OTHER_SOURCES) {
+            continue;
+        }
+        // `eval(line.split("=")[-1])`: a value cut out of a line of text is how setup.py
+        // reads `__version__ = "1.0"` from a file it iterates; `read_text()` and
+        // `read_bytes()` are a path's content even when the path's type is not known.
+        let method_of_code = |allowed: &[&str]| {
+            code.names
+                .iter()
+                .any(|n| n.rsplit('.').next().is_some_and(|m| allowed.contains(&m)))
+        };
+        let cut_from_text =
+            c.callee == "eval" && method_of_code(&["split", "rsplit", "partition", "strip"]);
+        if cut_from_text || method_of_code(&["read_text", "read_bytes"]) {
+            continue;
+        }
+        out.push(EXEC_COMPUTED.at_call(
+            f,
+            c,
+            Severity::High,
+            Confidence::Medium,
+            format!(
+                "runs code it computes, which nothing in the package shows, with `{}` {}",
+                c.callee,
+                when(phase)
+            ),
+        ));
+    }
+}
+
+fn decoded(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
         let phase = f.call_phase(c);
         // A spawned command line that was decoded: `execSync(Buffer.from([...]))`.

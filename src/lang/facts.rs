@@ -979,6 +979,8 @@ impl Env {
                     }
                     // `__builtins__.get("exec")` is the builtin itself.
                     _ if builtins_lookup(&callee) => self.fold(c.args.first()?),
+                    // `vars(os)` is the namespace of `os`: its members are `os`'s.
+                    "vars" if c.args.len() == 1 => self.resolve_obj(&c.args[0]),
                     _ => Some(callee),
                 }
             }
@@ -1750,6 +1752,11 @@ impl Env {
                         how = how.max(Some(key(&inner.args[1])));
                         e = &inner.args[0];
                     }
+                    // `__builtins__.get("exec")`, `vars(__builtins__).get(...)`.
+                    callee if builtins_lookup(callee) && !inner.args.is_empty() => {
+                        how = how.max(Some(key(&inner.args[0])));
+                        break;
+                    }
                     "__import__" | "importlib.import_module" if !inner.args.is_empty() => {
                         how = how.max(Some(key(&inner.args[0])));
                         break;
@@ -2154,6 +2161,7 @@ fn is_builtins_object(name: &str) -> bool {
             | "builtins.__dict__"
             | "__builtins__.__dict__"
             | "globals"
+            | "locals"
     )
 }
 
