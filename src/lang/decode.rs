@@ -1,6 +1,16 @@
 //! Decoders of constant text the engine folds: base64 (standard and URL-safe), hex and
 //! ROT13. Shared by the fact engine and the shell parser (`powershell -enc`).
 
+/// The text of a bytes literal: its UTF-8 when it is valid UTF-8, else one character per
+/// byte (U+0000–U+00FF), so no byte is lost before a later `.decode(<codec>)` reads it
+/// (`b"\x85\xa5\x81\x93".decode("cp1026")` is `eval`).
+pub fn bytes_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
 /// Decodes base64 (standard or URL-safe, padding optional) to text, lossily.
 pub fn decode_base64(s: &str) -> Option<String> {
     decode_base64_bytes(s).map(|b| String::from_utf8_lossy(&b).into_owned())

@@ -5,6 +5,7 @@
 
 use super::catalog::{self, Kinds};
 use super::decode::{decode_base64, decode_hex, rot13};
+use super::ebcdic;
 use super::ir::{Call, DefKind, Expr, Module, Stmt, MAIN_SCOPE};
 use super::sensitive;
 use super::shell;
@@ -1198,6 +1199,11 @@ impl Env {
             "codecs.decode" if arg(1).as_deref().is_some_and(|e| e.starts_with("rot")) => {
                 self.decoded(Some(rot13(&arg(0)?)))
             }
+            // EBCDIC code pages: `codecs.decode(b"\x85\xa5\x81\x93", "cp1026")` is `eval`.
+            "codecs.decode" if arg(1).as_deref().and_then(ebcdic::table).is_some() => {
+                let table = ebcdic::table(&arg(1)?)?;
+                self.decoded(ebcdic::decode(&arg(0)?, table))
+            }
             _ if self.local_defs.contains(&callee) => self.fold_local_call(c),
             _ => match method {
                 "join"
@@ -1226,6 +1232,10 @@ impl Env {
                     let fmt = receiver()?;
                     let vals: Vec<String> = c.args.iter().map(|a| self.fold_or_hole(a)).collect();
                     Some(brace_format(&fmt, &vals))
+                }
+                "decode" if arg(0).as_deref().and_then(ebcdic::table).is_some() => {
+                    let table = ebcdic::table(&arg(0)?)?;
+                    self.decoded(ebcdic::decode(&receiver()?, table))
                 }
                 "decode" | "encode" | "strip" | "lstrip" | "rstrip" | "trim" | "toString"
                 | "lower" | "to_s" => receiver(),

@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod decode;
+pub mod ebcdic;
 pub mod facts;
 pub mod ir;
 pub mod javascript;

@@ -623,7 +623,7 @@ impl Lowerer {
             E::StringLiteral(s) => self.string(s.value.to_str().to_string(), self.line(e)),
             E::BytesLiteral(b) => {
                 let bytes: Vec<u8> = b.value.bytes().collect();
-                self.string(String::from_utf8_lossy(&bytes).into_owned(), self.line(e))
+                self.string(super::decode::bytes_text(&bytes), self.line(e))
             }
             E::NumberLiteral(n) => match &n.value {
                 ast::Number::Int(i) => i.as_i64().map(Expr::Int).unwrap_or(Expr::Other(vec![])),
@@ -921,7 +921,7 @@ fn char_codes_call(c: &ast::ExprCall) -> Option<String> {
         ("map", [ast::Expr::Name(g), list]) if g.id.as_str() == "chr" => char_codes(list),
         ("bytes" | "bytearray", [list]) => {
             let bytes: Vec<u8> = int_list(list, 255)?.into_iter().map(|b| b as u8).collect();
-            Some(String::from_utf8_lossy(&bytes).into_owned())
+            Some(super::decode::bytes_text(&bytes))
         }
         _ => None,
     }
