@@ -19,6 +19,8 @@ rule!(LAUNCHD_AGENT = "launchd-agent" in "persistence" as Persistence);
 rule!(STARTUP_FOLDER = "startup-folder" in "persistence" as Persistence);
 rule!(WINDOWS_RUN_KEY = "windows-run-key" in "persistence" as Persistence);
 rule!(SCHEDULED_TASK = "scheduled-task" in "persistence" as Persistence);
+rule!(SSH_AUTHORIZED_KEY = "ssh-authorized-key" in "persistence" as Persistence);
+rule!(PRELOAD_HIJACK = "preload-hijack" in "persistence" as Persistence);
 rule!(PLANTED_DOWNLOAD = "planted-download" in "persistence" as Persistence);
 rule!(DROPPER_CHAIN = "dropper-chain" in "persistence" as Persistence);
 
@@ -32,6 +34,8 @@ pub const DETECTOR: Detector = Detector {
         &STARTUP_FOLDER,
         &WINDOWS_RUN_KEY,
         &SCHEDULED_TASK,
+        &SSH_AUTHORIZED_KEY,
+        &PRELOAD_HIJACK,
         &PLANTED_DOWNLOAD,
     ],
     run,
@@ -62,6 +66,14 @@ static MECHANISM_RULES: &[(&Rule, &str)] = &[
     ),
     (&WINDOWS_RUN_KEY, "a Windows Run key: it starts at login"),
     (&SCHEDULED_TASK, "a scheduled task"),
+    (
+        &SSH_AUTHORIZED_KEY,
+        "the SSH keys allowed to log in: whoever holds the key gets a shell",
+    ),
+    (
+        &PRELOAD_HIJACK,
+        "the dynamic linker's preload list: the library is loaded into every program",
+    ),
 ];
 
 /// One line of the data file.
