@@ -105,6 +105,7 @@ fn unasked_chain(findings: &[Finding]) -> Option<Finding> {
         Category::InstallHook,
         Category::CredentialRead,
         Category::Collection,
+        Category::Tampering,
         Category::SuspiciousEndpoint,
         Category::Obfuscation,
         Category::Exfiltration,

@@ -83,6 +83,8 @@ pub enum Category {
     CredentialRead,
     /// Taking what the user sees or types: the screen, the clipboard, keystrokes.
     Collection,
+    /// Acting on the rest of the machine: other processes, the user's files, the system.
+    Tampering,
     ReverseShell,
     SuspiciousEndpoint,
     EmbeddedBinary,

@@ -30,6 +30,7 @@ pub(crate) mod persistence;
 pub(crate) mod reverse_shell;
 pub(crate) mod startup_hook;
 pub(crate) mod suspicious_endpoint;
+pub(crate) mod tampering;
 pub(crate) mod typosquat;
 pub(crate) mod write_home;
 
@@ -75,6 +76,8 @@ pub const DETECTORS: &[Detector] = &[
     obfuscation::obfuscated_code::DETECTOR,
     obfuscation::hidden_api_call::DETECTOR,
     reverse_shell::DETECTOR,
+    tampering::process_injection::DETECTOR,
+    tampering::destructive_command::DETECTOR,
     metadata_anomaly::dependency_url::DETECTOR,
     typosquat::DETECTOR,
     metadata_anomaly::typosquat_dependency::DETECTOR,

@@ -111,7 +111,7 @@ fn narrative_order(category: Category) -> u8 {
         InstallHook | StartupHook => 7,
         CredentialRead | Collection => 7,
         Exfiltration => 8,
-        ReverseShell => 9,
+        ReverseShell | Tampering => 9,
         Obfuscation => 10,
         SuspiciousEndpoint => 11,
         EmbeddedBinary => 12,
