@@ -67,22 +67,62 @@ fn loaded_files(files: &[SourceFile], index: &ModuleIndex, i: usize) -> Vec<usiz
 }
 
 /// Source files a file starts as a process or runs as code (`os.system(f"{sys.executable}
-/// {here}/payload.py")`, `runpy.run_path("x.py")`), by base name.
+/// {here}/payload.py")`, `runpy.run_path("x.py")`), by base name. A command inside a
+/// command line (an npm script) starts a file when the file is the program
+/// (`./setup.sh`) or an interpreter's script (`node install.js`); other tools' file
+/// arguments are their input or output (`browserify -o bundle.js lib/index.js`).
 fn started_files(file: &SourceFile) -> HashSet<String> {
     let runs = Kinds::SPAWN.or(Kinds::EXEC);
-    file.facts
-        .calls
+    let mut out = HashSet::new();
+    for c in &file.facts.calls {
+        let texts = || c.args.iter().filter_map(|a| a.text.as_deref());
+        if c.shell.is_some() {
+            let program = c.callee.trim_start_matches("sh.");
+            let base = program.rsplit(['/', '\\']).next().unwrap_or(program);
+            if is_script(base) {
+                out.insert(base.to_string());
+            } else if INTERPRETERS.contains(&base) {
+                out.extend(texts().skip(1).flat_map(script_names));
+            }
+        } else if c.kinds.has(runs) || c.callee.starts_with("runpy.") {
+            out.extend(texts().flat_map(script_names));
+        }
+    }
+    out
+}
+
+/// Programs that run the script file they are given.
+const INTERPRETERS: &[&str] = &[
+    "node",
+    "nodejs",
+    "python",
+    "python3",
+    "python2",
+    "sh",
+    "bash",
+    "zsh",
+    "dash",
+    "ruby",
+    "perl",
+    "tsx",
+    "ts-node",
+    "deno",
+    "bun",
+    "pwsh",
+    "powershell",
+];
+
+fn is_script(word: &str) -> bool {
+    [".py", ".js", ".cjs", ".mjs", ".rb", ".sh"]
         .iter()
-        .filter(|c| c.kinds.has(runs) || c.callee.starts_with("runpy.") || c.shell.is_some())
-        .flat_map(|c| c.args.iter().filter_map(|a| a.text.as_deref()))
-        .flat_map(|t| t.split([' ', '"', '\'', '/', '\\']))
-        .filter(|w| {
-            [".py", ".js", ".cjs", ".mjs", ".rb", ".sh"]
-                .iter()
-                .any(|e| w.ends_with(e))
-        })
+        .any(|e| word.ends_with(e))
+}
+
+/// The script file names a command line's text mentions.
+fn script_names(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split([' ', '"', '\'', '/', '\\'])
+        .filter(|w| is_script(w))
         .map(str::to_string)
-        .collect()
 }
 
 /// A function called by install-time code runs at install, wherever it is defined:

@@ -3,7 +3,7 @@
 //! reader and then running it has no honest use in a package.
 
 use super::{calls, runs_unasked, when, Ctx, Detector};
-use crate::finding::{Confidence, Finding, Severity};
+use crate::finding::{Confidence, Finding, Phase, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::Labels;
 use crate::lang::shell;
@@ -22,11 +22,13 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     computed(ctx, out);
 }
 
-/// Code run at install or import time that the analysis cannot read at all: not a
-/// literal, not a template with a few names left open, not a file the package ships
+/// Code run at install time that the analysis cannot read at all: not a literal, not a
+/// template with a few names left open, not a file's content
 /// (`exec(open("pkg/version.py").read())`), not a download or a decoder's output (the
 /// rules for those say more). `eval(line)`, `exec(payload)`, `new Function(code)()`:
-/// whatever it is, the package chose to run it unasked without writing it down.
+/// whatever it is, the installer chose to run it without writing it down. Not on import:
+/// code generators (attrs, mako, werkzeug's routing, regenerator) build and run code
+/// when they are imported, by design.
 fn computed(ctx: &Ctx, out: &mut Vec<Finding>) {
     const OTHER_SOURCES: Labels = Labels::FILE
         .or(Labels::DECODED)
@@ -40,7 +42,7 @@ fn computed(ctx: &Ctx, out: &mut Vec<Finding>) {
         let Some(code) = c.args.first() else {
             continue;
         };
-        if !runs_unasked(phase) || code.text.is_some() || code.labels.has(OTHER_SOURCES) {
+        if phase != Phase::Install || code.text.is_some() || code.labels.has(OTHER_SOURCES) {
             continue;
         }
         // `eval(line.split("=")[-1])`: a value cut out of a line of text is how setup.py
@@ -53,7 +55,7 @@ fn computed(ctx: &Ctx, out: &mut Vec<Finding>) {
         };
         let cut_from_text =
             c.callee == "eval" && method_of_code(&["split", "rsplit", "partition", "strip"]);
-        if cut_from_text || method_of_code(&["read_text", "read_bytes"]) {
+        if cut_from_text || method_of_code(&["read", "readlines", "read_text", "read_bytes"]) {
             continue;
         }
         out.push(EXEC_COMPUTED.at_call(

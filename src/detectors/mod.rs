@@ -115,7 +115,10 @@ pub fn demote_context(ctx: &Ctx, findings: &mut [Finding]) {
         let minified_flow = file.is_some_and(|s| s.is_minified())
             && matches!(
                 f.category,
-                Category::ExecDownloaded | Category::ExecDecoded | Category::Exfiltration
+                Category::ExecDownloaded
+                    | Category::ExecDecoded
+                    | Category::Exfiltration
+                    | Category::Collection
             );
         let dev = f.phase != Phase::Import
             && paths::is_dev_file(&f.file)

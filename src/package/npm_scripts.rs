@@ -49,20 +49,35 @@ impl Scripts<'_> {
             .any(|(_, cmd, _)| self.runs_file(cmd, &target))
     }
 
-    /// True if the command line `cmd` starts `target` (normalised) itself;
-    /// `npm run X` names a script, not a file: [`install_time_scripts`] follows it.
+    /// True if the command line `cmd` starts `target` (normalised) itself: as the
+    /// program (`./install.js`), or as the script of an interpreter, wherever that
+    /// interpreter stands in the command (`node x.js`, `cross-env A=1 node x.js`). The
+    /// files other tools are handed are their input or output (`browserify -o
+    /// bundle.js lib/index.js`), not programs. `npm run X` names a script, not a file:
+    /// [`install_time_scripts`] follows it.
     fn runs_file(&self, cmd: &str, target: &str) -> bool {
         shell::parse(cmd).iter().any(|c| {
             if script_run(&c.program, &c.args).is_some() {
                 return false;
             }
-            let node = matches!(
-                c.name(),
-                "node" | "nodejs" | "bun" | "deno" | "pm2" | "forever"
-            );
-            std::iter::once(&c.program)
-                .chain(&c.args)
-                .any(|w| self.names_file(w, target, node))
+            if self.names_file(&c.program, target, false) {
+                return true;
+            }
+            let mut interpreter = None;
+            for w in std::iter::once(&c.program).chain(&c.args) {
+                if let Some(node) = interpreter {
+                    if self.names_file(w, target, node) {
+                        return true;
+                    }
+                }
+                let name = w.rsplit('/').next().unwrap_or(w);
+                if NODE_RUNNERS.contains(&name) {
+                    interpreter = Some(true);
+                } else if SCRIPT_RUNNERS.contains(&name) {
+                    interpreter = interpreter.or(Some(false));
+                }
+            }
+            false
         })
     }
 
@@ -97,6 +112,33 @@ impl Scripts<'_> {
         w.ends_with(".js") && base(&w) == base(target) && !(self.exists)(&w)
     }
 }
+
+/// Programs that run the JavaScript file they are given.
+const NODE_RUNNERS: &[&str] = &[
+    "node",
+    "nodejs",
+    "bun",
+    "deno",
+    "pm2",
+    "forever",
+    "tsx",
+    "ts-node",
+    "babel-node",
+];
+
+/// Other programs that run the script file they are given.
+const SCRIPT_RUNNERS: &[&str] = &[
+    "sh",
+    "bash",
+    "zsh",
+    "dash",
+    "python",
+    "python3",
+    "ruby",
+    "perl",
+    "pwsh",
+    "powershell",
+];
 
 /// The script `npm run X`, `npm run-script X`, `yarn run X`, `pnpm X` or `yarn X` starts.
 fn script_run<'a>(program: &str, args: &'a [String]) -> Option<&'a str> {
