@@ -65,6 +65,7 @@ pub static ALL: &[&Rule] = &[
     &crate::detectors::persistence::STARTUP_FOLDER,
     &crate::detectors::persistence::SYSTEMD_UNIT,
     &crate::detectors::persistence::WINDOWS_RUN_KEY,
+    &crate::detectors::reverse_shell::REMOTE_COMMAND,
     &crate::detectors::reverse_shell::REVERSE_SHELL,
     &crate::detectors::startup_hook::PTH_EXEC,
     &crate::detectors::suspicious_endpoint::SUSPICIOUS_ENDPOINT,

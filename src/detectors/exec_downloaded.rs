@@ -39,7 +39,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         // Data-flow labels are per file and can mix at runtime; a named file or a pipe
         // into a shell cannot.
         let mut by_flow = false;
-        let how = if runs && c.arg_labels().has(Labels::DOWNLOADED) {
+        // What a server, socket or bot hands over and then runs is `remote-command`'s.
+        let received = c.arg_labels().has(Labels::RECEIVED);
+        let how = if runs && !received && c.arg_labels().has(Labels::DOWNLOADED) {
             // `exec(urlopen(u).read())` on one line is direct, and so is a download
             // earlier in the same function; anything else is carried by variables.
             by_flow = !f

@@ -34,6 +34,9 @@ impl Labels {
     /// that was not a constant in the source: a payload read from a file, an argument.
     /// Only running it as code is a signal; decoding runtime data is otherwise ordinary.
     pub const DECODER_OUTPUT: Labels = Labels(1 << 6);
+    /// Sent to the package by someone else: a web request it serves, a socket's message,
+    /// a chat bot's command (always with `DOWNLOADED`: it came over the network).
+    pub const RECEIVED: Labels = Labels(1 << 7);
 
     /// The union of two sets.
     pub const fn or(self, other: Labels) -> Labels {
@@ -1393,7 +1396,7 @@ impl Env {
         let k = self.kinds_of(&callee);
         for (kind, label) in [
             (Kinds::DOWNLOAD, Labels::DOWNLOADED),
-            (Kinds::RECEIVE, Labels::DOWNLOADED),
+            (Kinds::RECEIVE, Labels::DOWNLOADED.or(Labels::RECEIVED)),
             (Kinds::HOSTINFO, Labels::HOSTINFO),
             (Kinds::ENVALL, Labels::ENV),
         ] {

@@ -563,14 +563,15 @@ impl Lowerer {
             }
         }
         self.decorators(&f.decorator_list, d, &mut out);
-        out.extend(self.stmts(&f.body, d));
-        let params = args
+        let params: Vec<String> = args
             .posonlyargs
             .iter()
             .chain(&args.args)
             .chain(&args.kwonlyargs)
             .map(|a| a.parameter.name.to_string())
             .collect();
+        self.bind_to_decorators(&f.decorator_list, &params, line, d, &mut out);
+        out.extend(self.stmts(&f.body, d));
         Stmt::Def {
             name: f.name.to_string(),
             kind: DefKind::Function,
@@ -599,6 +600,36 @@ impl Lowerer {
             bases,
             body,
             line,
+        }
+    }
+
+    /// A decorated function's parameters receive what the decorating framework hands it,
+    /// as a JavaScript callback's receive what the function it is passed to gives:
+    /// `@bot.message_handler(...)` hands over a chat message, `@app.route(...)` a request.
+    /// Each parameter is bound to `ResultOf(<decorator>)`, so a decorator the catalogue
+    /// lists as `receive` labels them; any other decorator adds nothing.
+    fn bind_to_decorators(
+        &mut self,
+        decorators: &[ast::Decorator],
+        params: &[String],
+        line: u32,
+        d: usize,
+        out: &mut Vec<Stmt>,
+    ) {
+        if params.is_empty() {
+            return;
+        }
+        for dec in decorators {
+            let callee = match &dec.expression {
+                ast::Expr::Call(c) => c.func.as_ref(),
+                other => other,
+            };
+            let targets = params.iter().map(|p| Expr::Name(p.clone())).collect();
+            out.push(Stmt::Assign {
+                targets: vec![Expr::Seq(targets)],
+                value: Expr::ResultOf(Box::new(self.expr(callee, d))),
+                line,
+            });
         }
     }
 

@@ -2,13 +2,11 @@
 //! `nc -e`, Python `socket` + `dup2` + a shell, a Node child process piped to a socket),
 //! and command loops that run what a socket sends. This is remote control, never a feature.
 
-use super::{unasked_confidence, when, Ctx, Detector};
+use super::REVERSE_SHELL;
 use crate::analysis::SourceFile;
+use crate::detectors::{unasked_confidence, when, Ctx, Detector};
 use crate::finding::{Finding, Severity};
 use crate::lang::facts::{CallFact, Value};
-use crate::rules::rule;
-
-rule!(REVERSE_SHELL = "reverse-shell" in "reverse-shell" as ReverseShell);
 
 pub const DETECTOR: Detector = Detector {
     rules: &[&REVERSE_SHELL],
