@@ -55,7 +55,12 @@ fn computed(ctx: &Ctx, out: &mut Vec<Finding>) {
         };
         let cut_from_text =
             c.callee == "eval" && method_of_code(&["split", "rsplit", "partition", "strip"]);
-        if cut_from_text || method_of_code(&["read", "readlines", "read_text", "read_bytes"]) {
+        // `exec(compile(code, ...))` is one act, judged on the `compile` call.
+        let compiled = method_of_code(&["compile"]);
+        if cut_from_text
+            || compiled
+            || method_of_code(&["read", "readlines", "read_text", "read_bytes"])
+        {
             continue;
         }
         out.push(EXEC_COMPUTED.at_call(
