@@ -68,6 +68,7 @@ pub static ALL: &[&Rule] = &[
     &crate::detectors::reverse_shell::REMOTE_COMMAND,
     &crate::detectors::reverse_shell::REVERSE_SHELL,
     &crate::detectors::startup_hook::PTH_EXEC,
+    &crate::detectors::suspicious_endpoint::SUSPICIOUS_ADDRESS,
     &crate::detectors::suspicious_endpoint::SUSPICIOUS_ENDPOINT,
     &crate::detectors::tampering::DESTRUCTIVE_COMMAND,
     &crate::detectors::tampering::PROCESS_INJECTION,

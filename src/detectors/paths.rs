@@ -144,6 +144,10 @@ pub fn host(url: &str) -> String {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(&url);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
     let host = authority.rsplit('@').next().unwrap_or(authority);
+    // `[2001:db8::1]:8080`: an IPv6 literal is bracketed, its colons are its own.
+    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.split(']').next()) {
+        return v6.replace('\u{1}', HOLE);
+    }
     host.split(':')
         .next()
         .unwrap_or(host)
@@ -162,12 +166,16 @@ pub fn without_query(url: &str) -> String {
         .replace('\u{1}', HOLE)
 }
 
-/// True when a URL's host is a bare IPv4 address.
+/// True when a URL's host is a bare IPv4 address or a bracketed IPv6 literal.
 pub fn is_raw_ip(url: &str) -> bool {
     let h = host(url);
-    h.split('.').count() == 4
+    let v4 = h.split('.').count() == 4
         && h.split('.')
-            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()));
+    let v6 = h.contains(':')
+        && h.bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+    v4 || v6
 }
 
 #[cfg(test)]
@@ -185,6 +193,9 @@ mod tests {
             Some("http://192.0.2.7:8080/p.sh")
         );
         assert!(is_raw_ip("http://192.0.2.7:8080/p"));
+        assert!(is_raw_ip("https://root:pw@[2001:db8::1]:42/x"));
+        assert_eq!(host("https://[2001:db8::1]:42/x"), "2001:db8::1");
+        assert_eq!(host("https://root@198.51.100.4:42"), "198.51.100.4");
         assert!(!is_raw_ip("https://example.com/p"));
     }
 }

@@ -12,9 +12,10 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 rule!(SUSPICIOUS_ENDPOINT = "suspicious-endpoint" in "suspicious-endpoint" as SuspiciousEndpoint);
+rule!(SUSPICIOUS_ADDRESS = "suspicious-address" in "suspicious-endpoint" as SuspiciousEndpoint);
 
 pub const DETECTOR: Detector = Detector {
-    rules: &[&SUSPICIOUS_ENDPOINT],
+    rules: &[&SUSPICIOUS_ENDPOINT, &SUSPICIOUS_ADDRESS],
     run,
 };
 
@@ -61,8 +62,27 @@ pub fn classify(url: &str) -> Option<String> {
     None
 }
 
-/// Loopback, private and link-local ranges: local development servers, not C2.
+/// Loopback, private and link-local ranges (local development servers), and the public
+/// DNS resolvers connectivity checks contact: not collection points.
 fn is_private(ip: &str) -> bool {
+    if ip.contains(':') {
+        let ip = ip.to_ascii_lowercase();
+        return ip == "::1"
+            || ip == "::"
+            || ip.starts_with("fe80:")
+            || ip.starts_with("fc")
+            || ip.starts_with("fd")
+            || matches!(
+                ip.as_str(),
+                "2001:4860:4860::8888" | "2001:4860:4860::8844" | "2606:4700:4700::1111"
+            );
+    }
+    if matches!(
+        ip,
+        "1.1.1.1" | "1.0.0.1" | "8.8.8.8" | "8.8.4.4" | "9.9.9.9" | "208.67.222.222"
+    ) {
+        return true;
+    }
     let o: Vec<u8> = ip.split('.').filter_map(|p| p.parse().ok()).collect();
     matches!(
         o.as_slice(),
@@ -223,23 +243,61 @@ fn token_webhook(text: &str) -> bool {
     discord || telegram
 }
 
-/// Token-bearing webhook addresses written into the code but not (visibly) called:
-/// reported once per file, at the first one.
-fn embedded_webhooks(ctx: &Ctx, out: &mut Vec<Finding>) {
+/// Suspicious addresses written into the code but not (visibly) contacted: a
+/// token-bearing webhook is a collection point ready to post to (`suspicious-endpoint`,
+/// high); any other listed endpoint or bare public IP written out in full is
+/// `suspicious-address` (medium, low confidence: never a verdict alone), once per address
+/// and file, where no call on that line was reported. A listed host with nothing after it
+/// (`https://discord.com/api/webhooks/<id>` in a help text) is a pattern, not an address.
+fn mentioned_endpoints(ctx: &Ctx, out: &mut Vec<Finding>) {
     for f in ctx.files {
-        let Some((_, line)) = f.facts.strings.iter().find(|(s, _)| token_webhook(s)) else {
-            continue;
-        };
-        if out.iter().any(|o| o.file == f.path && o.line == *line) {
-            continue;
+        let mut seen: Vec<String> = Vec::new();
+        for (s, line) in &f.facts.strings {
+            let (rule, severity, confidence, message) = if token_webhook(s) {
+                (
+                    &SUSPICIOUS_ENDPOINT,
+                    Severity::High,
+                    Confidence::Medium,
+                    "holds a chat webhook or bot address with its access token: a collection point ready to post to".to_string(),
+                )
+            } else {
+                let Some((url, why)) =
+                    paths::find_url(s).and_then(|u| classify(&u).map(|w| (u, w)))
+                else {
+                    continue;
+                };
+                let bare_listing = listed(&url).is_some_and(|e| {
+                    let lower = url.to_ascii_lowercase();
+                    let rest = lower.split_once(e).map_or("", |(_, r)| r);
+                    rest.trim_matches(['/', '<', '>']).is_empty()
+                        || rest.starts_with("/<")
+                        || rest.starts_with('<')
+                });
+                if bare_listing || seen.contains(&url) {
+                    continue;
+                }
+                seen.push(url.clone());
+                (
+                    &SUSPICIOUS_ADDRESS,
+                    Severity::Medium,
+                    Confidence::Low,
+                    format!("holds the address `{url}` ({why}), though no call is seen using it"),
+                )
+            };
+            if out.iter().any(|o| o.file == f.path && o.line == *line) {
+                continue;
+            }
+            out.push(
+                rule.finding(severity, confidence, Phase::Runtime, message)
+                    .at(f.path.clone(), *line, f.snippet(*line)),
+            );
         }
-        out.push(SUSPICIOUS_ENDPOINT.finding(Severity::High, Confidence::Medium, Phase::Runtime, "holds a chat webhook or bot address with its access token: a collection point ready to post to".into()).at(f.path.clone(), *line, f.snippet(*line)));
     }
 }
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     calls_to_endpoints(ctx, out);
-    embedded_webhooks(ctx, out);
+    mentioned_endpoints(ctx, out);
 }
 
 fn calls_to_endpoints(ctx: &Ctx, out: &mut Vec<Finding>) {
