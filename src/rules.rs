@@ -44,6 +44,7 @@ pub static ALL: &[&Rule] = &[
     &crate::detectors::exfiltration::HOST_BEACON,
     &crate::detectors::exfiltration::SECRET_EXFILTRATION,
     &crate::detectors::install_hook::CMDCLASS_OVERRIDE,
+    &crate::detectors::install_hook::GEM_INSTALL_HOOK,
     &crate::detectors::install_hook::IMPORT_SPAWN,
     &crate::detectors::install_hook::INSTALL_SPAWN,
     &crate::detectors::install_hook::NPM_INSTALL_SCRIPT,

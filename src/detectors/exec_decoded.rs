@@ -80,11 +80,10 @@ fn computed(ctx: &Ctx, out: &mut Vec<Finding>) {
 fn decoded(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (f, c) in calls(ctx) {
         let phase = f.call_phase(c);
-        // A spawned command line that was decoded: `execSync(Buffer.from([...]))`.
-        let decoded_command = c.kinds.has(Kinds::SPAWN)
-            && c.args
-                .first()
-                .is_some_and(|a| a.labels.has(Labels::DECODED));
+        // A spawned command line that was decoded: `execSync(Buffer.from([...]))`, or a
+        // decoded argument of an interpreter's `-c` (`Popen(["python", "-c", b64decode(x)])`).
+        let decoded_command =
+            c.kinds.has(Kinds::SPAWN) && c.args.iter().any(|a| a.labels.has(Labels::DECODED));
         // Code run unasked from a decoder's output, even of data the file reads or
         // computes (`eval(hexify(name, blob))`, `eval(decipher(json.code))`): a package
         // that ships its code encoded and decodes it at install to run it is hiding it.

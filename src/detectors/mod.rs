@@ -58,6 +58,7 @@ pub const DETECTORS: &[Detector] = &[
     obfuscation::unanalysed_code::DETECTOR,
     install_hook::cmdclass_override::DETECTOR,
     install_hook::npm_install_script::DETECTOR,
+    install_hook::gem_install_hook::DETECTOR,
     startup_hook::DETECTOR,
     install_hook::install_spawn::DETECTOR,
     install_hook::import_spawn::DETECTOR,

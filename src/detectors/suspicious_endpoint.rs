@@ -262,11 +262,11 @@ fn mentioned_endpoints(ctx: &Ctx, out: &mut Vec<Finding>) {
                 )
             } else {
                 let Some((url, why)) =
-                    paths::find_url(s).and_then(|u| classify(&u).map(|w| (u, w)))
+                    written_address(s).and_then(|u| classify(&u).map(|w| (u, w)))
                 else {
                     continue;
                 };
-                let bare_listing = listed(&url).is_some_and(|e| {
+                let bare_listing = listed(&url).filter(|e| e.contains('/')).is_some_and(|e| {
                     let lower = url.to_ascii_lowercase();
                     let rest = lower.split_once(e).map_or("", |(_, r)| r);
                     rest.trim_matches(['/', '<', '>']).is_empty()
@@ -293,6 +293,17 @@ fn mentioned_endpoints(ctx: &Ctx, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The address a string literal holds: a URL inside it, or the whole literal when it is
+/// a host and path without a scheme (`x.oast.fun/t`), written as `http://...`.
+fn written_address(s: &str) -> Option<String> {
+    if let Some(url) = paths::find_url(s) {
+        return Some(url);
+    }
+    let host = s.split('/').next().unwrap_or(s);
+    let bare = !s.contains(char::is_whitespace) && s.len() <= 200 && paths::is_host(host);
+    bare.then(|| format!("http://{s}"))
 }
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {

@@ -1150,7 +1150,7 @@ impl Env {
             | "os.path.normpath" | "os.path.realpath" | "File.expand_path" | "str" | "String"
             | "bytes" | "os.fsencode" | "compile" | "builtins.compile" => arg(0),
             // `new URL(text)` stands for the address it parses; one relative to a base is unknown.
-            "URL" if c.args.len() == 1 => arg(0),
+            "URL" | "URI" | "URI.parse" if c.args.len() == 1 => arg(0),
             "pathlib.Path.home" | "os.homedir" | "Dir.home" | "os.path.expanduser.home" => {
                 Some("~".into())
             }

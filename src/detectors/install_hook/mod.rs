@@ -4,6 +4,7 @@
 //! such code (`unasked-chain`, reported by `crate::chains`).
 
 pub(super) mod cmdclass_override;
+pub(super) mod gem_install_hook;
 pub(super) mod import_spawn;
 pub(super) mod install_spawn;
 pub(super) mod npm_install_script;
@@ -11,6 +12,7 @@ pub(super) mod npm_install_script;
 use crate::rules::rule;
 
 rule!(CMDCLASS_OVERRIDE = "cmdclass-override" in "install-hook" as InstallHook);
+rule!(GEM_INSTALL_HOOK = "gem-install-hook" in "install-hook" as InstallHook);
 rule!(IMPORT_SPAWN = "import-spawn" in "install-hook" as InstallHook);
 rule!(INSTALL_SPAWN = "install-spawn" in "install-hook" as InstallHook);
 rule!(NPM_INSTALL_SCRIPT = "npm-install-script" in "install-hook" as InstallHook);

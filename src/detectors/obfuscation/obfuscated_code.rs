@@ -43,6 +43,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         let mangled = f.text.matches("_0x").count();
         let packed = packed_line(f);
         let spelled = table_spellings(&f.text) >= TABLE_SPELLINGS;
+        let lookalike = lookalike_name(&f.text);
         let blob = f
             .facts
             .strings
@@ -69,6 +70,11 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             Some((
                 *line,
                 format!("reaches `{name}` through the builtins or globals by a name it spells in code instead of writing it"),
+            ))
+        } else if let Some((line, name)) = &lookalike {
+            Some((
+                *line,
+                format!("writes the name `{name}` in look-alike Unicode letters, which the interpreter reads as plain letters"),
             ))
         } else if spelled {
             Some((
@@ -102,6 +108,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             && code_string.is_none()
             && hidden.is_none()
             && !spelled
+            && lookalike.is_none()
             && mangled < 20;
         if let Some((line, message)) = found {
             // Hidden code that runs unasked (the file executes code dynamically, a packer
@@ -215,4 +222,25 @@ fn looks_encoded(s: &str) -> bool {
         .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'))
         .count();
     alphabet * 100 >= sample.len() * 98
+}
+
+/// The first name written in Unicode's mathematical letters (U+1D400–U+1D7FF) and then
+/// called or dotted into: `𝚎𝚡𝚎𝚌(...)`, `𝚘𝚜.𝚞𝚗𝚊𝚖𝚎`. Python folds them to ASCII (NFKC), so
+/// the code runs `exec` while a reader or a grep sees no such word. Math text in string
+/// literals is not followed by `(` or `.` this way.
+fn lookalike_name(text: &str) -> Option<(u32, String)> {
+    let is_math = |c: char| ('\u{1D400}'..='\u{1D7FF}').contains(&c);
+    let mut run = String::new();
+    for (i, c) in text.char_indices() {
+        if is_math(c) {
+            run.push(c);
+            continue;
+        }
+        if !run.is_empty() && matches!(c, '(' | '.') {
+            let line = text[..i].matches('\n').count() as u32 + 1;
+            return Some((line, run));
+        }
+        run.clear();
+    }
+    None
 }
