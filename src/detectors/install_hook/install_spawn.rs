@@ -18,15 +18,24 @@ pub const DETECTOR: Detector = Detector {
 };
 
 const DATA: &str = include_str!("../../../rules/data/build-tools.txt");
+const MAINTAINER_DATA: &str = include_str!("../../../rules/data/maintainer-tools.txt");
+
+fn names(data: &'static str) -> HashSet<&'static str> {
+    data.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
 
 fn build_tools() -> &'static HashSet<&'static str> {
     static CELL: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    CELL.get_or_init(|| {
-        DATA.lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect()
-    })
+    CELL.get_or_init(|| names(DATA))
+}
+
+/// Maintainers' own tools (`twine`, `gpg`, `pandoc`): not a build step, not an attack.
+fn maintainer_tools() -> &'static HashSet<&'static str> {
+    static CELL: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    CELL.get_or_init(|| names(MAINTAINER_DATA))
 }
 
 /// Programs no npm lifecycle script has a reason to start: Windows payload launchers
@@ -79,8 +88,11 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             let w = w.to_ascii_lowercase();
             EXECUTABLE_EXTENSIONS.iter().any(|e| w.ends_with(e))
         });
+        let maintainer = maintainer_tools().contains(program.to_ascii_lowercase().as_str());
         let (severity, confidence) = if runs_executable || lifecycle {
             (Severity::High, Confidence::High)
+        } else if maintainer {
+            (Severity::Low, Confidence::Medium)
         } else {
             (Severity::Medium, Confidence::Medium)
         };
