@@ -250,49 +250,55 @@ fn token_webhook(text: &str) -> bool {
 /// and file, where no call on that line was reported. A listed host with nothing after it
 /// (`https://discord.com/api/webhooks/<id>` in a help text) is a pattern, not an address.
 fn mentioned_endpoints(ctx: &Ctx, out: &mut Vec<Finding>) {
+    // Lines already reported (any rule, as before addresses were shown: a webhook used on
+    // its line is the call's finding), and lines a call contacts an address on.
+    let reported: HashSet<(&str, u32)> = out.iter().map(|o| (o.file.as_str(), o.line)).collect();
+    let contacted: HashSet<(&str, u32)> = out
+        .iter()
+        .filter(|o| o.category == SUSPICIOUS_ENDPOINT.category)
+        .map(|o| (o.file.as_str(), o.line))
+        .collect();
+    let mut found = Vec::new();
     for f in ctx.files {
-        let mut seen: Vec<String> = Vec::new();
+        let webhook = f.facts.strings.iter().find(|(s, _)| token_webhook(s));
+        if let Some((_, line)) = webhook.filter(|(_, l)| !reported.contains(&(f.path.as_str(), *l)))
+        {
+            found.push(SUSPICIOUS_ENDPOINT.finding(Severity::High, Confidence::Medium, Phase::Runtime, "holds a chat webhook or bot address with its access token: a collection point ready to post to".to_string()).at(f.path.clone(), *line, f.snippet(*line)));
+        }
+        let mut seen: HashSet<String> = HashSet::new();
         for (s, line) in &f.facts.strings {
-            let (rule, severity, confidence, message) = if token_webhook(s) {
-                (
-                    &SUSPICIOUS_ENDPOINT,
-                    Severity::High,
-                    Confidence::Medium,
-                    "holds a chat webhook or bot address with its access token: a collection point ready to post to".to_string(),
-                )
-            } else {
-                let Some((url, why)) =
-                    written_address(s).and_then(|u| classify(&u).map(|w| (u, w)))
-                else {
-                    continue;
-                };
-                let bare_listing = listed(&url).filter(|e| e.contains('/')).is_some_and(|e| {
-                    let lower = url.to_ascii_lowercase();
-                    let rest = lower.split_once(e).map_or("", |(_, r)| r);
-                    rest.trim_matches(['/', '<', '>']).is_empty()
-                        || rest.starts_with("/<")
-                        || rest.starts_with('<')
-                });
-                if bare_listing || seen.contains(&url) {
-                    continue;
-                }
-                seen.push(url.clone());
-                (
-                    &SUSPICIOUS_ADDRESS,
-                    Severity::Medium,
-                    Confidence::Low,
-                    format!("holds the address `{url}` ({why}), though no call is seen using it"),
-                )
-            };
-            if out.iter().any(|o| o.file == f.path && o.line == *line) {
+            if token_webhook(s) || contacted.contains(&(f.path.as_str(), *line)) {
                 continue;
             }
-            out.push(
-                rule.finding(severity, confidence, Phase::Runtime, message)
+            let Some((url, why)) = written_address(s).and_then(|u| classify(&u).map(|w| (u, w)))
+            else {
+                continue;
+            };
+            let bare_listing = listed(&url).filter(|e| e.contains('/')).is_some_and(|e| {
+                let lower = url.to_ascii_lowercase();
+                let rest = lower.split_once(e).map_or("", |(_, r)| r);
+                rest.trim_matches(['/', '<', '>']).is_empty()
+                    || rest.starts_with("/<")
+                    || rest.starts_with('<')
+            });
+            if bare_listing || !seen.insert(url.clone()) {
+                continue;
+            }
+            found.push(
+                SUSPICIOUS_ADDRESS
+                    .finding(
+                        Severity::Medium,
+                        Confidence::Low,
+                        Phase::Runtime,
+                        format!(
+                            "holds the address `{url}` ({why}), though no call is seen using it"
+                        ),
+                    )
                     .at(f.path.clone(), *line, f.snippet(*line)),
             );
         }
     }
+    out.extend(found);
 }
 
 /// The address a string literal holds: a URL inside it, or the whole literal when it is
