@@ -284,10 +284,21 @@ fn mentioned_endpoints(ctx: &Ctx, out: &mut Vec<Finding>) {
             if bare_listing || !seen.insert(url.clone()) {
                 continue;
             }
+            // Libraries hold IP addresses by the hundred (test vectors, defaults, docs in
+            // docstrings); a listed collection point, or a bare IP serving an executable or
+            // taking credentials in the address, is rarer and worth more.
+            let authority = url.split_once("://").map_or("", |(_, r)| r);
+            let authority = authority.split(['/', '?', '#']).next().unwrap_or("");
+            let pointed = paths::is_executable_name(&url) || authority.contains('@');
+            let severity = if listed(&url).is_some() || pointed {
+                Severity::Medium
+            } else {
+                Severity::Low
+            };
             found.push(
                 SUSPICIOUS_ADDRESS
                     .finding(
-                        Severity::Medium,
+                        severity,
                         Confidence::Low,
                         Phase::Runtime,
                         format!(
