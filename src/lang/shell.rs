@@ -636,7 +636,9 @@ fn resolve(word: Word, produced: &[Range<usize>], vars: &mut Vars, out: &[ShellC
         .subs
         .iter()
         .filter_map(|&k| produced.get(k))
-        .flat_map(|r| &out[r.clone()])
+        // `get`: a later substitution's parse may have dropped commands before this one.
+        .filter_map(|r| out.get(r.clone()))
+        .flatten()
         .take(MAX_SOURCES)
         .map(|c| Source {
             program: c.name().to_string(),
@@ -675,6 +677,10 @@ fn resolve(word: Word, produced: &[Range<usize>], vars: &mut Vars, out: &[ShellC
 /// reference takes: `$U` or `${U}`. `${U:-x}` and other operators give an empty name,
 /// which no variable has, so they stay as written.
 fn variable_at(rest: &str) -> (&str, usize) {
+    // The mark's character written in the input itself marks nothing.
+    if !rest.starts_with('$') {
+        return ("", 0);
+    }
     let ident = |s: &str| {
         s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .unwrap_or(s.len())
@@ -1003,6 +1009,14 @@ mod tests {
         assert_eq!(names_of(&cmds), ["curl"]);
         assert_eq!(cmds[0].args[1], "file=@~/.ssh/id_rsa");
         assert_eq!(parse("for f; do echo $f; done")[0].args, ["$f"]);
+    }
+
+    #[test]
+    fn hostile_marks_and_dropped_commands_do_not_panic() {
+        let marks = format!("echo {VAR_MARK} a{VAR_MARK}é {VAR_MARK}${VAR_MARK}");
+        assert_eq!(parse(&marks)[0].args, ["", "aé", "$"]);
+        let dropped = "x $(a) $(\"\" < f; \"\" < g) $(b)";
+        assert!(names(dropped).contains(&"x".to_string()));
     }
 
     #[test]
