@@ -124,10 +124,10 @@ impl Vars {
         self.values.insert(name.to_string(), value);
     }
 
-    /// A `name=value` word: records it; false if the word is not an assignment.
-    fn assign(&mut self, word: &Resolved) -> bool {
+    /// Records a `name=value` word; other words are not assignments and change nothing.
+    fn assign(&mut self, word: &Resolved) {
         if !is_assignment(&word.text) {
-            return false;
+            return;
         }
         let (name, value) = word.text.split_once('=').unwrap_or_default();
         let value = Resolved {
@@ -135,7 +135,6 @@ impl Vars {
             sources: word.sources.clone(),
         };
         self.set(name, value);
-        true
     }
 }
 
@@ -189,9 +188,7 @@ fn parse_into(line: &str, nesting: usize, vars: &mut Vars, out: &mut Vec<ShellCm
         // Leading `VAR=value` assignments are not the program; alone, they set variables.
         let assignments = w.iter().take_while(|x| is_assignment(&x.text)).count();
         if assignments == w.len() {
-            w.iter().for_each(|x| {
-                vars.assign(x);
-            });
+            w.iter().for_each(|x| vars.assign(x));
         }
         w.drain(..assignments);
         // Control keywords introduce the command after them (`then curl ...`); closing
@@ -214,9 +211,7 @@ fn parse_into(line: &str, nesting: usize, vars: &mut Vars, out: &mut Vec<ShellCm
             return;
         }
         if DECLARERS.contains(&w[0].text.as_str()) {
-            w[1..].iter().for_each(|x| {
-                vars.assign(x);
-            });
+            w[1..].iter().for_each(|x| vars.assign(x));
         }
         let mut cmd = std::mem::take(cur);
         for (i, word) in w.iter_mut().enumerate().skip(1) {
