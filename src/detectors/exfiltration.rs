@@ -8,6 +8,7 @@ use crate::finding::{Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::{self, CallFact, Labels};
 use crate::lang::sensitive::credential_path;
+use crate::lang::shell;
 use crate::rules::rule;
 
 rule!(SECRET_EXFILTRATION = "secret-exfiltration" in "exfiltration" as Exfiltration);
@@ -34,14 +35,18 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         let labels = c.arg_labels();
-        let (rule, what) = if labels.has(Labels::SECRET) || uploads_credential(c) {
+        let uploads = shell_uploads(c);
+        let uploads_credential = uploads.iter().any(|f| credential_path(f).is_some());
+        let (rule, what) = if labels.has(Labels::SECRET) || uploads_credential {
             (&SECRET_EXFILTRATION, "credentials it read")
         } else if labels.has(Labels::ENV) {
             (
                 &ENV_EXFILTRATION,
                 "the process environment (tokens, keys, CI secrets)",
             )
-        } else if payload_labels(c).has(Labels::FILE) && reads_file_before(f, c) {
+        } else if !uploads.is_empty()
+            || payload_labels(c).has(Labels::FILE) && reads_file_before(f, c)
+        {
             (&FILE_EXFILTRATION, "the content of local files")
         } else if labels.has(Labels::HOSTINFO) {
             (
@@ -93,30 +98,24 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// A shell upload of a credential file: `curl -F f=@~/.npmrc`, `curl -d @$HOME/.pypirc`,
+/// The files a shell command uploads: `curl -F f=@~/.npmrc`, `curl -d @$HOME/.pypirc`,
 /// `curl -T ~/.ssh/id_rsa`, `wget --post-file=...`.
-fn uploads_credential(c: &CallFact) -> bool {
-    if c.shell.is_none() {
-        return false;
-    }
-    let words: Vec<&str> = c.args.iter().filter_map(|a| a.text.as_deref()).collect();
-    let uploaded = words.iter().enumerate().filter_map(|(i, w)| {
-        if let Some((_, file)) = w.split_once('@') {
-            return Some(file);
-        }
-        if matches!(*w, "-T" | "--upload-file" | "--post-file") {
-            return words.get(i + 1).copied();
-        }
-        w.strip_prefix("--post-file=")
-    });
-    uploaded
-        .into_iter()
-        .any(|file| credential_path(file).is_some())
+fn shell_uploads(c: &CallFact) -> Vec<&str> {
+    let Some(program) = c.callee.strip_prefix("sh.").filter(|_| c.shell.is_some()) else {
+        return vec![];
+    };
+    let words: Vec<&str> = c
+        .args
+        .iter()
+        .skip(1)
+        .filter_map(|a| a.text.as_deref())
+        .collect();
+    shell::uploaded_files(program, &words)
 }
 
 /// The labels of what a call sends, leaving out the address it sends to: a URL read from
 /// a config file is not the file's content leaving. Shell commands are left to
-/// `uploads_credential`.
+/// `shell_uploads`.
 fn payload_labels(c: &CallFact) -> Labels {
     // Stream and socket writes take the data first; HTTP clients take the address first.
     let method = c.callee.rsplit('.').next().unwrap_or("");

