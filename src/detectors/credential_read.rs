@@ -2,8 +2,8 @@
 //! stores, Discord/Telegram sessions, crypto wallets, `/etc/passwd`. The paths are data
 //! (`rules/data/credentials.txt`).
 
-use super::{calls, runs_unasked, when, Ctx, Detector};
-use crate::finding::{Confidence, Finding, Severity};
+use super::{calls, capability, when, Ctx, Detector};
+use crate::finding::Finding;
 use crate::lang::catalog::Kinds;
 use crate::lang::sensitive::credential_path;
 use crate::rules::rule;
@@ -34,11 +34,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         let phase = f.call_phase(c);
         // SSH clients, cloud SDKs and package tools read these files when asked to; code
         // that runs unasked has less reason. Sending what was read is `secret-exfiltration`.
-        let (severity, confidence) = if runs_unasked(phase) {
-            (Severity::High, Confidence::Medium)
-        } else {
-            (Severity::Medium, Confidence::Low)
-        };
+        let (severity, confidence) = capability(phase);
         out.push(CREDENTIAL_READ.at_call(
             f,
             c,

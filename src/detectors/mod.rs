@@ -148,6 +148,18 @@ pub fn unasked_confidence(phase: Phase) -> Confidence {
     }
 }
 
+/// Severity and confidence of a capability honest libraries use when their user asks
+/// (reading a credential file, capturing the screen, serialising the environment,
+/// injecting into a process): high with medium confidence in code that runs unasked;
+/// medium with low confidence (shown, never a verdict alone) when called.
+pub fn capability(phase: Phase) -> (Severity, Confidence) {
+    if runs_unasked(phase) {
+        (Severity::High, Confidence::Medium)
+    } else {
+        (Severity::Medium, Confidence::Low)
+    }
+}
+
 /// "at install time" / "on import" / "when called", for messages.
 pub fn when(phase: Phase) -> &'static str {
     match phase {

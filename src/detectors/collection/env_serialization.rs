@@ -6,8 +6,8 @@
 //! same line is `env-exfiltration`'s, and is not reported twice.
 
 use super::ENV_SERIALIZATION;
-use crate::detectors::{calls, runs_unasked, when, Ctx, Detector};
-use crate::finding::{Confidence, Finding, Severity};
+use crate::detectors::{calls, capability, when, Ctx, Detector};
+use crate::finding::Finding;
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::{CallFact, Labels, Value};
 
@@ -56,11 +56,7 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         let phase = f.call_phase(c);
         // Build tools hand the environment to child processes and bundlers as text when
         // asked; packing it unasked has one use.
-        let (severity, confidence) = if runs_unasked(phase) {
-            (Severity::High, Confidence::Medium)
-        } else {
-            (Severity::Medium, Confidence::Low)
-        };
+        let (severity, confidence) = capability(phase);
         out.push(ENV_SERIALIZATION.at_call(
             f,
             c,

@@ -5,7 +5,7 @@
 
 use super::{CLIPBOARD_ACCESS, KEYSTROKE_CAPTURE, SCREEN_CAPTURE};
 use crate::analysis::SourceFile;
-use crate::detectors::{calls, runs_unasked, when, Ctx, Detector};
+use crate::detectors::{calls, capability, when, Ctx, Detector};
 use crate::finding::{Confidence, Finding, Severity};
 use crate::lang::catalog::Kinds;
 use crate::lang::facts::CallFact;
@@ -44,10 +44,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                     Confidence::Medium,
                     "replaces what the user copied with a wallet address it carries, after reading the clipboard in the same file",
                 )
-            } else if runs_unasked(phase) {
-                (Severity::High, Confidence::Medium, act)
             } else {
-                (Severity::Medium, Confidence::Low, act)
+                let (severity, confidence) = capability(phase);
+                (severity, confidence, act)
             };
             out.push(rule.at_call(
                 f,
