@@ -318,8 +318,12 @@ fn written_address(s: &str) -> Option<String> {
     if let Some(url) = paths::find_url(s) {
         return Some(url);
     }
+    // Most literals are no address: a dot and no space come first, as they are cheap.
+    if s.len() > 200 || !s.contains('.') || s.contains(char::is_whitespace) {
+        return None;
+    }
     let host = s.split('/').next().unwrap_or(s);
-    let bare = !s.contains(char::is_whitespace) && s.len() <= 200 && paths::is_host(host);
+    let bare = paths::is_host(host);
     bare.then(|| format!("http://{s}"))
 }
 

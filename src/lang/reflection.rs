@@ -37,30 +37,32 @@ fn js_unwrap(func: &Expr, args: &[Expr]) -> Option<(Expr, Vec<Expr>)> {
     match func {
         // `Reflect.apply(f, self, [a, b])` is `f(a, b)`.
         Expr::Attr(o, m) if m == "apply" && is_name(o, "Reflect") => {
-            Some((js_member(args.first()?), spread(args.get(2))))
+            let f = args.first()?;
+            Some((
+                js_member(f).unwrap_or_else(|| f.clone()),
+                spread(args.get(2)),
+            ))
         }
         // `f.call(self, a, b)` is `f(a, b)`.
-        Expr::Attr(f, m) if m == "call" => {
-            Some((js_member(f), args.iter().skip(1).cloned().collect()))
-        }
+        Expr::Attr(f, m) if m == "call" => Some((
+            js_member(f).unwrap_or_else(|| (**f).clone()),
+            args.iter().skip(1).cloned().collect(),
+        )),
         // `f.apply(self, [a, b])` is `f(a, b)`.
-        Expr::Attr(f, m) if m == "apply" => Some((js_member(f), spread(args.get(1)))),
+        Expr::Attr(f, m) if m == "apply" => Some((
+            js_member(f).unwrap_or_else(|| (**f).clone()),
+            spread(args.get(1)),
+        )),
         Expr::Call(inner) => match &inner.func {
             // `f.bind(self, a)(b)` is `f(a, b)`.
             Expr::Attr(f, m) if m == "bind" => {
                 let mut all: Vec<Expr> = inner.args.iter().skip(1).cloned().collect();
                 all.extend(args.iter().cloned());
-                Some((js_member(f), all))
+                Some((js_member(f).unwrap_or_else(|| (**f).clone()), all))
             }
-            _ => {
-                let member = js_member(func);
-                (member != *func).then(|| (member, args.to_vec()))
-            }
+            _ => js_member(func).map(|member| (member, args.to_vec())),
         },
-        Expr::Attr(..) => {
-            let member = js_member(func);
-            (member != *func).then(|| (member, args.to_vec()))
-        }
+        Expr::Attr(..) => js_member(func).map(|member| (member, args.to_vec())),
         _ => None,
     }
 }
@@ -86,22 +88,24 @@ fn through_reflect(func: &Expr) -> bool {
 }
 
 /// A member reached through `Reflect.get(o, k)` or
-/// `Object.getOwnPropertyDescriptor(o, k).value` as the plain `o[k]`; anything else as is.
-fn js_member(e: &Expr) -> Expr {
+/// `Object.getOwnPropertyDescriptor(o, k).value`, as the plain `o[k]`; `None` for
+/// anything else (most calls: nothing is copied for them).
+fn js_member(e: &Expr) -> Option<Expr> {
+    let index = |c: &Call| Expr::Index(Box::new(c.args[0].clone()), Box::new(c.args[1].clone()));
     match e {
         Expr::Call(c) if is_member_of(&c.func, "Reflect", "get") && c.args.len() >= 2 => {
-            Expr::Index(Box::new(c.args[0].clone()), Box::new(c.args[1].clone()))
+            Some(index(c))
         }
         Expr::Attr(o, v) if v == "value" => match o.as_ref() {
             Expr::Call(c)
                 if is_member_of(&c.func, "Object", "getOwnPropertyDescriptor")
                     && c.args.len() == 2 =>
             {
-                Expr::Index(Box::new(c.args[0].clone()), Box::new(c.args[1].clone()))
+                Some(index(c))
             }
-            _ => e.clone(),
+            _ => None,
         },
-        _ => e.clone(),
+        _ => None,
     }
 }
 
@@ -112,14 +116,13 @@ pub fn python_call(mut call: Call) -> Call {
     for _ in 0..MAX_UNWRAP {
         let func = match &call.func {
             // `f.__call__(a)` is `f(a)`.
-            Expr::Attr(f, m) if m == "__call__" => python_member(f, call.line),
-            other => {
-                let member = python_member(other, call.line);
-                if member == *other {
-                    break;
-                }
-                member
+            Expr::Attr(f, m) if m == "__call__" => {
+                python_member(f, call.line).unwrap_or_else(|| (**f).clone())
             }
+            other => match python_member(other, call.line) {
+                Some(member) => member,
+                None => break,
+            },
         };
         call.func = func;
         call.reflective = true;
@@ -139,8 +142,8 @@ pub fn python_call(mut call: Call) -> Call {
 }
 
 /// `o.__getattribute__(k)`, `o.__dict__[k]` and `vars(o)[k]` as `getattr(o, k)` (on the
-/// call's `line`); anything else as is.
-fn python_member(e: &Expr, line: u32) -> Expr {
+/// call's `line`); `None` for anything else.
+fn python_member(e: &Expr, line: u32) -> Option<Expr> {
     let getattr = |o: &Expr, k: &Expr| {
         Expr::Call(Box::new(Call {
             func: Expr::Name("getattr".into()),
@@ -152,17 +155,17 @@ fn python_member(e: &Expr, line: u32) -> Expr {
     };
     match e {
         Expr::Call(c) if c.args.len() == 1 => match &c.func {
-            Expr::Attr(o, m) if m == "__getattribute__" => getattr(o, &c.args[0]),
-            _ => e.clone(),
+            Expr::Attr(o, m) if m == "__getattribute__" => Some(getattr(o, &c.args[0])),
+            _ => None,
         },
         Expr::Index(o, k) => match o.as_ref() {
-            Expr::Attr(inner, m) if m == "__dict__" => getattr(inner, k),
+            Expr::Attr(inner, m) if m == "__dict__" => Some(getattr(inner, k)),
             Expr::Call(c) if is_name(&c.func, "vars") && c.args.len() == 1 => {
-                getattr(&c.args[0], k)
+                Some(getattr(&c.args[0], k))
             }
-            _ => e.clone(),
+            _ => None,
         },
-        _ => e.clone(),
+        _ => None,
     }
 }
 
