@@ -7,6 +7,7 @@ use super::modules::ModuleIndex;
 use super::SourceFile;
 use crate::finding::Phase;
 use crate::lang::catalog::Kinds;
+use crate::lang::shell;
 use std::collections::{HashSet, VecDeque};
 
 /// A module imported by code that runs unasked runs unasked too: `__init__.py` doing
@@ -81,7 +82,7 @@ fn started_files(file: &SourceFile) -> HashSet<String> {
             let base = program.rsplit(['/', '\\']).next().unwrap_or(program);
             if is_script(base) {
                 out.insert(base.to_string());
-            } else if INTERPRETERS.contains(&base) {
+            } else if shell::NODE_RUNNERS.contains(&base) || shell::SCRIPT_RUNNERS.contains(&base) {
                 out.extend(texts().skip(1).flat_map(script_names));
             }
         } else if c.kinds.has(runs) || c.callee.starts_with("runpy.") {
@@ -90,27 +91,6 @@ fn started_files(file: &SourceFile) -> HashSet<String> {
     }
     out
 }
-
-/// Programs that run the script file they are given.
-const INTERPRETERS: &[&str] = &[
-    "node",
-    "nodejs",
-    "python",
-    "python3",
-    "python2",
-    "sh",
-    "bash",
-    "zsh",
-    "dash",
-    "ruby",
-    "perl",
-    "tsx",
-    "ts-node",
-    "deno",
-    "bun",
-    "pwsh",
-    "powershell",
-];
 
 fn is_script(word: &str) -> bool {
     [".py", ".js", ".cjs", ".mjs", ".rb", ".sh"]

@@ -63,6 +63,33 @@ const CLOSERS: &[&str] = &[
     "fi", "done", "esac", "}", ";;", "for", "case", "[", "[[", "test", "in",
 ];
 
+/// Programs that run the JavaScript file they are given.
+pub const NODE_RUNNERS: &[&str] = &[
+    "node",
+    "nodejs",
+    "bun",
+    "deno",
+    "pm2",
+    "forever",
+    "tsx",
+    "ts-node",
+    "babel-node",
+];
+
+/// Other programs that run the script file they are given.
+pub const SCRIPT_RUNNERS: &[&str] = &[
+    "sh",
+    "bash",
+    "zsh",
+    "dash",
+    "python",
+    "python3",
+    "ruby",
+    "perl",
+    "pwsh",
+    "powershell",
+];
+
 /// Shells whose `-c` argument is itself a command line.
 const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ksh"];
 /// Nested command lines deeper than this are not followed (`sh -c "sh -c ..."`).

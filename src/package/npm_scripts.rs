@@ -71,9 +71,9 @@ impl Scripts<'_> {
                     }
                 }
                 let name = w.rsplit('/').next().unwrap_or(w);
-                if NODE_RUNNERS.contains(&name) {
+                if shell::NODE_RUNNERS.contains(&name) {
                     interpreter = Some(true);
-                } else if SCRIPT_RUNNERS.contains(&name) {
+                } else if shell::SCRIPT_RUNNERS.contains(&name) {
                     interpreter = interpreter.or(Some(false));
                 }
             }
@@ -112,33 +112,6 @@ impl Scripts<'_> {
         w.ends_with(".js") && base(&w) == base(target) && !(self.exists)(&w)
     }
 }
-
-/// Programs that run the JavaScript file they are given.
-const NODE_RUNNERS: &[&str] = &[
-    "node",
-    "nodejs",
-    "bun",
-    "deno",
-    "pm2",
-    "forever",
-    "tsx",
-    "ts-node",
-    "babel-node",
-];
-
-/// Other programs that run the script file they are given.
-const SCRIPT_RUNNERS: &[&str] = &[
-    "sh",
-    "bash",
-    "zsh",
-    "dash",
-    "python",
-    "python3",
-    "ruby",
-    "perl",
-    "pwsh",
-    "powershell",
-];
 
 /// The script `npm run X`, `npm run-script X`, `yarn run X`, `pnpm X` or `yarn X` starts.
 fn script_run<'a>(program: &str, args: &'a [String]) -> Option<&'a str> {
