@@ -14,22 +14,11 @@ pub fn npm_scripts(pkg: &Package, npm: &manifest::NpmManifest) -> Option<SourceF
     let text = String::from_utf8_lossy(&entry.data).into_owned();
     let mut facts = FileFacts::default();
     for (name, cmd, line) in npm_scripts::install_time_scripts(npm) {
-        let at = CallFact {
-            callee: format!("npm.scripts.{name}"),
-            kinds: Default::default(),
-            args: vec![facts::Value {
-                text: Some(cmd.clone()),
-                ..Default::default()
-            }],
-            kwargs: vec![],
-            receiver: None,
-            line: *line,
-            scope: String::new(),
-            on_load: true,
-            on_main: true,
-            shell: None,
-            indirection: None,
+        let text = facts::Value {
+            text: Some(cmd.clone()),
+            ..Default::default()
         };
+        let at = CallFact::command_line(format!("npm.scripts.{name}"), *line, vec![text]);
         facts.calls.extend(facts::shell_calls(cmd, &at, None));
         facts.calls.push(at);
     }
@@ -51,22 +40,11 @@ pub fn gyp_commands(pkg: &Package) -> Option<SourceFile> {
                 continue;
             };
             let command = balanced_parens(open);
-            let at = CallFact {
-                callee: "node-gyp.command".into(),
-                kinds: Default::default(),
-                args: vec![facts::Value {
-                    text: Some(command.to_string()),
-                    ..Default::default()
-                }],
-                kwargs: vec![],
-                receiver: None,
-                line: i as u32 + 1,
-                scope: String::new(),
-                on_load: true,
-                on_main: true,
-                shell: None,
-                indirection: None,
+            let text = facts::Value {
+                text: Some(command.to_string()),
+                ..Default::default()
             };
+            let at = CallFact::command_line("node-gyp.command".into(), i as u32 + 1, vec![text]);
             facts.calls.extend(facts::shell_calls(command, &at, None));
         }
     }

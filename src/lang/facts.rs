@@ -108,6 +108,25 @@ pub struct CallFact {
 }
 
 impl CallFact {
+    /// A call the analysis makes up to stand for a command line a package manager or a
+    /// shell script runs: top level, run on load, uncatalogued itself (the commands inside
+    /// it carry the kinds).
+    pub fn command_line(callee: String, line: u32, args: Vec<Value>) -> CallFact {
+        CallFact {
+            callee,
+            kinds: Kinds::default(),
+            args,
+            kwargs: vec![],
+            receiver: None,
+            line,
+            scope: String::new(),
+            on_load: true,
+            on_main: true,
+            shell: None,
+            indirection: None,
+        }
+    }
+
     /// A keyword argument by name.
     pub fn kwarg(&self, name: &str) -> Option<&Value> {
         self.kwargs.iter().find(|(k, _)| k == name).map(|(_, v)| v)
@@ -2354,19 +2373,7 @@ mod tests {
     /// What a substituted command produces labels the argument it is substituted into.
     #[test]
     fn substituted_output_labels_the_argument() {
-        let spawner = CallFact {
-            callee: "os.system".into(),
-            kinds: Kinds::default(),
-            args: vec![],
-            kwargs: vec![],
-            receiver: None,
-            line: 1,
-            scope: String::new(),
-            on_load: true,
-            on_main: true,
-            shell: None,
-            indirection: None,
-        };
+        let spawner = CallFact::command_line("os.system".into(), 1, vec![]);
         let label_of = |line: &str| {
             let calls = shell_calls(line, &spawner, None);
             let curl = calls.iter().find(|c| c.callee == "sh.curl").unwrap();

@@ -313,19 +313,7 @@ const SHELL_PIECE: usize = 16 << 10;
 /// incomplete), so a line of a million commands costs neither time nor memory
 /// beyond its bytes.
 fn analyse_shell(source: &str) -> FileFacts {
-    let spawner = facts::CallFact {
-        callee: "sh".into(),
-        kinds: catalog::Kinds::default(),
-        args: vec![],
-        kwargs: vec![],
-        receiver: None,
-        line: 1,
-        scope: String::new(),
-        on_load: true,
-        on_main: true,
-        shell: None,
-        indirection: None,
-    };
+    let spawner = facts::CallFact::command_line("sh".into(), 1, vec![]);
     let mut out = FileFacts::default();
     let mut seen = std::collections::HashSet::new();
     let mut heredoc: Option<String> = None;
