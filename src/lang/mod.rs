@@ -364,5 +364,8 @@ fn analyse_shell(source: &str) -> FileFacts {
             }
         }
     }
+    if let Some(why) = vars.cut_short() {
+        out.incomplete.get_or_insert(why);
+    }
     out
 }

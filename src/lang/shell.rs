@@ -133,15 +133,29 @@ const MAX_SOURCES: usize = 16;
 pub struct Vars {
     values: std::collections::HashMap<String, Resolved>,
     expanded: usize,
+    /// A bound was hit: a variable not recorded, a value cut, an expansion left as written.
+    cut: bool,
 }
 
 impl Vars {
+    /// Why some variables were not followed, when a bound was hit: the caller makes the
+    /// file's result partial (an attacker chooses how many variables a script has).
+    pub fn cut_short(&self) -> Option<String> {
+        self.cut.then(|| {
+            format!(
+                "shell variables past the bounds ({MAX_VARS} names, {MAX_VALUE} characters each, {MAX_EXPANDED} expanded) were not followed"
+            )
+        })
+    }
+
     /// Records `name=value`, within the table's bounds.
     fn set(&mut self, name: &str, mut value: Resolved) {
         if self.values.len() >= MAX_VARS && !self.values.contains_key(name) {
+            self.cut = true;
             return;
         }
         if value.text.len() > MAX_VALUE {
+            self.cut = true;
             let mut end = MAX_VALUE;
             while !value.text.is_char_boundary(end) {
                 end -= 1;
@@ -687,7 +701,10 @@ fn resolve(word: Word, produced: &[Range<usize>], vars: &mut Vars, out: &[ShellC
                 let room = MAX_SOURCES.saturating_sub(sources.len());
                 sources.extend(v.sources.iter().take(room).cloned());
             }
-            None => text.push_str(&rest[..used]),
+            None => {
+                vars.cut |= value.is_some();
+                text.push_str(&rest[..used]);
+            }
         }
         rest = &rest[used..];
     }
@@ -1050,6 +1067,7 @@ mod tests {
         let mut vars = Vars::default();
         parse_with(&many, &mut vars);
         assert_eq!(vars.values.len(), MAX_VARS);
+        assert!(vars.cut_short().is_some(), "a bound hit makes the result partial");
     }
 
     #[test]
