@@ -1067,7 +1067,10 @@ mod tests {
         let mut vars = Vars::default();
         parse_with(&many, &mut vars);
         assert_eq!(vars.values.len(), MAX_VARS);
-        assert!(vars.cut_short().is_some(), "a bound hit makes the result partial");
+        assert!(
+            vars.cut_short().is_some(),
+            "a bound hit makes the result partial"
+        );
     }
 
     #[test]
