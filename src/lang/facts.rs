@@ -215,6 +215,9 @@ pub struct FileFacts {
     /// is called.
     pub hidden_lookups: Vec<(String, u32)>,
     pub parse_error: Option<String>,
+    /// Lookups of an obfuscator's string array written back as their strings before the
+    /// file was read (`crate::lang::restore`).
+    pub restored_lookups: usize,
     pub truncated: bool,
     /// Why part of the file was not analysed (set by [`crate::lang::analyse`]): what a
     /// frontend cut or could not parse. Such a file makes the package's result partial.

@@ -9,6 +9,7 @@ pub mod ir;
 pub mod javascript;
 pub mod python;
 pub mod reflection;
+pub mod restore;
 pub mod ruby;
 pub mod sensitive;
 pub mod shell;
@@ -280,7 +281,29 @@ fn analyse_plain(lang: Lang, source: &str, limits: &Limits) -> FileFacts {
             let code = pth_code(source);
             parse(&|| python::lower(&code, limits), Some(python::parse_expr))
         }
-        Lang::JavaScript => parse(&|| javascript::lower(source, limits), None),
+        Lang::JavaScript => {
+            // An obfuscator's string array is put back before the program is read, so
+            // every detector sees the names and addresses it hid.
+            match timings::time(Stage::Parse, || {
+                restore::restore(source, limits.parse_deadline())
+            }) {
+                Ok(Some(restored)) => {
+                    let mut facts = parse(&|| javascript::lower(&restored.text, limits), None);
+                    facts.restored_lookups = restored.replaced;
+                    facts
+                }
+                Ok(None) => parse(&|| javascript::lower(source, limits), None),
+                Err(why) => {
+                    let mut facts = parse(&|| javascript::lower(source, limits), None);
+                    let why = format!("its string array was not restored: {why}");
+                    facts.incomplete = Some(match facts.incomplete.take() {
+                        Some(other) => format!("{why}; {other}"),
+                        None => why,
+                    });
+                    facts
+                }
+            }
+        }
         Lang::Ruby => parse(&|| ruby::lower(source, limits), None),
         Lang::Shell => timings::time(Stage::Parse, || analyse_shell(source)),
     }

@@ -86,7 +86,13 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
             Some((
                 1,
                 format!(
-                    "uses `_0x`-mangled names {mangled} times, the mark of javascript-obfuscator"
+                    "uses `_0x`-mangled names {mangled} times, the mark of javascript-obfuscator{}",
+                    match f.facts.restored_lookups {
+                        0 => String::new(),
+                        n => format!(
+                            "; its string array was restored ({n} lookups) before the code was read"
+                        ),
+                    }
                 ),
             ))
         } else {
