@@ -2149,13 +2149,16 @@ const FILE_READERS: &[&str] = &[
 ];
 
 /// What the output of a command substituted into a word carries (`$(whoami)` is the user
-/// name, `$(cat ~/.aws/credentials | base64)` a secret, `$(env)` the environment).
+/// name, `$(cat ~/.aws/credentials | base64)` a secret, `$(env)` the environment,
+/// `$(curl …)` what a server sent).
 fn output_labels(source: &shell::Source) -> Labels {
     let program = source.program.as_str();
     if HOST_INFO_PROGRAMS.contains(&program) {
         return Labels::HOSTINFO;
     }
     match program {
+        // What a server sends back: `bash -c "$(curl -fsSL …)"` runs it.
+        "curl" | "wget" | "fetch" => Labels::DOWNLOADED,
         "env" | "printenv" | "set" if source.args.is_empty() => Labels::ENV,
         "printenv" if source.args.iter().any(|a| sensitive::is_secret_env(a)) => Labels::SECRET,
         _ if FILE_READERS.contains(&program)
