@@ -72,6 +72,7 @@ pub static ALL: &[&Rule] = &[
     &crate::detectors::suspicious_endpoint::SUSPICIOUS_ADDRESS,
     &crate::detectors::suspicious_endpoint::SUSPICIOUS_ENDPOINT,
     &crate::detectors::tampering::DESTRUCTIVE_COMMAND,
+    &crate::detectors::tampering::DISGUISED_LIBRARY,
     &crate::detectors::tampering::PROCESS_INJECTION,
     &crate::detectors::typosquat::TYPOSQUAT_CHAIN,
     &crate::detectors::typosquat::TYPOSQUAT_INSTALL,

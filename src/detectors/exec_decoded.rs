@@ -140,7 +140,13 @@ const EVIDENCE_CHARS: usize = 160;
 /// `: decoded: `…`` when the code run was decoded from constants the analysis folded,
 /// so the reviewer reads what the package hides without decoding it by hand.
 fn decoded_evidence(c: &crate::lang::facts::CallFact) -> String {
-    let Some(text) = c.args.first().and_then(|a| a.text.as_deref()) else {
+    // The decoded argument of a spawn (`python -c <decoded>`), else the code run.
+    let arg = c
+        .args
+        .iter()
+        .find(|a| a.labels.has(Labels::DECODED))
+        .or(c.args.first());
+    let Some(text) = arg.and_then(|a| a.text.as_deref()) else {
         return String::new();
     };
     let text = text.trim();

@@ -80,6 +80,7 @@ pub const DETECTORS: &[Detector] = &[
     reverse_shell::remote_command::DETECTOR,
     tampering::process_injection::DETECTOR,
     tampering::destructive_command::DETECTOR,
+    tampering::disguised_library::DETECTOR,
     metadata_anomaly::dependency_url::DETECTOR,
     typosquat::DETECTOR,
     metadata_anomaly::typosquat_dependency::DETECTOR,

@@ -434,7 +434,7 @@ fn calls_of<'e>(e: &'e Expr, out: &mut Vec<&'e Call>, lambdas: &mut Vec<&'e [Stm
                 calls_of(a, out, lambdas);
             }
         }
-        Expr::Attr(x, _) | Expr::Reversed(x) | Expr::Decoded(x) | Expr::ResultOf(x) => {
+        Expr::Attr(x, _) | Expr::Reversed(x) | Expr::Decoded(x) | Expr::ResultOf(x, _) => {
             calls_of(x, out, lambdas)
         }
         Expr::Index(a, b) | Expr::PathJoin(a, b) | Expr::Percent(a, b) => {
@@ -854,7 +854,7 @@ impl Env {
                 xs.iter().for_each(|x| self.bind_lambdas(x))
             }
             Expr::Dict(kv) => kv.iter().for_each(|(_, v)| self.bind_lambdas(v)),
-            Expr::Str(_) | Expr::Int(_) | Expr::Name(_) | Expr::ResultOf(_) => {}
+            Expr::Str(_) | Expr::Int(_) | Expr::Name(_) | Expr::ResultOf(..) => {}
         }
     }
 
@@ -1313,7 +1313,17 @@ impl Env {
                     l.add(self.labels_of(a));
                 }
             }
-            Expr::ResultOf(func) => l.add(self.result_labels(func, &[])),
+            Expr::ResultOf(func, first) => {
+                let args = first.as_deref().map(std::slice::from_ref).unwrap_or(&[]);
+                l.add(self.result_labels(func, args));
+                // `fs.readFile(cred, (err, data) => ...)`: `data` is the file's content.
+                if self.reads_secret_with(func, args) {
+                    l.add(Labels::SECRET);
+                }
+                if self.reads_file_with(func, args, &[]) {
+                    l.add(Labels::FILE);
+                }
+            }
             Expr::Decoded(x) => {
                 l.add(self.labels_of(x));
                 l.add(Labels::DECODED);
@@ -1490,13 +1500,17 @@ impl Env {
 
     /// A call that opens a credential file or reads a secret environment variable.
     fn reads_secret(&self, c: &Call) -> bool {
-        let callee = self.callee(&c.func);
+        self.reads_secret_with(&c.func, &c.args)
+    }
+
+    /// [`Self::reads_secret`] of a call of `func` with `args`.
+    fn reads_secret_with(&self, func: &Expr, args: &[Expr]) -> bool {
+        let callee = self.callee(func);
         if matches!(
             callee.as_str(),
             "os.getenv" | "os.environ.get" | "ENV.fetch"
         ) {
-            return c
-                .args
+            return args
                 .first()
                 .and_then(|a| self.fold(a))
                 .is_some_and(|v| sensitive::is_secret_env(&v));
@@ -1504,12 +1518,11 @@ impl Env {
         if !self.kinds_of(&callee).has(Kinds::READ) {
             return false;
         }
-        let receiver = match &c.func {
+        let receiver = match func {
             Expr::Attr(o, _) => self.fold(o),
             _ => None,
         };
-        c.args
-            .first()
+        args.first()
             .and_then(|a| self.fold(a))
             .into_iter()
             .chain(receiver)
@@ -1519,14 +1532,18 @@ impl Env {
     /// A call that reads a file's content or opens it for reading (`open(p, "rb")`,
     /// `Path(p).read_bytes()`, `fs.readFileSync(p)`); listing folders does not count.
     fn reads_file(&self, c: &Call) -> bool {
-        let callee = self.callee(&c.func);
+        self.reads_file_with(&c.func, &c.args, &c.kwargs)
+    }
+
+    /// [`Self::reads_file`] of a call of `func` with `args` and `kwargs`.
+    fn reads_file_with(&self, func: &Expr, args: &[Expr], kwargs: &[(String, Expr)]) -> bool {
+        let callee = self.callee(func);
         if !FILE_OPENS.contains(&callee.as_str()) {
             return reads_file_content(&callee);
         }
-        let mode = c
-            .args
+        let mode = args
             .get(1)
-            .or_else(|| c.kwargs.iter().find(|(k, _)| k == "mode").map(|(_, v)| v))
+            .or_else(|| kwargs.iter().find(|(k, _)| k == "mode").map(|(_, v)| v))
             .and_then(|m| self.fold(m))
             .unwrap_or_else(|| "r".into());
         !mode.contains(['w', 'a', 'x', '+'])
@@ -1684,7 +1701,7 @@ impl Env {
             }
             Expr::Lambda(body) => self.collect(body, scope, facts, classes),
             Expr::Decoded(x) => self.calls_in(x, scope, facts, classes),
-            Expr::Str(_) | Expr::Int(_) | Expr::Name(_) | Expr::ResultOf(_) => {}
+            Expr::Str(_) | Expr::Int(_) | Expr::Name(_) | Expr::ResultOf(..) => {}
         }
     }
 

@@ -38,13 +38,54 @@ pub enum Expr {
     /// A function literal (lambda, arrow function, block): its body is analysed in place.
     Lambda(Vec<Stmt>),
     /// What a call of this callee returns, as a callback parameter receives it
-    /// (`https.get(u, res => ...)`: `res`), so labels flow into callbacks.
-    ResultOf(Box<Expr>),
+    /// (`https.get(u, res => ...)`: `res`), so labels flow into callbacks; with the
+    /// call's first argument when it is small (`fs.readFile(cred, (e, data) => ...)`:
+    /// `data` is the credential file's content).
+    ResultOf(Box<Expr>, Option<Box<Expr>>),
     /// A literal spelled in escapes that hide readable text (`"\x65\x76\x61\x6c"`):
     /// its value, carrying the `decoded` label.
     Decoded(Box<Expr>),
     /// Any other expression; its children are kept so calls inside are still seen.
     Other(Vec<Expr>),
+}
+
+/// Expressions copied into a callback's [`Expr::ResultOf`] hold at most this many nodes.
+const SMALL_EXPR_NODES: usize = 64;
+
+impl Expr {
+    /// A copy of this expression when it holds no function literal and at most
+    /// [`SMALL_EXPR_NODES`] nodes: what a callback's parameter is bound to may name its
+    /// call's first argument without nested callbacks copying each other's bodies.
+    pub fn small_copy(&self) -> Option<Expr> {
+        let mut budget = SMALL_EXPR_NODES;
+        self.is_small(&mut budget).then(|| self.clone())
+    }
+
+    fn is_small(&self, budget: &mut usize) -> bool {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        match self {
+            Expr::Str(_) | Expr::Int(_) | Expr::Name(_) => true,
+            Expr::Lambda(_) | Expr::ResultOf(..) => false,
+            Expr::Attr(x, _) | Expr::Reversed(x) | Expr::Decoded(x) => x.is_small(budget),
+            Expr::Index(a, b) | Expr::PathJoin(a, b) | Expr::Percent(a, b) => {
+                a.is_small(budget) && b.is_small(budget)
+            }
+            Expr::Call(c) => {
+                c.func.is_small(budget)
+                    && c.args.iter().all(|a| a.is_small(budget))
+                    && c.kwargs.iter().all(|(_, v)| v.is_small(budget))
+            }
+            Expr::Concat(xs) | Expr::Template(xs) | Expr::Seq(xs) | Expr::Other(xs) => {
+                xs.iter().all(|x| x.is_small(budget))
+            }
+            Expr::Dict(kv) => kv
+                .iter()
+                .all(|(k, v)| k.is_small(budget) && v.is_small(budget)),
+        }
+    }
 }
 
 /// A call expression: `func(args, keyword=value)`.

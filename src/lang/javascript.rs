@@ -442,7 +442,7 @@ impl<'s> Lowerer<'s> {
 
     /// A function definition named `name` from a function node (declaration or value).
     fn def(&mut self, name: String, f: Node, d: usize) -> Stmt {
-        let body = self.function_body(f, None, d);
+        let body = self.function_body(f, None, None, d);
         Stmt::Def {
             name,
             kind: DefKind::Function,
@@ -454,8 +454,15 @@ impl<'s> Lowerer<'s> {
     }
 
     /// The statements of a function: parameter defaults, then the body. When the
-    /// function is a callback of `callee`, its parameters are bound to what `callee` returns.
-    fn function_body(&mut self, f: Node, callee: Option<&Expr>, d: usize) -> Vec<Stmt> {
+    /// function is a callback of `callee` (called with `first` as its first argument),
+    /// its parameters are bound to what `callee` returns.
+    fn function_body(
+        &mut self,
+        f: Node,
+        callee: Option<&Expr>,
+        first: Option<&Expr>,
+        d: usize,
+    ) -> Vec<Stmt> {
         let saved = std::mem::take(&mut self.pending);
         let mut body = Vec::new();
         let params: Vec<Node> = match (
@@ -496,7 +503,10 @@ impl<'s> Lowerer<'s> {
                 .collect();
             body.push(Stmt::Assign {
                 targets: vec![Expr::Seq(targets)],
-                value: Expr::ResultOf(Box::new(callee.clone())),
+                value: Expr::ResultOf(
+                    Box::new(callee.clone()),
+                    first.and_then(Expr::small_copy).map(Box::new),
+                ),
                 line: line(f),
             });
         }
@@ -640,7 +650,7 @@ impl<'s> Lowerer<'s> {
                     .collect(),
             ),
             "object" => self.object(n, d),
-            k if is_function(k) => Expr::Lambda(self.function_body(n, None, d)),
+            k if is_function(k) => Expr::Lambda(self.function_body(n, None, None, d)),
             "class" => {
                 let class = self.class(n, d);
                 Expr::Lambda(vec![class])
@@ -692,7 +702,9 @@ impl<'s> Lowerer<'s> {
                     kwargs.push((key, value));
                 }
             } else if is_function(a.kind()) {
-                args.push(Expr::Lambda(self.function_body(*a, Some(&func), d)));
+                let first = args.first().filter(|_| i > 0);
+                let body = self.function_body(*a, Some(&func), first, d);
+                args.push(Expr::Lambda(body));
             } else {
                 args.push(self.expr(*a, d));
             }

@@ -627,7 +627,7 @@ impl Lowerer {
             let targets = params.iter().map(|p| Expr::Name(p.clone())).collect();
             out.push(Stmt::Assign {
                 targets: vec![Expr::Seq(targets)],
-                value: Expr::ResultOf(Box::new(self.expr(callee, d))),
+                value: Expr::ResultOf(Box::new(self.expr(callee, d)), None),
                 line,
             });
         }

@@ -436,7 +436,7 @@ impl<'s> Lowerer<'s> {
             if !targets.is_empty() {
                 body.push(Stmt::Assign {
                     targets: vec![Expr::Seq(targets)],
-                    value: Expr::ResultOf(Box::new(callee.clone())),
+                    value: Expr::ResultOf(Box::new(callee.clone()), None),
                     line: line(b),
                 });
             }
