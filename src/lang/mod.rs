@@ -175,22 +175,43 @@ const MAX_HIDDEN_DEPTH: u32 = 3;
 /// rot13...), is analysed as code, and its calls join the file's facts at the line of
 /// the call that runs it. Detectors then see what the payload does, not only that a
 /// payload exists.
+/// Hidden code past the depth or the byte budget is not analysed, and the file says so.
 fn reveal(lang: Lang, facts: &mut FileFacts, limits: &Limits, depth: u32) {
-    if depth >= MAX_HIDDEN_DEPTH {
-        return;
-    }
     let mut budget = limits.max_source_bytes;
     let mut found = Vec::new();
+    let mut cut: Option<String> = None;
     for c in &facts.calls {
         let Some((code_lang, code)) = hidden_code(lang, c) else {
             continue;
         };
-        if code.len() < 6 || code.len() > budget {
+        if code.len() < 6 {
+            continue;
+        }
+        if depth >= MAX_HIDDEN_DEPTH {
+            cut.get_or_insert(format!(
+                "code hidden in strings more than {MAX_HIDDEN_DEPTH} levels deep was not analysed"
+            ));
+            continue;
+        }
+        if code.len() > budget {
+            cut.get_or_insert(format!(
+                "code hidden in strings past {} bytes was not analysed",
+                limits.max_source_bytes
+            ));
             continue;
         }
         budget -= code.len();
         let mut inner = analyse_plain(code_lang, code, limits);
         reveal(code_lang, &mut inner, limits, depth + 1);
+        if let Some(why) = inner.incomplete.take() {
+            cut.get_or_insert(why);
+        }
+        if inner.truncated {
+            cut.get_or_insert(format!(
+                "code hidden in strings nested deeper than {} levels was cut",
+                limits.max_ast_depth
+            ));
+        }
         for mut ic in inner.calls {
             ic.line = c.line;
             ic.scope = c.scope.clone();
@@ -206,6 +227,12 @@ fn reveal(lang: Lang, facts: &mut FileFacts, limits: &Limits, depth: u32) {
             .extend(inner.imports.into_iter().map(|(m, _)| (m, c.line)));
     }
     facts.calls.extend(found);
+    if let Some(why) = cut {
+        facts.incomplete = Some(match facts.incomplete.take() {
+            Some(other) => format!("{other}; {why}"),
+            None => why,
+        });
+    }
 }
 
 /// The language and text of code a call runs from a string, if it does.
@@ -391,4 +418,27 @@ fn analyse_shell(source: &str) -> FileFacts {
         out.incomplete.get_or_insert(why);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{analyse, Lang, MAX_HIDDEN_DEPTH};
+    use crate::archive::limits::Limits;
+
+    /// `exec` of a string that `exec`s a string … past the depth followed: the file says
+    /// that part of it was not analysed.
+    #[test]
+    fn hidden_code_past_the_depth_limit_makes_the_file_incomplete() {
+        let quote = |code: &str| format!("exec({code:?})");
+        let mut code = "import os\nos.system('id')".to_string();
+        for _ in 0..MAX_HIDDEN_DEPTH {
+            code = quote(&code);
+        }
+        let shallow = analyse(Lang::Python, &code, &Limits::default());
+        assert_eq!(shallow.incomplete, None);
+        assert!(shallow.calls.iter().any(|c| c.callee == "os.system"));
+        let deep = analyse(Lang::Python, &quote(&code), &Limits::default());
+        let why = deep.incomplete.expect("incomplete");
+        assert!(why.contains("levels deep was not analysed"), "{why}");
+    }
 }
