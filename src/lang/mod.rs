@@ -8,6 +8,7 @@ pub mod facts;
 pub mod ir;
 pub mod javascript;
 pub mod python;
+pub mod python_eval;
 pub mod reflection;
 pub mod restore;
 pub mod ruby;

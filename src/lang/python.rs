@@ -8,6 +8,7 @@
 //! token pass reads them), and the tree is dropped in a loop.
 
 use super::ir::{Call, DefKind, Expr, LineIndex, Module, Stmt, MAINTAINER_SCOPE, MAIN_SCOPE};
+use super::python_eval;
 use super::reflection;
 use crate::archive::limits::Limits;
 use ruff_python_ast::visitor::transformer::{walk_expr, Transformer};
@@ -35,6 +36,7 @@ pub fn lower(source: &str, limits: &Limits) -> Module {
         max_depth: limits.max_ast_depth,
         truncated: false,
         argv_only_read: argv_only_read(source),
+        consts: python_eval::Consts::new(),
     };
     let parse_error = first_error(parsed.errors(), &lowerer.lines);
     let Mod::Module(module) = parsed.into_syntax() else {
@@ -285,6 +287,8 @@ struct Lowerer {
     truncated: bool,
     /// The file only reads `sys.argv`: a maintainer-command guard can be trusted.
     argv_only_read: bool,
+    /// Names the module's top level binds to constants, for the decoding evaluator.
+    consts: python_eval::Consts,
 }
 
 impl Lowerer {
@@ -375,6 +379,7 @@ impl Lowerer {
             }
             S::Delete(x) => x.targets.iter().for_each(|t| self.eval(t, d, out)),
             S::Assign(a) => {
+                self.bind_const(&a.targets, &a.value, depth);
                 let targets = a.targets.iter().map(|t| self.expr(t, d)).collect();
                 let value = self.expr(&a.value, d);
                 out.push(Stmt::Assign {
@@ -773,6 +778,10 @@ impl Lowerer {
         if let Some(text) = char_codes_call(c) {
             return self.spelled(text, line);
         }
+        // XOR and arithmetic over characters, translate tables, compression layers.
+        if let Some(text) = python_eval::decoded_text(c, &self.consts) {
+            return self.spelled(text, line);
+        }
         let func = self.expr(&c.func, d);
         let args = self.exprs(&c.arguments.args, d);
         let kwargs = c
@@ -889,6 +898,30 @@ impl Lowerer {
     fn spelled(&mut self, text: String, line: u32) -> Expr {
         self.strings.push((text.clone(), line));
         Expr::Decoded(Box::new(Expr::Str(text)))
+    }
+
+    /// Records `name = <constant>` at the module's top level for the decoding evaluator;
+    /// any other binding of the name forgets it.
+    fn bind_const(&mut self, targets: &[ast::Expr], value: &ast::Expr, depth: usize) {
+        let [ast::Expr::Name(n)] = targets else {
+            for t in targets {
+                if let ast::Expr::Name(n) = t {
+                    self.consts.remove(n.id.as_str());
+                }
+            }
+            return;
+        };
+        let constant = (depth == 0)
+            .then(|| python_eval::eval(value, &self.consts))
+            .flatten();
+        match constant {
+            Some(v) => {
+                self.consts.insert(n.id.to_string(), v);
+            }
+            None => {
+                self.consts.remove(n.id.as_str());
+            }
+        }
     }
 
     /// A string literal (bytes decoded lossily), recorded with its line.
