@@ -913,7 +913,8 @@ impl Lowerer {
         };
         let constant = (depth == 0)
             .then(|| python_eval::eval(value, &self.consts))
-            .flatten();
+            .flatten()
+            .filter(|v| v.size() <= python_eval::MAX_CONST_LEN);
         match constant {
             Some(v) => {
                 self.consts.insert(n.id.to_string(), v);

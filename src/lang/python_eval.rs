@@ -34,6 +34,22 @@ const MAX_LEN: usize = 1 << 20;
 /// Names bound to constants at a module's top level, in the order the module binds them.
 pub type Consts = HashMap<String, Value>;
 
+/// Largest constant a module-level name keeps for later decodings (a payload the
+/// module decodes is rarely larger; a data table is not worth holding).
+pub const MAX_CONST_LEN: usize = 256 << 10;
+
+impl Value {
+    /// Items or bytes held, for the bounds.
+    pub fn size(&self) -> usize {
+        match self {
+            Value::Str(s) => s.len(),
+            Value::Bytes(b) => b.len(),
+            Value::List(l) | Value::Cycle(l) => l.len(),
+            Value::Int(_) => 1,
+        }
+    }
+}
+
 /// The value of `e`, when it is computed from literals and `consts` only.
 pub fn eval(e: &ast::Expr, consts: &Consts) -> Option<Value> {
     let mut ev = Evaluator {
@@ -52,7 +68,12 @@ pub fn decoded_text(c: &ast::ExprCall, consts: &Consts) -> Option<String> {
     if !is_decoding(c) {
         return None;
     }
-    match eval(&ast::Expr::Call(c.clone()), consts)? {
+    let mut ev = Evaluator {
+        consts,
+        locals: Vec::new(),
+        steps: 0,
+    };
+    match ev.call(c)? {
         Value::Str(s) => Some(s),
         Value::Bytes(b) => Some(super::decode::bytes_text(&b)),
         _ => None,
@@ -273,13 +294,7 @@ fn binary(op: ast::Operator, l: Value, r: Value) -> Option<Value> {
 }
 
 fn bounded(v: Value) -> Option<Value> {
-    let len = match &v {
-        Value::Str(s) => s.len(),
-        Value::Bytes(b) => b.len(),
-        Value::List(l) | Value::Cycle(l) => l.len(),
-        Value::Int(_) => 0,
-    };
-    (len <= MAX_LEN).then_some(v)
+    (v.size() <= MAX_LEN).then_some(v)
 }
 
 fn item(v: &Value, i: i64) -> Option<Value> {
