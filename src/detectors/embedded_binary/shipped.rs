@@ -7,7 +7,8 @@
 //! root (pip runs setup.py there, npm runs lifecycle scripts there), or from the running
 //! script's own folder, which the analysis cannot spell (`path.join(__dirname, "x")`,
 //! `os.path.join(os.path.dirname(__file__), "x")` fold to `{?}/x`). So a relative path is
-//! looked up under the root; a path whose head is unknown (`{?}/x`, `$DIR/x`,
+//! looked up under the root, then under the script's folder (where `gem install` runs
+//! extconf.rb); a path whose head is unknown (`{?}/x`, `$DIR/x`,
 //! `%INIT_CWD%/x`) under the script's folder and under the root; a path through the
 //! package's own install folder (`./node_modules/<name>/x`) under the root; and a bare
 //! name only when it names a Windows program (`dropper.exe`): cmd.exe looks in the
@@ -100,7 +101,7 @@ pub fn candidates(ctx: &Ctx, file: &SourceFile, word: &str) -> Vec<String> {
     }
     let lower = word.to_ascii_lowercase();
     if word.contains('/') || WINDOWS_PROGRAMS.iter().any(|x| lower.ends_with(x)) {
-        return vec![join(root, &word)];
+        return vec![join(root, &word), join(dir, &word)];
     }
     Vec::new()
 }
