@@ -241,3 +241,40 @@ fn pe_stubs_are_context_and_lower_in_tests() {
     assert_eq!(test_data.severity, Severity::Low);
     assert_eq!(r.verdict, Verdict::Clean, "{:#?}", r.findings);
 }
+
+#[test]
+fn a_platform_folder_the_analysis_cannot_fold_still_names_the_binary() {
+    let r = npm(vec![
+        package_json(r#""postinstall":"node install.js""#),
+        text(
+            "install.js",
+            "const cp = require('child_process');\nconst path = require('path');\n\
+             const dir = `${process.platform}-${process.arch}`;\n\
+             cp.execFileSync(path.join(__dirname, 'prebuilt', dir, 'updater'));\n",
+        ),
+        ("prebuilt/linux-x64/updater".into(), elf()),
+        ("prebuilt/linux-x64/other".into(), elf()),
+    ]);
+    let f = only(&r, "run-shipped-binary");
+    assert_eq!((f.line, f.severity), (4, Severity::Critical));
+    assert!(
+        f.message.contains("prebuilt/linux-x64/updater"),
+        "{}",
+        f.message
+    );
+    // A file name the analysis does not know could be any file: not a finding.
+    let unknown = npm(vec![
+        package_json(r#""postinstall":"node install.js""#),
+        text(
+            "install.js",
+            "const cp = require('child_process');\nconst path = require('path');\n\
+             cp.execFileSync(path.join(__dirname, 'prebuilt', process.env.TOOL));\n",
+        ),
+        ("prebuilt/updater".into(), elf()),
+    ]);
+    assert!(
+        with_rule(&unknown, "run-shipped-binary").is_empty(),
+        "{:#?}",
+        unknown.findings
+    );
+}

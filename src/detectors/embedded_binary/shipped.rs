@@ -69,7 +69,7 @@ pub fn shipped_runs<'a>(ctx: &'a Ctx) -> Vec<ShippedRun<'a>> {
             // `rundll32 x.dll,Entry`: the file is before the comma.
             .map(|w| w.split(',').next().unwrap_or(w))
             .flat_map(|w| candidates(ctx, file, w))
-            .find_map(|path| executables.get(path.as_str()).copied());
+            .find_map(|path| lookup(executables, &path));
         if let Some((entry, kind)) = found {
             out.push(ShippedRun {
                 file,
@@ -81,6 +81,54 @@ pub fn shipped_runs<'a>(ctx: &'a Ctx) -> Vec<ShippedRun<'a>> {
         }
     }
     out
+}
+
+/// The executable at `path`. A part the analysis could not fold (`{?}`, a platform or
+/// architecture: `bin/{?}/tool`, `tool-{?}`) stands for any text within one folder name,
+/// as long as the file name keeps a letter of its own: `bin/{?}` could be anything.
+fn lookup<'a>(
+    executables: &HashMap<&str, (&'a Entry, &'static str)>,
+    path: &str,
+) -> Option<(&'a Entry, &'static str)> {
+    if let Some(found) = executables.get(path) {
+        return Some(*found);
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if !path.contains(HOLE) || name.replace(HOLE, "").is_empty() {
+        return None;
+    }
+    executables
+        .iter()
+        .filter(|(p, _)| matches_holes(path, p))
+        .min_by_key(|(p, _)| *p)
+        .map(|(_, found)| *found)
+}
+
+/// How folded text marks a part it could not know.
+const HOLE: &str = "{?}";
+
+/// Whether `path` matches `pattern`, where each `{?}` stands for any text without `/`
+/// (the first place the text after it follows).
+fn matches_holes(pattern: &str, path: &str) -> bool {
+    let mut parts = pattern.split(HOLE);
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = path.strip_prefix(first) else {
+        return false;
+    };
+    let mut parts = parts.peekable();
+    while let Some(part) = parts.next() {
+        let split = if parts.peek().is_none() {
+            rest.strip_suffix(part).map(|hole| (hole, ""))
+        } else {
+            rest.find(part)
+                .map(|at| (&rest[..at], &rest[at + part.len()..]))
+        };
+        match split {
+            Some((hole, after)) if !hole.contains('/') => rest = after,
+            _ => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 /// The package paths a command word may name, most likely first (see the module doc).
@@ -135,7 +183,17 @@ fn join(dir: &str, rel: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::unknown_head;
+    use super::{matches_holes, unknown_head};
+
+    #[test]
+    fn holes_stand_for_text_within_one_folder_name() {
+        assert!(matches_holes("p/bin/{?}/tool", "p/bin/linux-x64/tool"));
+        assert!(matches_holes("p/bin/tool-{?}", "p/bin/tool-linux"));
+        assert!(matches_holes("p/{?}-{?}/tool", "p/linux-x64/tool"));
+        assert!(!matches_holes("p/bin/{?}/tool", "p/bin/a/b/tool"));
+        assert!(!matches_holes("p/bin/{?}/tool", "p/bin/linux/tool2"));
+        assert!(!matches_holes("p/bin/{?}/tool", "q/bin/linux/tool"));
+    }
 
     #[test]
     fn unknown_heads_are_holes_and_variables() {
