@@ -36,6 +36,8 @@ pub static ALL: &[&Rule] = &[
     &crate::detectors::credential_read::CREDENTIAL_READ,
     &crate::detectors::download::DOWNLOAD_AT_INSTALL,
     &crate::detectors::embedded_binary::EMBEDDED_EXECUTABLE,
+    &crate::detectors::embedded_binary::EXECUTABLE_STUB,
+    &crate::detectors::embedded_binary::RUN_SHIPPED_BINARY,
     &crate::detectors::exec_decoded::EXEC_COMPUTED,
     &crate::detectors::exec_decoded::EXEC_DECODED,
     &crate::detectors::exec_downloaded::EXEC_DOWNLOADED,

@@ -86,6 +86,21 @@ pub fn executable_kind(head: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Whether a file that starts with `MZ` is a well-formed PE: the `PE\0\0` signature at the
+/// offset its DOS header names (`e_lfanew`). `None` when that offset lies past the bytes
+/// held (the head of a large file) but inside the file of `size` bytes: unknown.
+pub fn pe_well_formed(data: &[u8], size: u64) -> Option<bool> {
+    if !data.starts_with(b"MZ") || data.len() < 64 {
+        return Some(false);
+    }
+    let at = u32::from_le_bytes([data[0x3c], data[0x3d], data[0x3e], data[0x3f]]) as usize;
+    match data.get(at..at.saturating_add(4)) {
+        Some(signature) => Some(signature == b"PE\0\0"),
+        None if (at as u64).saturating_add(4) <= size => None,
+        None => Some(false),
+    }
+}
+
 /// An ELF or PE executable encrypted with a one-byte XOR key, and the key: the key is
 /// what turns the first byte into the magic, and the rest of the header must agree (ELF's
 /// identification bytes, PE's `PE\0\0` signature at the offset the DOS header names), so
@@ -116,4 +131,25 @@ pub fn xor_executable_kind(data: &[u8]) -> Option<(&'static str, u8)> {
         .map(|b| b ^ key)
         .eq(*b"PE\0\0")
         .then_some(("PE", key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pe_well_formed;
+
+    #[test]
+    fn a_pe_is_well_formed_when_its_signature_is_where_the_dos_header_points() {
+        let mut pe = b"MZ".to_vec();
+        pe.resize(0x80, 0);
+        pe[0x3c] = 0x40;
+        pe[0x40..0x44].copy_from_slice(b"PE\0\0");
+        assert_eq!(pe_well_formed(&pe, 0x80), Some(true));
+        pe[0x40] = b'X';
+        assert_eq!(pe_well_formed(&pe, 0x80), Some(false));
+        // The signature past the head held, inside the file: unknown.
+        pe[0x3c] = 0x00;
+        pe[0x3d] = 0x10;
+        assert_eq!(pe_well_formed(&pe, 1 << 20), None);
+        assert_eq!(pe_well_formed(&pe, 0x80), Some(false));
+    }
 }

@@ -2,6 +2,7 @@
 //! own, and every binary linked the whole crate and its grammars again. One binary links
 //! once.
 
+mod binaries;
 mod check_name_files;
 mod cli;
 mod cli_rules;

@@ -382,7 +382,7 @@ fn build_archive(b: &Block) -> Result<Example, String> {
             "binary" => Entry::File {
                 path: path.into(),
                 data: executable(arg)
-                    .ok_or_else(|| err("binary kind: elf, pe, pe-xor or mach-o"))?,
+                    .ok_or_else(|| err("binary kind: elf, pe, pe-stub, mz, pe-xor or mach-o"))?,
                 mode: 0o755,
             },
             "zeros" => Entry::File {
@@ -412,8 +412,16 @@ fn build_archive(b: &Block) -> Result<Example, String> {
             },
             other => return Err(err(&format!("unknown archive verb `{other}`"))),
         };
+        // `rule@N`: a finding at line N of the entry (the command in a script it holds).
         for rule in rules {
-            expected.insert((rule, path.to_string(), 0));
+            let (rule, line) = match rule.split_once('@') {
+                Some((rule, n)) => (
+                    rule.to_string(),
+                    n.parse().map_err(|_| err("`rule@N`: N is not a number"))?,
+                ),
+                None => (rule, 0),
+            };
+            expected.insert((rule, path.to_string(), line));
         }
         entries.push(entry);
     }
@@ -431,18 +439,24 @@ fn build_archive(b: &Block) -> Result<Example, String> {
     })
 }
 
-/// The first bytes of a native executable: what the scanner sniffs. `pe-xor` is a PE
-/// header (with its `PE\0\0` signature) encrypted with the one-byte XOR key 0x5a.
+/// The first bytes of a native executable: what the scanner sniffs. `pe` is a
+/// well-formed PE (its `PE\0\0` signature where the DOS header points) of a real
+/// program's size, `pe-stub` the same header in 512 bytes, `mz` a DOS header with no PE
+/// header, `pe-xor` the `pe` header encrypted with the one-byte XOR key 0x5a.
 fn executable(kind: &str) -> Option<Vec<u8>> {
-    if kind == "pe-xor" {
-        let mut data = executable("pe")?;
+    let pe = |size: usize| {
+        let mut data = b"MZ\x90\x00".to_vec();
+        data.resize(size, 0);
         data[0x3c] = 0x40;
         data[0x40..0x44].copy_from_slice(b"PE\0\0");
-        return Some(data.iter().map(|b| b ^ 0x5a).collect());
-    }
+        data
+    };
     let head: &[u8] = match kind {
+        "pe" => return Some(pe(8192)),
+        "pe-stub" => return Some(pe(512)),
+        "pe-xor" => return Some(pe(8192).iter().map(|b| b ^ 0x5a).collect()),
         "elf" => b"\x7fELF\x02\x01\x01",
-        "pe" => b"MZ\x90\x00",
+        "mz" => b"MZ\x90\x00",
         "mach-o" => &[0xcf, 0xfa, 0xed, 0xfe],
         _ => return None,
     };

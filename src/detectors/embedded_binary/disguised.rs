@@ -3,13 +3,18 @@
 //! an ELF named `.py` or a PE named `.png` is hiding. An executable encrypted with a
 //! one-byte XOR key is hiding whatever its name: nothing honest ships a program that only
 //! its own loader can read.
+//!
+//! The finding's phase is when the package starts the executable, if its install or
+//! import code does (`shipped`); `archive` otherwise. Files without an extension are not
+//! reported here (npm `bin` tools, `bin/esbuild`): started unasked, they are
+//! `run-shipped-binary`'s.
 
-use super::{Ctx, Detector};
+use super::shipped::shipped_runs;
+use super::EMBEDDED_EXECUTABLE;
 use crate::archive::sniff::{executable_kind, xor_executable_kind};
+use crate::detectors::{runs_unasked, Ctx, Detector};
 use crate::finding::{Confidence, Finding, Phase, Severity};
-use crate::rules::rule;
-
-rule!(EMBEDDED_EXECUTABLE = "embedded-executable" in "embedded-binary" as EmbeddedBinary);
+use std::collections::HashMap;
 
 pub const DETECTOR: Detector = Detector {
     rules: &[&EMBEDDED_EXECUTABLE],
@@ -23,6 +28,17 @@ const NATIVE: &[&str] = &[
 ];
 
 fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
+    // The earliest unasked phase each started executable runs in: install before import.
+    let mut started: HashMap<&str, Phase> = HashMap::new();
+    for r in shipped_runs(ctx)
+        .into_iter()
+        .filter(|r| runs_unasked(r.phase))
+    {
+        let phase = started.entry(r.entry.path.as_str()).or_insert(r.phase);
+        if r.phase == Phase::Install {
+            *phase = Phase::Install;
+        }
+    }
     for e in &ctx.package.entries {
         let name = e.path.rsplit(['/', '!']).next().unwrap_or(&e.path);
         let Some(kind) = executable_kind(&e.data) else {
@@ -56,7 +72,10 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                 .finding(
                     Severity::High,
                     Confidence::High,
-                    Phase::Archive,
+                    started
+                        .get(e.path.as_str())
+                        .copied()
+                        .unwrap_or(Phase::Archive),
                     format!("{kind} executable disguised as `{name}`: its name hides what it is"),
                 )
                 .at(e.path.clone(), 0, String::new()),
