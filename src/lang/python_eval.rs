@@ -30,6 +30,9 @@ pub enum Value {
 const MAX_STEPS: usize = 2_000_000;
 /// Longest string, bytes or list a step may produce.
 const MAX_LEN: usize = 1 << 20;
+/// Deepest expression evaluated (the evaluator recurses; a 200,000-term `+` chain must
+/// not exhaust the stack).
+const MAX_DEPTH: usize = 64;
 
 /// Names bound to constants at a module's top level, in the order the module binds them.
 pub type Consts = HashMap<String, Value>;
@@ -56,6 +59,7 @@ pub fn eval(e: &ast::Expr, consts: &Consts) -> Option<Value> {
         consts,
         locals: Vec::new(),
         steps: 0,
+        depth: 0,
     };
     ev.expr(e)
 }
@@ -72,6 +76,7 @@ pub fn decoded_text(c: &ast::ExprCall, consts: &Consts) -> Option<String> {
         consts,
         locals: Vec::new(),
         steps: 0,
+        depth: 0,
     };
     match ev.call(c)? {
         Value::Str(s) => Some(s),
@@ -113,6 +118,8 @@ struct Evaluator<'c> {
     /// Comprehension variables, innermost last.
     locals: Vec<(String, Value)>,
     steps: usize,
+    /// Nesting of the expression being evaluated, bounded by [`MAX_DEPTH`].
+    depth: usize,
 }
 
 impl Evaluator<'_> {
@@ -123,6 +130,16 @@ impl Evaluator<'_> {
 
     fn expr(&mut self, e: &ast::Expr) -> Option<Value> {
         self.step()?;
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let v = self.expr_inner(e);
+        self.depth -= 1;
+        v
+    }
+
+    fn expr_inner(&mut self, e: &ast::Expr) -> Option<Value> {
         use ast::Expr as E;
         match e {
             E::StringLiteral(s) => Some(Value::Str(s.value.to_str().to_string())),
@@ -597,6 +614,13 @@ mod tests {
             .as_deref(),
             Some("import os")
         );
+    }
+
+    #[test]
+    fn a_deep_expression_is_not_folded() {
+        // 200 nested unary minuses: past the depth evaluated.
+        let deep = format!("''.join(chr(c) for c in [{}66])", "-".repeat(200));
+        assert_eq!(text(&deep, &Consts::new()), None);
     }
 
     #[test]
