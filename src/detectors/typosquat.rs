@@ -27,10 +27,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         Confidence::Medium,
         Phase::Metadata,
         format!(
-            "`{}` imitates `{}` (rank {}) by {}",
+            "`{}` imitates {} by {}",
             pkg.name,
-            squat.target,
-            squat.target_rank,
+            squat.target_label(),
             squat.check.name()
         ),
     ));

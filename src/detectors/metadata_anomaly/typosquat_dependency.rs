@@ -46,10 +46,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                     Confidence::Medium,
                     Phase::Metadata,
                     format!(
-                        "depends on `{}`, which imitates `{}` (rank {}) by {}",
+                        "depends on `{}`, which imitates {} by {}",
                         dep.name,
-                        squat.target,
-                        squat.target_rank,
+                        squat.target_label(),
                         squat.check.name()
                     ),
                 )
