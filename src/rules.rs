@@ -73,6 +73,7 @@ pub static ALL: &[&Rule] = &[
     &crate::detectors::suspicious_endpoint::SUSPICIOUS_ENDPOINT,
     &crate::detectors::tampering::DESTRUCTIVE_COMMAND,
     &crate::detectors::tampering::PROCESS_INJECTION,
+    &crate::detectors::typosquat::COPY_OF_POPULAR,
     &crate::detectors::typosquat::TYPOSQUAT_CHAIN,
     &crate::detectors::typosquat::TYPOSQUAT_INSTALL,
     &crate::detectors::typosquat::TYPOSQUAT_NAME,
