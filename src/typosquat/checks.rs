@@ -323,9 +323,10 @@ pub(crate) fn one_edit(candidate: &[char], target: &[char]) -> Option<Edit> {
 const TWO_EDITS_MAX_MIDDLE: usize = 16;
 
 /// Names two typing slips apart: the start and end (exclusive) of the part of the target that
-/// differs. A slip is an insertion, a deletion, an adjacent swap, or a substitution by a
-/// touching key or a look-alike; one of the two may also be any other substitution, not
-/// both (`graphviz` and `graphlib` are two projects). The names must share their first
+/// differs. A slip is an insertion, a deletion, an adjacent swap, or a look-alike
+/// substitution; one of the two may also be any other substitution, not both (`graphviz` and
+/// `graphlib` are two projects). A touching key counts as any other substitution here: with
+/// a second edit beside it, it turns one word into another (`fastcodec`, `fastcore`). The names must share their first
 /// character, the part that differs holds no digit, and it is not a pure addition or
 /// removal at the end (`pydantic-ai`, `tokenizers` for `tokenize`): that is how extensions
 /// and plurals are named.
@@ -377,8 +378,8 @@ const OTHER_SUBSTITUTION_SPAN: usize = 2;
 const SLIP: usize = 2;
 
 /// The optimal string alignment distance with [`two_edits`]' costs: [`SLIP`] for an
-/// insertion, a deletion, an adjacent swap, or a substitution by a touching key or a
-/// look-alike; `SLIP + 1` for any other substitution. Two slips cost `2 * SLIP`, a slip and
+/// insertion, a deletion, an adjacent swap, or a look-alike substitution; `SLIP + 1` for any
+/// other substitution. Two slips cost `2 * SLIP`, a slip and
 /// another substitution one more, two other substitutions two more.
 fn slip_cost(a: &[char], b: &[char]) -> usize {
     let width = b.len() + 1;
@@ -391,7 +392,7 @@ fn slip_cost(a: &[char], b: &[char]) -> usize {
                 let (x, y) = (a[i - 1], b[j - 1]);
                 let cost = if x == y {
                     0
-                } else if are_neighbours(x, y) || is_look_alike_pair(x, y) {
+                } else if is_look_alike_pair(x, y) {
                     SLIP
                 } else {
                     SLIP + 1
@@ -465,8 +466,9 @@ mod tests {
         assert_eq!(two("simpjson", "simplejson"), Some(false));
         assert_eq!(two("requireports", "requiresport"), Some(false));
         assert_eq!(two("tensoflor", "tensorflow"), Some(true));
-        // Two substitutions of letters far apart on the keyboard: two words.
+        // Two substitutions: two words; a touching key and a deletion in an 8-letter word.
         assert_eq!(two("graphviz", "graphlib"), None);
+        assert_eq!(two("fastcodec", "fastcore"), Some(true));
         // An addition at the end, a digit, the first letter, one edit, three edits.
         assert_eq!(two("pydanticai", "pydantic"), None);
         assert_eq!(two("tensofl9w", "tensorflow"), None);

@@ -207,6 +207,7 @@ fn the_new_checks_keep_their_bounds() {
         "fjango",
         "flask-sock",
         "graphviz",
+        "fastcodec",
         "pydantic-ai",
         "secure-smtplib",
         "xarray",
@@ -318,13 +319,13 @@ fn popular_names_are_not_flagged_against_each_other() {
 }
 
 /// The same, as if no listed name were popular itself: what legitimate names outside the list
-/// face. Measured: 448 of 14,985 (PyPI), 122 of 5,247 (npm), 6 of 974 (RubyGems); before the
+/// face. Measured: 422 of 14,985 (PyPI), 120 of 5,247 (npm), 6 of 974 (RubyGems); before the
 /// popularity score and the checks of issue 14, 342, 94 and 6.
 #[test]
 fn rank_blind_noise_does_not_grow() {
     let measured = [
-        (Ecosystem::Pypi, 448),
-        (Ecosystem::Npm, 122),
+        (Ecosystem::Pypi, 422),
+        (Ecosystem::Npm, 120),
         (Ecosystem::Rubygems, 6),
     ];
     for (eco, limit) in measured {
