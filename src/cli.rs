@@ -112,6 +112,12 @@ pub struct ScanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: ScanFormat,
+    /// A folder (or archive) of known-good packages: a scanned package whose name imitates
+    /// one of them and whose files are a near-identical copy of it is reported with the
+    /// lines it changed (`copy-of-popular`). Repeatable. Archives of the same scan named
+    /// after the package a squat imitates are compared too.
+    #[arg(long, value_name = "DIR")]
+    pub reference: Vec<PathBuf>,
     /// Also write the HTML triage page to FILE, beside the chosen format.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
@@ -222,6 +228,7 @@ impl ScanArgs {
         Config {
             limits,
             jobs: self.jobs,
+            references: None,
         }
     }
 }

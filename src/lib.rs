@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod archive;
 pub mod chains;
 pub mod cli;
+pub mod copy_of_popular;
 pub mod detectors;
 pub mod ecosystem;
 pub mod finding;

@@ -76,6 +76,7 @@ pub static ALL: &[&Rule] = &[
     &crate::detectors::tampering::DESTRUCTIVE_COMMAND,
     &crate::detectors::tampering::DISGUISED_LIBRARY,
     &crate::detectors::tampering::PROCESS_INJECTION,
+    &crate::detectors::typosquat::COPY_OF_POPULAR,
     &crate::detectors::typosquat::TYPOSQUAT_CHAIN,
     &crate::detectors::typosquat::TYPOSQUAT_INSTALL,
     &crate::detectors::typosquat::TYPOSQUAT_NAME,

@@ -5,6 +5,7 @@ use crate::analysis;
 use crate::archive::folder::{self, Select};
 use crate::archive::{self, limits::Limits, Contents, Entry};
 use crate::chains;
+use crate::copy_of_popular::{self, References};
 use crate::detectors::{self, Ctx};
 use crate::ecosystem::Ecosystem;
 use crate::finding::Finding;
@@ -25,6 +26,8 @@ pub struct Config {
     pub limits: Limits,
     /// Worker threads; 0 means one per core.
     pub jobs: usize,
+    /// Known-good packages that squats are compared with (`copy-of-popular`).
+    pub references: Option<std::sync::Arc<References>>,
 }
 
 /// The result for one package.
@@ -188,14 +191,14 @@ pub fn scan_each(
                     .with_max_len(1)
                     .for_each_with(tx.clone(), |tx, t| {
                         if !stop.load(Ordering::Relaxed) {
-                            let _ = tx.send(scan_isolated(t, &config.limits));
+                            let _ = tx.send(scan_isolated(t, config));
                         }
                     });
                 for t in &large {
                     if stop.load(Ordering::Relaxed) {
                         break;
                     }
-                    let _ = tx.send(scan_isolated(t, &config.limits));
+                    let _ = tx.send(scan_isolated(t, config));
                 }
             });
         });
@@ -232,9 +235,9 @@ fn disk_size(target: &Target) -> u64 {
 }
 
 /// Scans one package; a panic inside becomes the package's error.
-pub fn scan_isolated(target: &Target, limits: &Limits) -> PackageReport {
+pub fn scan_isolated(target: &Target, config: &Config) -> PackageReport {
     let path = target.path().display().to_string();
-    let mut report = isolate(|| scan_target(target, limits))
+    let mut report = isolate(|| scan_target(target, config))
         .unwrap_or_else(|msg| error_report(path, format!("internal error while scanning: {msg}")));
     if let Target::File(p) = target {
         if let Ok((sha256, size)) = hash_file(p) {
@@ -296,13 +299,21 @@ fn error_report(path: String, error: String) -> PackageReport {
     }
 }
 
-fn scan_target(target: &Target, limits: &Limits) -> PackageReport {
+fn scan_target(target: &Target, config: &Config) -> PackageReport {
     let path = target.path().display().to_string();
     let start = Instant::now();
-    scan_read(path, start, read_target(target, limits), limits)
+    let limits = &config.limits;
+    scan_read(
+        path,
+        start,
+        read_target(target, limits),
+        limits,
+        config.references.as_deref(),
+    )
 }
 
-fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
+/// Reads one input's package, as the scan does (also for `--reference` packages).
+pub(crate) fn read_target(target: &Target, limits: &Limits) -> Result<Contents, String> {
     match target {
         Target::Folder { path, exclude } => {
             Ok(folder::read_folder(path, Select::AllBut(exclude), limits))
@@ -391,6 +402,7 @@ fn scan_bytes_here(path: &str, bytes: &[u8], limits: &Limits) -> PackageReport {
         start,
         archive::read_archive(bytes, limits),
         limits,
+        None,
     )
 }
 
@@ -401,13 +413,15 @@ fn scan_read(
     start: Instant,
     read: Result<Contents, String>,
     limits: &Limits,
+    references: Option<&References>,
 ) -> PackageReport {
     let contents = match read {
         Ok(c) => c,
         Err(e) => return error_report(path, e),
     };
     let read = start.elapsed();
-    let mut report = scan_contents(path, contents, limits, start + limits.package_timeout);
+    let deadline = start + limits.package_timeout;
+    let mut report = scan_contents_with(path, contents, limits, deadline, references);
     report.timings.read = read.as_secs_f64();
     report.timings.total = start.elapsed().as_secs_f64();
     report
@@ -424,6 +438,18 @@ pub fn scan_contents(
     contents: Contents,
     limits: &Limits,
     deadline: Instant,
+) -> PackageReport {
+    scan_contents_with(path, contents, limits, deadline, None)
+}
+
+/// [`scan_contents`], also comparing the package with `references` when its name imitates
+/// one of them (`copy-of-popular`).
+fn scan_contents_with(
+    path: String,
+    contents: Contents,
+    limits: &Limits,
+    deadline: Instant,
+    references: Option<&References>,
 ) -> PackageReport {
     let file_name = path.rsplit(['/', '\\']).next().unwrap_or(&path).to_string();
     let Contents {
@@ -448,6 +474,9 @@ pub fn scan_contents(
         ));
     }
     findings.extend(anomalies);
+    if let Some(refs) = references {
+        findings.extend(copy_of_popular::check(&package, refs));
+    }
     detectors::demote_context(&ctx, &mut findings);
     chains::correlate(&mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

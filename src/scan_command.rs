@@ -7,6 +7,7 @@
 //! stopped scan counting as incomplete (2) unless a package already failed the gate (1).
 
 use crate::cli::{exit_code, fails, ColourChoice, FailOn, ScanArgs, ScanFormat};
+use crate::copy_of_popular::References;
 use crate::gate::{self, Gate};
 use crate::report::{self, progress::Progress, summary::Summary, text::TextOptions};
 use crate::scan::{self, Flow, PackageReport};
@@ -88,9 +89,17 @@ pub fn run(args: &ScanArgs) -> i32 {
     // beside JSON Lines) needs the whole batch.
     let streaming = args.format == ScanFormat::Jsonl;
     let keep = !streaming || args.html.is_some();
+    let mut config = args.config();
+    match references(args, &config.limits) {
+        Ok(refs) => config.references = refs.map(std::sync::Arc::new),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    }
     let run = scan::scan_each(
         &args.paths,
-        &args.config(),
+        &config,
         |total| progress.borrow_mut().start(total),
         |mut p| {
             gate.apply(&mut p);
@@ -151,6 +160,18 @@ pub fn run(args: &ScanArgs) -> i32 {
         0 if !html_written => 2,
         code => code,
     }
+}
+
+/// The packages squats are compared with: every package under `--reference`, and the inputs
+/// that another input imitates by name; `None` when there are none. An unreadable
+/// `--reference` is an error, never an empty reference.
+fn references(
+    args: &ScanArgs,
+    limits: &crate::archive::limits::Limits,
+) -> Result<Option<References>, String> {
+    let mut refs = References::load(&args.reference, limits)?;
+    refs.add_targets_among(&args.paths, limits);
+    Ok((!refs.is_empty()).then_some(refs))
 }
 
 /// Writes the HTML page for `--html FILE`; false (after saying why) if it could not be.

@@ -11,6 +11,8 @@ use crate::typosquat::check_name;
 rule!(TYPOSQUAT_NAME = "typosquat-name" in "typosquat" as Typosquat);
 rule!(TYPOSQUAT_CHAIN = "typosquat-chain" in "typosquat" as Typosquat);
 rule!(TYPOSQUAT_INSTALL = "typosquat-install" in "typosquat" as Typosquat);
+// Reported by `crate::copy_of_popular` during the scan, which holds the references.
+rule!(COPY_OF_POPULAR = "copy-of-popular" in "typosquat" as Typosquat);
 
 pub const DETECTOR: Detector = Detector {
     rules: &[&TYPOSQUAT_NAME],
@@ -27,10 +29,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         Confidence::Medium,
         Phase::Metadata,
         format!(
-            "`{}` imitates `{}` (rank {}) by {}",
+            "`{}` imitates {} by {}",
             pkg.name,
-            squat.target,
-            squat.target_rank,
+            squat.target_label(),
             squat.check.name()
         ),
     ));

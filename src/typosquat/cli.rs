@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::dependency_files::{self, Location};
-use super::{check_name, Check};
+use super::{check_name, check_name_rank_blind, Check};
 use crate::ecosystem::Ecosystem;
 
 /// How results are printed.
@@ -43,6 +43,11 @@ pub struct CheckNameArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+    /// Judge names of the popular list as if they were not on it (still only against the
+    /// names ranked above them): what a legitimate name outside the list faces. For
+    /// measuring noise (scripts/typosquat-noise).
+    #[arg(long)]
+    pub rank_blind: bool,
 }
 
 /// The verdict for one name; the JSON output is an array of these.
@@ -53,7 +58,11 @@ pub struct NameResult {
     pub ecosystem: Ecosystem,
     pub flagged: bool,
     pub target: Option<String>,
+    /// The target's rank; `None` for a standard-library or built-in module.
     pub target_rank: Option<usize>,
+    /// For a module target: its library ("Python standard library").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub library: Option<&'static str>,
     pub check: Option<Check>,
     /// Where a name read from a file was found; absent for names given as arguments.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -106,6 +115,7 @@ pub fn evaluate(args: &CheckNameArgs) -> Result<Vec<NameResult>, String> {
             flagged: false,
             target: None,
             target_rank: None,
+            library: None,
             check: None,
             source: Some(Source::from(at)),
             unreadable: true,
@@ -123,11 +133,16 @@ pub fn evaluate(args: &CheckNameArgs) -> Result<Vec<NameResult>, String> {
     let mut results: Vec<NameResult> = names
         .into_iter()
         .map(|(ecosystem, name, source)| {
-            let squat = check_name(&name, ecosystem);
+            let squat = if args.rank_blind {
+                check_name_rank_blind(&name, ecosystem)
+            } else {
+                check_name(&name, ecosystem)
+            };
             NameResult {
                 flagged: squat.is_some(),
                 target: squat.as_ref().map(|s| s.target.clone()),
-                target_rank: squat.as_ref().map(|s| s.target_rank),
+                target_rank: squat.as_ref().and_then(|s| s.target_rank),
+                library: squat.as_ref().and_then(|s| s.library),
                 check: squat.map(|s| s.check),
                 name,
                 ecosystem,
@@ -152,10 +167,14 @@ pub fn render_text(results: &[NameResult]) -> String {
             .as_ref()
             .map(|s| format!(", from {}:{}", s.file, s.line))
             .unwrap_or_default();
-        let line = match (&r.target, r.target_rank, r.check) {
-            (Some(target), Some(rank), Some(check)) => {
+        let line = match (&r.target, r.check) {
+            (Some(target), Some(check)) => {
+                let what = match (r.target_rank, r.library) {
+                    (Some(rank), _) => format!("rank {rank}"),
+                    (None, library) => library.unwrap_or("module").to_string(),
+                };
                 format!(
-                    "{} ({eco}{from}): imitates {target} (rank {rank}) by {check}\n",
+                    "{} ({eco}{from}): imitates {target} ({what}) by {check}\n",
                     r.name
                 )
             }

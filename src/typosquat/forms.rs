@@ -3,6 +3,7 @@
 
 use super::canonical::{canonical, is_separator, split_scope, squash, words};
 use super::homoglyph::skeleton;
+use super::words::is_combo_word;
 use crate::ecosystem::Ecosystem;
 
 /// The forms of one name that the checks compare.
@@ -51,6 +52,48 @@ impl Forms {
         len
     }
 
+    /// The summed length of the words that overlap the squashed name's characters
+    /// `start..end`; for an empty range, the word at `start` (see [`Forms::word_len_at`]).
+    pub fn words_len_over(&self, start: usize, end: usize) -> usize {
+        if start >= end {
+            return self.word_len_at(start);
+        }
+        let mut at = 0;
+        let mut total = 0;
+        for word in words(&self.canonical) {
+            let len = word.chars().count();
+            if at < end && at + len > start {
+                total += len;
+            }
+            at += len;
+        }
+        total
+    }
+
+    /// The name without a combo word (`rules/data/typosquat-words.txt`) at its start or end,
+    /// squashed (`axios-proxy` gives `axios`, `httpx-advanced2` gives `httpx`): up to two
+    /// cores. A trailing version is dropped first; only whole words count, and the npm scope
+    /// is never cut.
+    pub fn combo_cores(&self) -> Vec<String> {
+        if split_scope(&self.canonical).is_some() {
+            return Vec::new();
+        }
+        let name = &self.canonical;
+        let kept = name.trim_end_matches(|c: char| c.is_ascii_digit() || is_separator(c));
+        let words = words(if kept.is_empty() { name } else { kept });
+        if words.len() < 2 {
+            return Vec::new();
+        }
+        let mut cores = Vec::new();
+        if is_combo_word(words[0]) {
+            cores.push(words[1..].concat());
+        }
+        if is_combo_word(words[words.len() - 1]) {
+            cores.push(words[..words.len() - 1].concat());
+        }
+        cores
+    }
+
     /// The words sorted, joined by `-`, when the name has two or more: equal for names that
     /// differ only in word order.
     pub fn word_set(&self) -> Option<String> {
@@ -93,7 +136,7 @@ impl Forms {
 }
 
 /// Words that squatters put before or after a popular name to make it look official.
-fn affixes(eco: Ecosystem) -> &'static [&'static str] {
+pub(crate) fn affixes(eco: Ecosystem) -> &'static [&'static str] {
     match eco {
         Ecosystem::Pypi => &["python3", "python", "py3", "py"],
         Ecosystem::Npm => &["nodejs", "node", "js"],

@@ -63,9 +63,23 @@ fn look_alike(c: char) -> Option<char> {
         'Τ' => 't',
         'Χ' => 'x',
         'Υ' => 'y',
+        // Armenian.
+        'օ' => 'o',
+        'ս' => 'u',
+        'ց' => 'g',
+        'հ' => 'h',
+        'ո' => 'n',
+        'զ' => 'q',
+        'ք' => 'p',
         // Latin look-alikes outside ASCII.
         'ɡ' => 'g',
         'ı' => 'i',
+        'ɑ' => 'a',
+        'ǀ' => 'l',
+        // Fullwidth forms read as the ASCII letter or digit they widen.
+        'ａ'..='ｚ' => char::from_u32(c as u32 - 'ａ' as u32 + 'a' as u32)?,
+        'Ａ'..='Ｚ' => char::from_u32(c as u32 - 'Ａ' as u32 + 'a' as u32)?,
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32)?,
         _ => return None,
     })
 }
@@ -106,6 +120,8 @@ mod tests {
         assert_eq!(skeleton("urIlib3", Ecosystem::Pypi), "urllib3");
         assert_eq!(skeleton("rnatplotlib", Ecosystem::Pypi), "matplotlib");
         assert_eq!(skeleton("b0t0-3", Ecosystem::Pypi), "boto3");
+        assert_eq!(skeleton("ｒequests", Ecosystem::Pypi), "requests");
+        assert_eq!(skeleton("reqսests", Ecosystem::Pypi), "requests");
     }
 
     #[test]

@@ -47,6 +47,9 @@ pub(crate) struct Index {
     entries: Vec<Entry>,
     /// Canonical name to the best-ranked entry spelled that way.
     by_canonical: HashMap<String, u32>,
+    /// Entries by first character and length (squashed), for the two-edit check, which
+    /// the one-deletion keys do not reach.
+    by_first_len: HashMap<(char, usize), Vec<u32>>,
     /// (hash of a key, entry) pairs, sorted: one flat array instead of a map of small
     /// vectors, so building the index at start-up costs a sort, not 200,000 allocations.
     /// Two keys with the same hash only add a candidate, which `classify` then judges
@@ -105,6 +108,7 @@ fn keys(forms: &Forms, eco: Ecosystem, stored: bool) -> Vec<(KeyKind, String)> {
     let affix_cores = forms.affix_cores(eco).into_iter().map(String::from);
     if stored {
         keys.extend(affix_cores.map(|core| (KeyKind::Core, core)));
+        keys.extend(forms.version_core().map(|core| (KeyKind::Core, core)));
         if let Some((scope, name)) = split_scope(&forms.canonical) {
             keys.push((KeyKind::Unscoped, name.to_string()));
             keys.push((KeyKind::Unscoped, squash(scope) + &squash(name)));
@@ -116,8 +120,18 @@ fn keys(forms: &Forms, eco: Ecosystem, stored: bool) -> Vec<(KeyKind, String)> {
             keys.push((KeyKind::Core, core));
         }
         keys.extend(forms.version_core().map(|core| (KeyKind::Squashed, core)));
+        keys.extend(
+            forms
+                .combo_cores()
+                .into_iter()
+                .map(|core| (KeyKind::Squashed, core)),
+        );
         match split_scope(&forms.canonical) {
-            Some((_, name)) => keys.push((KeyKind::Unscoped, name.to_string())),
+            Some((_, name)) => {
+                keys.push((KeyKind::Unscoped, name.to_string()));
+                // A scope added to an unscoped popular name.
+                keys.push((KeyKind::Squashed, squash(name)));
+            }
             None => {
                 keys.push((KeyKind::Unscoped, forms.canonical.clone()));
                 keys.push((KeyKind::Unscoped, forms.squashed.clone()));
@@ -131,14 +145,20 @@ impl Index {
     /// Builds the index of `eco`'s bundled list; `None` for an ecosystem without a list.
     pub fn build(eco: Ecosystem) -> Option<Index> {
         let list = popular_list(eco)?;
+        Some(Index::of_names(eco, list.names, list.ranked))
+    }
+
+    /// Builds the index of `names`, in rank order when `ranked`.
+    pub fn of_names(eco: Ecosystem, names: Vec<&'static str>, ranked: bool) -> Index {
         let mut index = Index {
             eco,
-            ranked: list.ranked,
-            entries: Vec::with_capacity(list.names.len()),
-            by_canonical: HashMap::with_capacity(list.names.len()),
-            by_key: Vec::with_capacity(list.names.len() * KEYS_PER_NAME),
+            ranked,
+            entries: Vec::with_capacity(names.len()),
+            by_canonical: HashMap::with_capacity(names.len()),
+            by_first_len: HashMap::new(),
+            by_key: Vec::with_capacity(names.len() * KEYS_PER_NAME),
         };
-        for (id, listed) in list.names.into_iter().enumerate() {
+        for (id, listed) in names.into_iter().enumerate() {
             let id = id as u32;
             let forms = Forms::new(listed, eco);
             index
@@ -148,12 +168,52 @@ impl Index {
             index
                 .by_key
                 .extend(key_hashes(&forms, eco, true).into_iter().map(|h| (h, id)));
+            if let Some(&first) = forms.chars.first() {
+                index
+                    .by_first_len
+                    .entry((first, forms.chars.len()))
+                    .or_default()
+                    .push(id);
+            }
             index.entries.push(Entry { listed, forms });
         }
         // By hash alone: a name stored twice under one key only repeats a candidate,
         // which `check` deduplicates.
         index.by_key.sort_unstable_by_key(|&(h, _)| h);
-        Some(index)
+        index
+    }
+
+    /// The entries that share `query`'s first character and are within two characters of
+    /// its length: the only ones the two-edit check can relate it to.
+    fn two_edit_candidates(&self, query: &Forms) -> impl Iterator<Item = u32> + '_ {
+        let first = query.chars.first().copied();
+        let len = query.chars.len();
+        (len.saturating_sub(2)..=len + 2)
+            .filter_map(move |l| self.by_first_len.get(&(first?, l)))
+            .flatten()
+            .copied()
+    }
+
+    /// The best-ranked name that is `raw` plus a version or an ecosystem affix (`urllib3`
+    /// for `urllib`), spelled as listed, with its rank.
+    pub fn extended_by(&self, raw: &str) -> Option<(&str, usize)> {
+        let query = Forms::new(raw, self.eco);
+        let h = key_hash(KeyKind::Core, &query.squashed);
+        let start = self.by_key.partition_point(|&(k, _)| k < h);
+        self.by_key[start..]
+            .iter()
+            .take_while(|&&(k, _)| k == h)
+            .map(|&(_, id)| id)
+            .filter(|&id| {
+                let forms = &self.entries[id as usize].forms;
+                forms.canonical != query.canonical
+                    && (forms.version_core().as_deref() == Some(query.squashed.as_str())
+                        || forms
+                            .affix_cores(self.eco)
+                            .contains(&query.squashed.as_str()))
+            })
+            .min()
+            .map(|id| (self.entries[id as usize].listed, id as usize + 1))
     }
 
     /// Whether `raw` is on the popular list, in any spelling of its canonical form.
@@ -162,7 +222,10 @@ impl Index {
             .contains_key(&Forms::new(raw, self.eco).canonical)
     }
 
-    /// The most popular name that `raw` imitates under the thresholds of `policy`, if any.
+    /// The name that `raw` imitates under the thresholds of `policy`, if any: of the names it
+    /// imitates, the one related by the most specific check (the order of [`Check`]), then
+    /// the most popular (`python-mysql` imitates `mysql-python` by reordered words rather
+    /// than `pymysql` by an affix).
     ///
     /// A listed name is compared only with the names ranked above it. With `rank_blind`, its
     /// own rank is then ignored by the rank rule, as if it were not popular itself.
@@ -182,6 +245,7 @@ impl Index {
                     .take_while(move |&&(k, _)| k == h)
                     .map(|&(_, id)| id)
             })
+            .chain(self.two_edit_candidates(&query))
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -199,6 +263,6 @@ impl Index {
                     check: relation.check,
                 })
             })
-            .next()
+            .min_by_key(|hit| (hit.check, hit.rank))
     }
 }

@@ -14,6 +14,8 @@ mod index;
 mod keyboard;
 mod policy;
 mod popular;
+mod stdlib;
+mod words;
 
 use std::sync::OnceLock;
 
@@ -30,10 +32,26 @@ use index::Index;
 pub struct Squat {
     /// The imitated package, spelled as in the popular list.
     pub target: String,
-    /// Its position in the popular list, 1-based.
-    pub target_rank: usize,
+    /// Its position in the popular list, 1-based; `None` for a standard-library or built-in
+    /// module.
+    pub target_rank: Option<usize>,
+    /// For a module: the library it belongs to ("Python standard library").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub library: Option<&'static str>,
     /// How the name imitates it.
     pub check: Check,
+}
+
+impl Squat {
+    /// The target as messages name it: "`django` (rank 530)", "`smtplib` (Python standard
+    /// library)".
+    pub fn target_label(&self) -> String {
+        match (self.target_rank, self.library) {
+            (Some(rank), _) => format!("`{}` (rank {rank})", self.target),
+            (None, Some(library)) => format!("`{}` ({library})", self.target),
+            (None, None) => format!("`{}`", self.target),
+        }
+    }
 }
 
 /// The popular package that `name` imitates, if any; `None` for a name that imitates nothing,
@@ -57,13 +75,60 @@ pub fn check_name_rank_blind(name: &str, eco: Ecosystem) -> Option<Squat> {
     squat(name, eco, true)
 }
 
+/// What `name` imitates: for an unlisted name that is a module's own name, that module (or
+/// the popular package next to it); else the popular name it imitates, else the module. A
+/// listed name is popular in its own right and never taken for a module's imitation
+/// (unless `rank_blind`).
 fn squat(name: &str, eco: Ecosystem, rank_blind: bool) -> Option<Squat> {
-    let hit = index(eco)?.check(name, rank_blind)?;
+    let popular = index(eco)?;
+    let unlisted = rank_blind || !popular.is_listed(name);
+    let modules = stdlib::index(eco).filter(|_| unlisted);
+    if modules.is_some_and(|m| m.is_listed(name)) {
+        return module_name_squat(name, eco);
+    }
+    if let Some(hit) = popular.check(name, rank_blind) {
+        return Some(Squat {
+            target: hit.target.to_string(),
+            target_rank: Some(hit.rank),
+            library: None,
+            check: hit.check,
+        });
+    }
+    let hit = modules?
+        .check(name, false)
+        .filter(|hit| stdlib::counts_for_modules(hit.check))?;
     Some(Squat {
         target: hit.target.to_string(),
-        target_rank: hit.rank,
+        target_rank: None,
+        library: stdlib::library_name(eco),
         check: hit.check,
     })
+}
+
+/// A module's own name registered as a package: it imitates the popular package that adds a
+/// version or an affix to it (`urllib` for `urllib3`), else the module itself, when the
+/// name is long enough for the `stdlib-name` check.
+fn module_name_squat(name: &str, eco: Ecosystem) -> Option<Squat> {
+    let forms = forms::Forms::new(name, eco);
+    let relation = checks::Relation::new(Check::StdlibName, forms.bare_len());
+    if !policy::counts(relation, None, 1, false) {
+        return None;
+    }
+    let squat = match index(eco).and_then(|i| i.extended_by(name)) {
+        Some((target, rank)) => Squat {
+            target: target.to_string(),
+            target_rank: Some(rank),
+            library: None,
+            check: Check::StdlibName,
+        },
+        None => Squat {
+            target: forms.canonical,
+            target_rank: None,
+            library: stdlib::library_name(eco),
+            check: Check::StdlibName,
+        },
+    };
+    Some(squat)
 }
 
 /// The index of `eco`, built on first use.

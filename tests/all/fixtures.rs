@@ -215,7 +215,8 @@ fn typosquat_name_with_install_code_is_malicious() {
     let chain = &with_rule(&r, "typosquat-install")[0];
     let rank = pkgwarden::typosquat::check_name("djanga", Ecosystem::Pypi)
         .unwrap()
-        .target_rank;
+        .target_rank
+        .unwrap();
     assert!(
         chain
             .message

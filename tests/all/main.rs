@@ -7,6 +7,7 @@ mod check_name_files;
 mod cli;
 mod cli_rules;
 mod common;
+mod copy_of_popular;
 mod data_flow;
 mod false_positives;
 mod fixtures;

@@ -147,16 +147,120 @@ fn popular_names_and_their_extensions_are_not_flagged() {
 #[test]
 fn short_names_and_family_names_are_not_flagged() {
     let pypi = Ecosystem::Pypi;
-    // One edit from `six`, `attrs`' neighbour `attr`, a CUDA variant, a service family.
+    // One edit from `six` (3 letters), a CUDA variant, a service family, a prefix letter
+    // before a name not far more popular (`django`, rank 530).
+    for name in ["sux", "nvidia-nccl-cu14", "mypy-boto3-ssx", "xdjango"] {
+        assert_eq!(check_name(name, pypi), None, "{name}");
+    }
+}
+
+/// The squats real attackers register that fixed spans missed: a 4-letter swap and a
+/// first-letter change against a name far more popular, prefix letters, combo words, two
+/// slips in a long word, module names, a scope added.
+#[test]
+fn squats_weighed_by_popularity_and_the_new_checks() {
+    let (pypi, npm) = (Ecosystem::Pypi, Ecosystem::Npm);
+    assert_imitates("falsk", pypi, "flask", Check::AdjacentSwap);
+    assert_imitates("mumpy", pypi, "numpy", Check::KeyboardNeighbour);
+    assert_imitates("xrequests", pypi, "requests", Check::LetterPrefix);
+    assert_imitates("s-requests", pypi, "requests", Check::LetterPrefix);
+    assert_imitates("requests-sock", pypi, "requests", Check::ComboWord);
+    assert_imitates("httpx-advanced2", pypi, "httpx", Check::ComboWord);
+    assert_imitates("axios-proxy", npm, "axios", Check::ComboWord);
+    assert_imitates("seleinuim", pypi, "selenium", Check::TwoEdits);
+    assert_imitates("simpjson", pypi, "simplejson", Check::TwoEdits);
+    assert_imitates("urllib", pypi, "urllib3", Check::StdlibName);
+    assert_imitates("@npm/lodash", npm, "lodash", Check::ScopeConfusion);
+    assert_imitates("angular-cli", npm, "@angular/cli", Check::ScopeConfusion);
+    assert_imitates("python-mysql", pypi, "mysql-python", Check::ReorderedWords);
+    assert_imitates("ｒequests", pypi, "requests", Check::Homoglyph);
+    let module = |name: &str, eco: Ecosystem, target: &str, check: Check| {
+        let squat = check_name(name, eco).unwrap_or_else(|| panic!("{name} is not flagged"));
+        assert_eq!(
+            (squat.target.as_str(), squat.check),
+            (target, check),
+            "{name}"
+        );
+        assert_eq!(squat.target_rank, None, "{name}");
+        let label = squat.target_label();
+        assert!(
+            label.contains("standard library") || label.contains("built-in"),
+            "{label}"
+        );
+    };
+    module("smtblib", pypi, "smtplib", Check::OneEdit);
+    module("colorsys", pypi, "colorsys", Check::StdlibName);
+    module("socket", pypi, "socket", Check::StdlibName);
+    module("wroker_threads", npm, "worker_threads", Check::AdjacentSwap);
+    // One edit in a 5-letter name counts against a name ranked in the top 300.
+    assert_imitates("atts", pypi, "attrs", Check::OneEdit);
+}
+
+/// What the same edits do not reach: names of similar popularity, a first letter or a prefix
+/// letter against a target not far more popular, plugins under their own scope, module names
+/// with a word added, listed backports of modules.
+#[test]
+fn the_new_checks_keep_their_bounds() {
+    let (pypi, npm) = (Ecosystem::Pypi, Ecosystem::Npm);
     for name in [
-        "sux",
-        "atts",
-        "nvidia-nccl-cu14",
-        "mypy-boto3-ssx",
         "xdjango",
+        "fjango",
+        "flask-sock",
+        "graphviz",
+        "fastcodec",
+        "pydantic-ai",
+        "secure-smtplib",
+        "xarray",
+        "asyncio",
+        "typing",
+        "tensofl9w",
     ] {
         assert_eq!(check_name(name, pypi), None, "{name}");
     }
+    for name in [
+        "@sentry/react",
+        "@nx/eslint",
+        "@types/react",
+        "child_process",
+        "fs",
+    ] {
+        assert_eq!(check_name(name, npm), None, "{name}");
+    }
+}
+
+/// Known squats with their targets (tests/data/typosquat-labelled.txt: real malicious
+/// uploads of the dev corpus and GuardDog's labelled tests): at least 90% are named with
+/// their target. Measured: 80 of 85.
+#[test]
+fn labelled_squats_are_named_with_their_target() {
+    let text = include_str!("../data/typosquat-labelled.txt");
+    let mut total = 0;
+    let mut misses = Vec::new();
+    for line in text
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let eco = match cols[0] {
+            "pypi" => Ecosystem::Pypi,
+            "npm" => Ecosystem::Npm,
+            other => panic!("unknown ecosystem {other}"),
+        };
+        total += 1;
+        let got = check_name(cols[1], eco).map(|s| canonical(&s.target, eco));
+        let right = cols[2]
+            .split('|')
+            .any(|t| got.as_deref() == Some(&canonical(t, eco)));
+        if !right {
+            misses.push(format!("{} ({:?})", cols[1], got));
+        }
+    }
+    let hits = total - misses.len();
+    assert!(total >= 80, "the labelled set shrank to {total}");
+    assert!(
+        hits * 100 >= total * 90,
+        "{hits} of {total} named with their target; missed: {misses:?}"
+    );
 }
 
 #[test]
@@ -215,12 +319,13 @@ fn popular_names_are_not_flagged_against_each_other() {
 }
 
 /// The same, as if no listed name were popular itself: what legitimate names outside the list
-/// face. Measured: 342 of 14,985 (PyPI), 94 of 5,247 (npm), 6 of 974 (RubyGems).
+/// face. Measured: 422 of 14,985 (PyPI), 120 of 5,247 (npm), 6 of 974 (RubyGems); before the
+/// popularity score and the checks of issue 14, 342, 94 and 6.
 #[test]
 fn rank_blind_noise_does_not_grow() {
     let measured = [
-        (Ecosystem::Pypi, 342),
-        (Ecosystem::Npm, 94),
+        (Ecosystem::Pypi, 422),
+        (Ecosystem::Npm, 120),
         (Ecosystem::Rubygems, 6),
     ];
     for (eco, limit) in measured {

@@ -3,7 +3,8 @@
 //! dependency and stay clean itself. The names are judged by the same index as
 //! `typosquat-name`; a dependency that is popular itself is never a squat, and neither is a
 //! popular name with a version added (`httpx2`): that is how projects publish a new major
-//! line, and an author picks a dependency on purpose rather than mistyping it.
+//! line, and an author picks a dependency on purpose rather than mistyping it. Nor is a
+//! module's own name (`shutil`), a beginner's mistake far more often than a squat.
 
 use std::collections::HashSet;
 
@@ -35,7 +36,8 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
         if !seen.insert(canonical(&dep.name, eco)) || is_popular(&dep.name, eco) {
             continue;
         }
-        let Some(squat) = check_name(&dep.name, eco).filter(|s| s.check != Check::VersionSuffix)
+        let Some(squat) = check_name(&dep.name, eco)
+            .filter(|s| !matches!(s.check, Check::VersionSuffix | Check::StdlibName))
         else {
             continue;
         };
@@ -46,10 +48,9 @@ fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
                     Confidence::Medium,
                     Phase::Metadata,
                     format!(
-                        "depends on `{}`, which imitates `{}` (rank {}) by {}",
+                        "depends on `{}`, which imitates {} by {}",
                         dep.name,
-                        squat.target,
-                        squat.target_rank,
+                        squat.target_label(),
                         squat.check.name()
                     ),
                 )
