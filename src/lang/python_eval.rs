@@ -87,11 +87,14 @@ pub fn decoded_text(c: &ast::ExprCall, consts: &Consts) -> Option<String> {
 
 /// Whether a call is one of the decodings [`decoded_text`] folds.
 fn is_decoding(c: &ast::ExprCall) -> bool {
+    // A comprehension that transforms each item: `[c for c in s]` is `s` itself.
     let comprehension = |args: &[ast::Expr]| {
-        matches!(
-            args.first(),
-            Some(ast::Expr::Generator(_) | ast::Expr::ListComp(_))
-        )
+        let (elt, gens) = match args.first() {
+            Some(ast::Expr::Generator(g)) => (&g.elt, &g.generators),
+            Some(ast::Expr::ListComp(c)) => (&c.elt, &c.generators),
+            _ => return false,
+        };
+        !gens.iter().any(|g| same_name(elt, &g.target))
     };
     match c.func.as_ref() {
         ast::Expr::Attribute(a) => match a.attr.as_str() {
@@ -111,6 +114,10 @@ fn is_decoding(c: &ast::ExprCall) -> bool {
         }
         _ => false,
     }
+}
+
+fn same_name(a: &ast::Expr, b: &ast::Expr) -> bool {
+    matches!((a, b), (ast::Expr::Name(x), ast::Expr::Name(y)) if x.id == y.id)
 }
 
 struct Evaluator<'c> {
