@@ -118,8 +118,10 @@ const HOLE: &str = "{?}";
 const VAR_MARK: char = '\u{E000}';
 /// Variables kept per command line or script: more are not recorded.
 const MAX_VARS: usize = 256;
-/// Characters one variable's value keeps.
-const MAX_VALUE: usize = 4096;
+/// Characters one variable's value keeps: build scripts hold long lists in one variable
+/// (libsodium's `emscripten.sh` exports 21,000 characters of function names), and 256
+/// of these stay within a few MiB.
+const MAX_VALUE: usize = 64 << 10;
 /// Characters variable expansion may add to one command line or script in total, so
 /// `A=$A$A` repeated stays linear.
 const MAX_EXPANDED: usize = 1 << 20;
